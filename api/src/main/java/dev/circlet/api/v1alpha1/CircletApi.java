@@ -1,0 +1,19 @@
+package dev.circlet.api.v1alpha1;
+
+/** Names shared by every Circlet resource: API group, version, labels and annotations. */
+public final class CircletApi {
+  public static final String GROUP = "ci.circlet.dev";
+  public static final String VERSION = "v1alpha1";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  public static final String LABEL_BUILD = GROUP + "/build";
+  public static final String LABEL_WORKFLOW = GROUP + "/workflow";
+  public static final String LABEL_PIPELINE = GROUP + "/pipeline";
+  public static final String LABEL_ORGANIZATION = GROUP + "/organization";
+  public static final String LABEL_JOB = GROUP + "/job";
+  public static final String LABEL_RESOURCE_CLASS = GROUP + "/resource-class";
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGER = "circlet";
+
+  private CircletApi() {}
+}

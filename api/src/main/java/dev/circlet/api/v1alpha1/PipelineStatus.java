@@ -1,0 +1,25 @@
+package dev.circlet.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state of a Pipeline. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public class PipelineStatus {
+  @JsonPropertyDescription("Workflows the config defines.")
+  public List<String> workflows = new ArrayList<>();
+
+  @JsonPropertyDescription("Last pipeline number allocated.")
+  public Long lastPipelineNumber;
+
+  @JsonPropertyDescription("metadata.generation this status was computed from.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("ConfigValid: False with line and column when the config cannot run.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  public PipelineStatus() {}
+}
