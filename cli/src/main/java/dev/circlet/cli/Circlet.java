@@ -1,0 +1,22 @@
+package dev.circlet.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code circlet} command. */
+@Command(
+    name = "circlet",
+    mixinStandardHelpOptions = true,
+    version = "circlet 0.1.0",
+    description = "Circlet: run and check CircleCI 2.1 configs.",
+    subcommands = {ConfigCommand.class, RunCommand.class})
+public final class Circlet implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Circlet()).execute(args));
+  }
+}
