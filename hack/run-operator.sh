@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the Circlet operator on this machine against the cluster of the current kubeconfig
+# ($KUBECONFIG or ~/.kube/config). Apply the CRDs first: kubectl apply -f crds/generated/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source hack/env.sh
+jar=operator/target/quarkus-app/quarkus-run.jar
+if [ ! -f "$jar" ] || [ -n "$(find api/src config/src operator/src -newer "$jar" -type f -print -quit)" ]; then
+  mvn -B -q -ntp -pl operator -am install -DskipTests
+fi
+exec "$JAVA_HOME/bin/java" ${CIRCLET_JAVA_OPTS:-} -jar "$jar" "$@"
