@@ -1,0 +1,275 @@
+package dev.circlet.operator.admission;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Decides which queued Builds get a slot: per-organization concurrency limits, a cluster-wide cap
+ * and weighted fair share between organizations.
+ *
+ * <p>Pure and thread-safe: it never reads a clock or the cluster; callers feed it what they
+ * observe (Builds queued, Builds holding a slot, Organization plans) and act on what {@link
+ * #admit(int)} returns. Every public method locks the queue, so reconciler threads may call it
+ * concurrently.
+ */
+public final class AdmissionQueue {
+
+  /** A Build waiting for a slot. {@code key} is {@code namespace/name}. */
+  public record Candidate(String key, String organization, int priority, Instant queuedAt) {
+    public Candidate {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(organization, "organization");
+      Objects.requireNonNull(queuedAt, "queuedAt");
+    }
+  }
+
+  /**
+   * An Organization's plan. {@code maxQueued} null means no limit on waiting Builds; weight below
+   * 1 counts as 1.
+   */
+  public record OrgPlan(String name, int maxConcurrent, int weight, Integer maxQueued) {
+    public OrgPlan {
+      Objects.requireNonNull(name, "name");
+      weight = Math.max(1, weight);
+      maxConcurrent = Math.max(0, maxConcurrent);
+    }
+  }
+
+  /** Higher priority first, then the longest waiting, then the key so the order is total. */
+  static final Comparator<Candidate> ORDER =
+      Comparator.comparingInt(Candidate::priority)
+          .reversed()
+          .thenComparing(Candidate::queuedAt)
+          .thenComparing(Candidate::key);
+
+  private final Map<String, OrgPlan> plans = new HashMap<>();
+  private final Map<String, Candidate> queuedByKey = new HashMap<>();
+  private final Map<String, TreeSet<Candidate>> queues = new HashMap<>();
+  private final Map<String, String> holdingByKey = new HashMap<>();
+  private final Map<String, Set<String>> holdersByOrg = new HashMap<>();
+
+  /** Whether the last {@link #admit(int)} stopped because the cluster cap ran out. */
+  private boolean clusterExhausted;
+
+  public synchronized void upsertOrganization(OrgPlan plan) {
+    plans.put(plan.name(), plan);
+  }
+
+  /** Forgets a plan. Its queued Builds stay and wait as {@code UnknownOrganization}. */
+  public synchronized void removeOrganization(String name) {
+    plans.remove(name);
+  }
+
+  /**
+   * Queues a Build. Idempotent by key: queuing a key again replaces its entry (priority may have
+   * changed) without counting twice, and a key already holding a slot stays holding.
+   *
+   * @return false when the organization's {@code maxQueued} is reached and the Build is new
+   */
+  public synchronized boolean enqueue(Candidate c) {
+    if (holdingByKey.containsKey(c.key())) {
+      return true;
+    }
+    Candidate previous = queuedByKey.get(c.key());
+    if (previous == null) {
+      OrgPlan plan = plans.get(c.organization());
+      if (plan != null && plan.maxQueued() != null && queued(c.organization()) >= plan.maxQueued()) {
+        return false;
+      }
+    } else {
+      dequeue(previous);
+    }
+    queuedByKey.put(c.key(), c);
+    queues.computeIfAbsent(c.organization(), o -> new TreeSet<>(ORDER)).add(c);
+    return true;
+  }
+
+  /** Forgets a Build entirely (deleted, or ended): it neither waits nor holds a slot. */
+  public synchronized void remove(String key) {
+    Candidate c = queuedByKey.get(key);
+    if (c != null) {
+      dequeue(c);
+    }
+    release(key);
+  }
+
+  /**
+   * Records that a Build holds a slot (observed Admitted or Running, e.g. after a restart). It
+   * leaves the queue if it was there; calling it again is a no-op.
+   */
+  public synchronized void markHolding(String key, String organization) {
+    Candidate c = queuedByKey.get(key);
+    if (c != null) {
+      dequeue(c);
+    }
+    String previousOrg = holdingByKey.put(key, organization);
+    if (previousOrg != null && !previousOrg.equals(organization)) {
+      removeHolder(previousOrg, key);
+    }
+    holdersByOrg.computeIfAbsent(organization, o -> new LinkedHashSet<>()).add(key);
+  }
+
+  /** Frees the slot a Build held; a no-op when it held none. */
+  public synchronized void release(String key) {
+    String org = holdingByKey.remove(key);
+    if (org != null) {
+      removeHolder(org, key);
+    }
+  }
+
+  /**
+   * Picks the Builds to admit now and marks them holding.
+   *
+   * <p>Each pick goes to the organization with the lowest {@code holding / weight} among those with
+   * a plan, a queued Build and a free slot under {@code maxConcurrent}; ties go to the oldest head
+   * of queue, then the organization name. Repeating the pick keeps every organization's share of
+   * the slots proportional to its weight, so a flood from one cannot starve another.
+   *
+   * @param clusterFreeSlots slots the cluster can still take; {@link Integer#MAX_VALUE} for no cap
+   */
+  public synchronized List<Candidate> admit(int clusterFreeSlots) {
+    List<Candidate> admitted = new ArrayList<>();
+    int remaining = Math.max(0, clusterFreeSlots);
+    while (remaining > 0) {
+      String org = nextOrganization();
+      if (org == null) {
+        break;
+      }
+      Candidate head = queues.get(org).first();
+      markHolding(head.key(), org);
+      admitted.add(head);
+      remaining--;
+    }
+    clusterExhausted = remaining == 0 && nextOrganization() != null;
+    return List.copyOf(admitted);
+  }
+
+  public synchronized int holding(String org) {
+    Set<String> holders = holdersByOrg.get(org);
+    return holders == null ? 0 : holders.size();
+  }
+
+  public synchronized int queued(String org) {
+    TreeSet<Candidate> q = queues.get(org);
+    return q == null ? 0 : q.size();
+  }
+
+  /** Queued Builds per organization, including every planned organization (sorted by name). */
+  public synchronized Map<String, Integer> queuedByOrg() {
+    Map<String, Integer> out = new TreeMap<>();
+    for (String org : plans.keySet()) {
+      out.put(org, 0);
+    }
+    queues.forEach((org, q) -> out.put(org, q.size()));
+    return out;
+  }
+
+  /**
+   * Why a queued Build is still waiting, as {@code Reason: message}; empty when the key is not
+   * queued (unknown, or already holding a slot).
+   */
+  public synchronized Optional<String> waitingReason(String key) {
+    Candidate c = queuedByKey.get(key);
+    if (c == null) {
+      return Optional.empty();
+    }
+    String org = c.organization();
+    OrgPlan plan = plans.get(org);
+    if (plan == null) {
+      return Optional.of(
+          "UnknownOrganization: organization \"" + org + "\" does not exist");
+    }
+    int holding = holding(org);
+    if (holding >= plan.maxConcurrent()) {
+      return Optional.of(
+          "OrganizationAtCapacity: organization \""
+              + org
+              + "\" runs "
+              + holding
+              + " of "
+              + plan.maxConcurrent());
+    }
+    String position = "position " + position(c) + " of " + queued(org) + " in organization \"" + org + "\"";
+    if (clusterExhausted) {
+      return Optional.of("ClusterAtCapacity: no free build slots in the cluster; " + position);
+    }
+    return Optional.of("Waiting: " + position);
+  }
+
+  private int position(Candidate c) {
+    return queues.get(c.organization()).headSet(c, true).size();
+  }
+
+  /** The organization the next slot goes to, or null when nobody can take one. */
+  private String nextOrganization() {
+    String best = null;
+    long bestHolding = 0;
+    long bestWeight = 1;
+    Instant bestHead = null;
+    for (Map.Entry<String, TreeSet<Candidate>> e : queues.entrySet()) {
+      String org = e.getKey();
+      OrgPlan plan = plans.get(org);
+      if (plan == null || e.getValue().isEmpty()) {
+        continue;
+      }
+      int holding = holding(org);
+      if (holding >= plan.maxConcurrent()) {
+        continue;
+      }
+      Instant head = e.getValue().first().queuedAt();
+      if (best == null) {
+        best = org;
+        bestHolding = holding;
+        bestWeight = plan.weight();
+        bestHead = head;
+        continue;
+      }
+      // holding/weight < bestHolding/bestWeight, cross-multiplied to stay in integers.
+      int cmp = Long.compare(holding * bestWeight, bestHolding * plan.weight());
+      if (cmp == 0) {
+        cmp = head.compareTo(bestHead);
+      }
+      if (cmp == 0) {
+        cmp = org.compareTo(best);
+      }
+      if (cmp < 0) {
+        best = org;
+        bestHolding = holding;
+        bestWeight = plan.weight();
+        bestHead = head;
+      }
+    }
+    return best;
+  }
+
+  private void dequeue(Candidate c) {
+    queuedByKey.remove(c.key());
+    TreeSet<Candidate> q = queues.get(c.organization());
+    if (q != null) {
+      q.remove(c);
+      if (q.isEmpty()) {
+        queues.remove(c.organization());
+      }
+    }
+  }
+
+  private void removeHolder(String org, String key) {
+    Set<String> holders = holdersByOrg.get(org);
+    if (holders != null) {
+      holders.remove(key);
+      if (holders.isEmpty()) {
+        holdersByOrg.remove(org);
+      }
+    }
+  }
+}

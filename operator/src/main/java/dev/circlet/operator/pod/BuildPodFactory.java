@@ -1,0 +1,533 @@
+package dev.circlet.operator.pod;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.circlet.api.v1alpha1.Build;
+import dev.circlet.api.v1alpha1.BuildSpec;
+import dev.circlet.api.v1alpha1.CircletApi;
+import dev.circlet.api.v1alpha1.ContainerImage;
+import dev.circlet.api.v1alpha1.Executor;
+import dev.circlet.api.v1alpha1.ExecutorKind;
+import dev.circlet.api.v1alpha1.JobSpec;
+import dev.circlet.api.v1alpha1.ResourceClass;
+import dev.circlet.api.v1alpha1.ResourceClassSpec;
+import dev.circlet.operator.naming.Names;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HostAlias;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SeccompProfile;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Writes the Pod and the agent Secret of a Build, following docs/build-pod.md. Pure: the same
+ * Build and ResourceClass always give the same objects.
+ */
+public final class BuildPodFactory {
+
+  /** Runner image and its pull policy (the operator's {@code circlet.runner.*} settings). */
+  public record PodSettings(String runnerImage, String runnerImagePullPolicy) {
+    public PodSettings {
+      Objects.requireNonNull(runnerImage, "runnerImage");
+    }
+  }
+
+  public static final String INIT = "circlet-init";
+  public static final String AGENT = "circlet-agent";
+  public static final String PRIMARY = "primary";
+
+  public static final String VOLUME_SHARED = "circlet";
+  public static final String VOLUME_PROJECT = "project";
+  public static final String VOLUME_BUILD_SECRET = "build-secret";
+  public static final String VOLUME_CLONE = "clone-credentials";
+
+  public static final String SHARED_PATH = "/circlet";
+  public static final String HOME = "/home/circleci";
+  public static final String BUILD_SECRET_PATH = "/etc/circlet/build";
+  public static final String CLONE_PATH = "/etc/circlet/clone";
+
+  public static final String KEY_JOB = "job.json";
+  public static final String KEY_TOKEN = "token";
+
+  /** uid of the primary (and of the agent, so checkout files belong to the job's user). */
+  public static final long DEFAULT_UID = 1000L;
+
+  /** Default Build timeout (BuildSpec.timeoutSeconds). */
+  public static final long DEFAULT_TIMEOUT_SECONDS = 3600L;
+
+  /**
+   * The agent enforces the Build timeout itself (exit 124); the pod's activeDeadlineSeconds is a
+   * backstop this much later, for an agent that hangs.
+   */
+  public static final long DEADLINE_GRACE_SECONDS = 300L;
+
+  // Fixed sizes of the containers that are not the primary. The resource class buys the
+  // primary's CPU and memory; the agent mostly waits on the network and services are usually
+  // small databases, so they get modest requests and a memory ceiling without a CPU limit.
+  static final ResourceRequirements INIT_RESOURCES = resources("50m", "64Mi", "128Mi");
+  static final ResourceRequirements AGENT_RESOURCES = resources("100m", "128Mi", "512Mi");
+  static final ResourceRequirements SERVICE_RESOURCES = resources("250m", "256Mi", "1Gi");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final PodSettings settings;
+
+  public BuildPodFactory(PodSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /**
+   * The build pod.
+   *
+   * @param cloneSecretName Secret with clone credentials mounted into the agent only; null when
+   *     the repository needs none
+   * @throws IllegalArgumentException when the job cannot run as a pod (machine or macOS executor,
+   *     no image, a root user under the restricted profile)
+   */
+  public Pod pod(Build build, ResourceClass resourceClass, String cloneSecretName) {
+    BuildSpec spec = requireSpec(build);
+    JobSpec job = spec.job;
+    Executor executor = job.executor;
+    if (resourceClass == null || resourceClass.getSpec() == null) {
+      throw new IllegalArgumentException("job \"" + job.name + "\" has no resource class to run on");
+    }
+    ResourceClassSpec rc = resourceClass.getSpec();
+    String rcName = resourceClass.getMetadata() == null ? null : resourceClass.getMetadata().getName();
+    if (executor == null) {
+      throw new IllegalArgumentException("job \"" + job.name + "\" has no executor");
+    }
+    if (executor.kind != ExecutorKind.DOCKER || rc.executor != ExecutorKind.DOCKER) {
+      ExecutorKind kind = executor.kind != ExecutorKind.DOCKER ? executor.kind : rc.executor;
+      throw new IllegalArgumentException(
+          "job \"" + job.name + "\" uses the " + kind.name().toLowerCase(java.util.Locale.ROOT)
+              + " executor (resource class \"" + rcName + "\"): only the docker executor runs as"
+              + " a pod; VM executors are not supported yet");
+    }
+    if (executor.images.isEmpty() || executor.images.get(0).image == null) {
+      throw new IllegalArgumentException("job \"" + job.name + "\" has a docker executor without an image");
+    }
+    boolean restricted = !"baseline".equals(rc.podSecurity);
+    String buildName = build.getMetadata().getName();
+    ContainerImage primaryImage = executor.images.get(0);
+    Long primaryUid = uid(primaryImage, restricted, job.name, PRIMARY);
+    long agentUid = primaryUid != null && primaryUid > 0 ? primaryUid : DEFAULT_UID;
+    String home = projectMountPath(job.workingDirectory);
+
+    List<Container> inits = new ArrayList<>();
+    inits.add(
+        new ContainerBuilder()
+            .withName(INIT)
+            .withImage(settings.runnerImage())
+            .withImagePullPolicy(settings.runnerImagePullPolicy())
+            .withCommand("circlet-agent", "install", SHARED_PATH)
+            .withResources(INIT_RESOURCES)
+            .withSecurityContext(containerSecurity(true, agentUid))
+            .withVolumeMounts(mount(VOLUME_SHARED, SHARED_PATH, false))
+            .build());
+    List<VolumeMount> agentMounts = new ArrayList<>();
+    agentMounts.add(mount(VOLUME_SHARED, SHARED_PATH, false));
+    agentMounts.add(mount(VOLUME_PROJECT, home, false));
+    agentMounts.add(mount(VOLUME_BUILD_SECRET, BUILD_SECRET_PATH, true));
+    if (cloneSecretName != null) {
+      agentMounts.add(mount(VOLUME_CLONE, CLONE_PATH, true));
+    }
+    inits.add(
+        new ContainerBuilder()
+            .withName(AGENT)
+            .withImage(settings.runnerImage())
+            .withImagePullPolicy(settings.runnerImagePullPolicy())
+            // A native sidecar: started before the primary, stopped by the kubelet after it.
+            .withRestartPolicy("Always")
+            .withCommand(
+                "circlet-agent", "pod", "--shared", SHARED_PATH, "--job", BUILD_SECRET_PATH + "/" + KEY_JOB)
+            .withEnv(env("HOME", home))
+            .withResources(AGENT_RESOURCES)
+            .withSecurityContext(containerSecurity(true, agentUid))
+            .withVolumeMounts(agentMounts)
+            .build());
+
+    List<Container> containers = new ArrayList<>();
+    containers.add(
+        new ContainerBuilder()
+            .withName(PRIMARY)
+            .withImage(primaryImage.image)
+            .withCommand("/bin/sh", SHARED_PATH + "/bin/circlet-shim", SHARED_PATH)
+            .withEnv(primaryEnv(build, primaryImage, home))
+            .withResources(resources(rc.cpu, rc.memory))
+            .withSecurityContext(containerSecurity(restricted, primaryUid))
+            // File, not FallbackToLogsOnError: the log tail of a job may hold secrets.
+            .withTerminationMessagePath("/dev/termination-log")
+            .withTerminationMessagePolicy("File")
+            .withVolumeMounts(mount(VOLUME_SHARED, SHARED_PATH, false), mount(VOLUME_PROJECT, home, false))
+            .build());
+    List<String> serviceHosts = new ArrayList<>();
+    Set<String> containerNames = new LinkedHashSet<>(List.of(INIT, AGENT, PRIMARY));
+    for (int i = 1; i < executor.images.size(); i++) {
+      ContainerImage image = executor.images.get(i);
+      String name = serviceName(image, i, containerNames);
+      containerNames.add(name);
+      if (image.name != null && !image.name.isBlank()) {
+        serviceHosts.add(image.name);
+      }
+      containers.add(
+          new ContainerBuilder()
+              .withName(name)
+              .withImage(image.image)
+              .withCommand(image.entrypoint)
+              .withArgs(image.command)
+              .withEnv(envList(image.environment))
+              .withResources(SERVICE_RESOURCES)
+              .withSecurityContext(containerSecurity(restricted, uid(image, restricted, job.name, name)))
+              .build());
+    }
+
+    PodBuilder pod =
+        new PodBuilder()
+            .withMetadata(childMeta(build, Names.pod(buildName), rcName))
+            .withNewSpec()
+            .withRestartPolicy("Never")
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withActiveDeadlineSeconds(timeout(spec) + DEADLINE_GRACE_SECONDS)
+            .withSecurityContext(podSecurity(restricted))
+            .withImagePullSecrets(pullSecrets(executor))
+            .withInitContainers(inits)
+            .withContainers(containers)
+            .withVolumes(volumes(buildName, cloneSecretName))
+            .withNodeSelector(rc.nodeSelector == null || rc.nodeSelector.isEmpty() ? null : new LinkedHashMap<>(rc.nodeSelector))
+            .withTolerations(rc.tolerations == null || rc.tolerations.isEmpty() ? null : new ArrayList<Toleration>(rc.tolerations))
+            .withRuntimeClassName(rc.runtimeClassName)
+            .endSpec();
+    if (!serviceHosts.isEmpty()) {
+      // Services share the pod's network; their names resolve to localhost as on CircleCI.
+      pod.editSpec().withHostAliases(new HostAlias(serviceHosts, "127.0.0.1")).endSpec();
+    }
+    return pod.build();
+  }
+
+  /**
+   * The Secret the agent reads: {@code job.json} (compiled job, trigger, parallel index) and the
+   * per-build output {@code token}. Immutable: neither changes during the Build's life.
+   */
+  public Secret agentSecret(Build build, String token) {
+    BuildSpec spec = requireSpec(build);
+    Objects.requireNonNull(token, "token");
+    String buildName = build.getMetadata().getName();
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("build", buildName);
+    doc.put("job", spec.job);
+    doc.put("trigger", spec.trigger == null ? Map.of() : spec.trigger);
+    doc.put("parallelIndex", spec.parallelIndex == null ? 0 : spec.parallelIndex);
+    doc.put("parallelTotal", spec.parallelTotal == null ? 1 : spec.parallelTotal);
+    String jobJson;
+    try {
+      jobJson = JSON.writeValueAsString(doc);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise the job of build " + buildName, e);
+    }
+    String rcName = spec.job.resourceClass;
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(KEY_JOB, base64(jobJson));
+    data.put(KEY_TOKEN, base64(token));
+    return new SecretBuilder()
+        .withMetadata(childMeta(build, Names.agentSecret(buildName), rcName))
+        .withType("Opaque")
+        .withImmutable(true)
+        .withData(data)
+        .build();
+  }
+
+  /**
+   * Whether an existing pod (met on {@code AlreadyExists}) belongs to this Build: its controller
+   * owner reference names the Build's uid, or — when either side has no uid to compare — it
+   * carries the Build's label in the Build's namespace.
+   */
+  public static boolean isOurs(Pod pod, Build build) {
+    if (pod == null || build == null || pod.getMetadata() == null || build.getMetadata() == null) {
+      return false;
+    }
+    String uid = build.getMetadata().getUid();
+    List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
+    OwnerReference controller = null;
+    if (owners != null) {
+      for (OwnerReference o : owners) {
+        if (Boolean.TRUE.equals(o.getController())) {
+          controller = o;
+        }
+      }
+    }
+    if (uid != null && !uid.isEmpty() && controller != null && controller.getUid() != null) {
+      return uid.equals(controller.getUid());
+    }
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return labels != null
+        && Names.labelValue(build.getMetadata().getName()).equals(labels.get(CircletApi.LABEL_BUILD))
+        && Objects.equals(pod.getMetadata().getNamespace(), build.getMetadata().getNamespace());
+  }
+
+  /** Labels of every child of a Build: they link it to its Build, Workflow, Pipeline and Organization. */
+  public static Map<String, String> labels(Build build, String resourceClass) {
+    BuildSpec spec = build.getSpec();
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(CircletApi.LABEL_MANAGED_BY, CircletApi.MANAGER);
+    labels.put(CircletApi.LABEL_BUILD, Names.labelValue(build.getMetadata().getName()));
+    putLabel(labels, CircletApi.LABEL_WORKFLOW, spec.workflow);
+    putLabel(labels, CircletApi.LABEL_PIPELINE, spec.pipeline);
+    putLabel(labels, CircletApi.LABEL_ORGANIZATION, spec.organization);
+    putLabel(labels, CircletApi.LABEL_JOB, spec.job == null ? null : spec.job.name);
+    putLabel(labels, CircletApi.LABEL_RESOURCE_CLASS, resourceClass);
+    return labels;
+  }
+
+  private static void putLabel(Map<String, String> labels, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      labels.put(key, Names.labelValue(value));
+    }
+  }
+
+  private static ObjectMeta childMeta(Build build, String name, String resourceClass) {
+    ObjectMeta meta = build.getMetadata();
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(meta.getNamespace())
+        .withLabels(labels(build, resourceClass))
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(CircletApi.API_VERSION)
+                .withKind("Build")
+                .withName(meta.getName())
+                .withUid(meta.getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())
+        .build();
+  }
+
+  /**
+   * The primary's environment. Built-ins first; the image's and then the job's environment
+   * override them (CircleCI's precedence). Names are unique so the API server keeps every value.
+   */
+  static List<EnvVar> primaryEnv(Build build, ContainerImage primary, String home) {
+    BuildSpec spec = build.getSpec();
+    JobSpec job = spec.job;
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("CI", "true");
+    env.put("CIRCLECI", "true");
+    env.put("HOME", home);
+    env.put("CIRCLE_JOB", job.name);
+    env.put("CIRCLE_NODE_INDEX", String.valueOf(spec.parallelIndex == null ? 0 : spec.parallelIndex));
+    env.put("CIRCLE_NODE_TOTAL", String.valueOf(spec.parallelTotal == null ? 1 : spec.parallelTotal));
+    env.put("CIRCLE_WORKING_DIRECTORY", job.workingDirectory == null ? "~/project" : job.workingDirectory);
+    String uid = build.getMetadata().getUid();
+    if (uid != null && !uid.isEmpty()) {
+      env.put("CIRCLE_WORKFLOW_JOB_ID", uid);
+    }
+    if (spec.trigger != null) {
+      env.putAll(spec.trigger);
+    }
+    if (primary.environment != null) {
+      env.putAll(primary.environment);
+    }
+    if (job.environment != null) {
+      env.putAll(job.environment);
+    }
+    return envList(env);
+  }
+
+  private static List<EnvVar> envList(Map<String, String> env) {
+    if (env == null || env.isEmpty()) {
+      return null;
+    }
+    List<EnvVar> out = new ArrayList<>();
+    env.forEach((k, v) -> out.add(new EnvVar(k, v == null ? "" : v, null)));
+    return out;
+  }
+
+  private static List<EnvVar> env(String name, String value) {
+    return List.of(new EnvVar(name, value, null));
+  }
+
+  /**
+   * Where the {@code project} volume is mounted: the parent of the working directory, so {@code
+   * ~/project} (the default) lives in it; {@code /home/circleci} for {@code ~}-relative and
+   * relative paths; the directory itself when its parent would be {@code /}.
+   */
+  static String projectMountPath(String workingDirectory) {
+    if (workingDirectory == null || workingDirectory.isBlank()
+        || workingDirectory.startsWith("~") || !workingDirectory.startsWith("/")) {
+      return HOME;
+    }
+    String dir = workingDirectory.replaceAll("/+$", "");
+    int slash = dir.lastIndexOf('/');
+    return slash <= 0 ? (dir.isEmpty() ? HOME : dir) : dir.substring(0, slash);
+  }
+
+  /**
+   * The uid a user container runs as. A numeric {@code user} is used as is; otherwise the
+   * restricted profile needs a known non-root uid, so the default uid is used for the primary
+   * and for services (the kubelet cannot verify a named user is not root). Under baseline the
+   * image's own user applies.
+   */
+  private static Long uid(ContainerImage image, boolean restricted, String job, String container) {
+    String user = image.user == null ? "" : image.user.strip();
+    int colon = user.indexOf(':');
+    if (colon >= 0) {
+      user = user.substring(0, colon);
+    }
+    if (!user.isEmpty() && user.chars().allMatch(Character::isDigit)) {
+      long uid = Long.parseLong(user);
+      if (uid == 0 && restricted) {
+        throw new IllegalArgumentException(
+            "job \"" + job + "\" runs container " + container + " as root (user 0), which the"
+                + " restricted pod security profile forbids; use a resource class with podSecurity"
+                + " baseline or a non-root user");
+      }
+      return uid;
+    }
+    if (!user.isEmpty() && !restricted) {
+      return null;
+    }
+    if ("root".equals(user)) {
+      throw new IllegalArgumentException(
+          "job \"" + job + "\" runs container " + container + " as root, which the restricted pod"
+              + " security profile forbids; use a resource class with podSecurity baseline");
+    }
+    return restricted ? DEFAULT_UID : null;
+  }
+
+  private static String serviceName(ContainerImage image, int index, Set<String> taken) {
+    String name = image.name == null ? null : Names.containerName(image.name);
+    if (name == null || name.isEmpty() || taken.contains(name)) {
+      name = "svc-" + index;
+    }
+    return name;
+  }
+
+  private static SecurityContext containerSecurity(boolean restricted, Long uid) {
+    if (!restricted) {
+      return uid == null ? null : new io.fabric8.kubernetes.api.model.SecurityContextBuilder().withRunAsUser(uid).build();
+    }
+    return new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(uid)
+        .withAllowPrivilegeEscalation(false)
+        .withCapabilities(new Capabilities(null, List.of("ALL")))
+        .withSeccompProfile(new SeccompProfile(null, "RuntimeDefault"))
+        .build();
+  }
+
+  private static PodSecurityContext podSecurity(boolean restricted) {
+    var sc = new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+        .withSeccompProfile(new SeccompProfile(null, "RuntimeDefault"));
+    if (restricted) {
+      sc.withRunAsNonRoot(true);
+    }
+    return sc.build();
+  }
+
+  private static List<LocalObjectReference> pullSecrets(Executor executor) {
+    Set<String> names = new LinkedHashSet<>();
+    for (ContainerImage image : executor.images) {
+      if (image.pullSecret != null && !image.pullSecret.isBlank()) {
+        names.add(image.pullSecret);
+      }
+    }
+    return names.isEmpty() ? null : names.stream().map(LocalObjectReference::new).toList();
+  }
+
+  private static List<Volume> volumes(String buildName, String cloneSecretName) {
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName(VOLUME_SHARED).withNewEmptyDir().endEmptyDir().build());
+    volumes.add(new VolumeBuilder().withName(VOLUME_PROJECT).withNewEmptyDir().endEmptyDir().build());
+    volumes.add(
+        new VolumeBuilder()
+            .withName(VOLUME_BUILD_SECRET)
+            .withNewSecret()
+            .withSecretName(Names.agentSecret(buildName))
+            .endSecret()
+            .build());
+    if (cloneSecretName != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(VOLUME_CLONE)
+              .withNewSecret()
+              .withSecretName(cloneSecretName)
+              .endSecret()
+              .build());
+    }
+    return volumes;
+  }
+
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    VolumeMount m = new VolumeMount();
+    m.setName(volume);
+    m.setMountPath(path);
+    if (readOnly) {
+      m.setReadOnly(true);
+    }
+    return m;
+  }
+
+  private static long timeout(BuildSpec spec) {
+    return spec.timeoutSeconds == null ? DEFAULT_TIMEOUT_SECONDS : spec.timeoutSeconds;
+  }
+
+  /** The class's CPU and memory as both request and limit: a build gets what its class buys. */
+  private static ResourceRequirements resources(String cpu, String memory) {
+    Map<String, Quantity> both = new LinkedHashMap<>();
+    both.put("cpu", new Quantity(cpu));
+    both.put("memory", new Quantity(memory));
+    return new ResourceRequirementsBuilder()
+        .withRequests(new LinkedHashMap<>(both))
+        .withLimits(new LinkedHashMap<>(both))
+        .build();
+  }
+
+  private static ResourceRequirements resources(String cpu, String memoryRequest, String memoryLimit) {
+    Map<String, Quantity> requests = new LinkedHashMap<>();
+    requests.put("cpu", new Quantity(cpu));
+    requests.put("memory", new Quantity(memoryRequest));
+    return new ResourceRequirementsBuilder()
+        .withRequests(requests)
+        .withLimits(Map.of("memory", new Quantity(memoryLimit)))
+        .build();
+  }
+
+  private static BuildSpec requireSpec(Build build) {
+    if (build == null || build.getMetadata() == null || build.getSpec() == null || build.getSpec().job == null) {
+      throw new IllegalArgumentException("a build pod needs a Build with metadata and spec.job");
+    }
+    return build.getSpec();
+  }
+
+  private static String base64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+}
