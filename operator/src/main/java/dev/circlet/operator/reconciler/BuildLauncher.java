@@ -1,0 +1,120 @@
+package dev.circlet.operator.reconciler;
+
+import dev.circlet.api.v1alpha1.Build;
+import dev.circlet.api.v1alpha1.ResourceClass;
+import dev.circlet.operator.metrics.CircletMetrics;
+import dev.circlet.operator.pod.BuildPodFactory;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Creates a Build's children — its agent Secret and its Pod — create-only, adopting an existing
+ * child that is the Build's own when a create meets {@code AlreadyExists}; and stops the pod.
+ */
+final class BuildLauncher {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A child with the Build's name exists and belongs to something else. */
+  static final class ForeignChildException extends RuntimeException {
+    ForeignChildException(String message) {
+      super(message);
+    }
+  }
+
+  private final KubernetesClient client;
+  private final BuildPodFactory factory;
+  private final CircletMetrics metrics;
+
+  BuildLauncher(KubernetesClient client, BuildPodFactory factory, CircletMetrics metrics) {
+    this.client = client;
+    this.factory = factory;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Makes sure the agent Secret and the Pod exist.
+   *
+   * @param existing the pod the cache shows for this Build, or null
+   * @return the Build's pod, created or adopted
+   */
+  Pod launch(
+      Build build,
+      ResourceClass resourceClass,
+      String cloneSecretName,
+      Pod existing,
+      Context<Build> context,
+      InformerEventSource<Pod, Build> pods) {
+    if (existing != null && BuildPodFactory.isOurs(existing, build)) {
+      return existing;
+    }
+    Pod desired = factory.pod(build, resourceClass, cloneSecretName);
+    ensureSecret(build);
+    long start = System.nanoTime();
+    try {
+      Pod created = context.resourceOperations().create(desired, pods);
+      metrics.podCreated(Duration.ofNanos(System.nanoTime() - start));
+      return created;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      Pod found = client.pods().inNamespace(desired.getMetadata().getNamespace())
+          .withName(desired.getMetadata().getName()).get();
+      if (found == null) {
+        throw e;
+      }
+      if (!BuildPodFactory.isOurs(found, build)) {
+        throw new ForeignChildException(
+            "pod " + desired.getMetadata().getName() + " exists and does not belong to this Build");
+      }
+      return found;
+    }
+  }
+
+  private void ensureSecret(Build build) {
+    byte[] token = new byte[32];
+    RANDOM.nextBytes(token);
+    Secret secret =
+        factory.agentSecret(build, Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+    try {
+      client.secrets().resource(secret).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      Secret found = client.secrets().inNamespace(secret.getMetadata().getNamespace())
+          .withName(secret.getMetadata().getName()).get();
+      if (found != null && !ownedBy(found.getMetadata().getOwnerReferences(), build)) {
+        throw new ForeignChildException(
+            "secret " + secret.getMetadata().getName() + " exists and does not belong to this Build");
+      }
+    }
+  }
+
+  private static boolean ownedBy(List<OwnerReference> owners, Build build) {
+    if (owners == null) {
+      return false;
+    }
+    String uid = build.getMetadata().getUid();
+    return owners.stream().anyMatch(o -> "Build".equals(o.getKind()) && (uid == null || uid.equals(o.getUid())));
+  }
+
+  /** Deletes the Build's pod (cancel, timeout); the kubelet stops it with its grace period. */
+  void stop(Pod pod) {
+    if (pod == null) {
+      return;
+    }
+    client.pods().inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName()).delete();
+  }
+}

@@ -1,0 +1,290 @@
+package dev.circlet.operator.reconciler;
+
+import dev.circlet.api.v1alpha1.Build;
+import dev.circlet.api.v1alpha1.BuildPhase;
+import dev.circlet.api.v1alpha1.BuildStatus;
+import dev.circlet.api.v1alpha1.CircletApi;
+import dev.circlet.api.v1alpha1.ExecutorKind;
+import dev.circlet.api.v1alpha1.Organization;
+import dev.circlet.api.v1alpha1.Pipeline;
+import dev.circlet.api.v1alpha1.ResourceClass;
+import dev.circlet.api.v1alpha1.Timestamps;
+import dev.circlet.operator.admission.AdmissionQueue.Candidate;
+import dev.circlet.operator.metrics.CircletMetrics;
+import dev.circlet.operator.naming.Names;
+import dev.circlet.operator.pod.BuildPodFactory;
+import dev.circlet.operator.pod.PodStatusMapper;
+import dev.circlet.operator.pod.PodStatusMapper.PodObservation;
+import dev.circlet.operator.status.BuildStatusChanges;
+import dev.circlet.operator.status.EventRecorder;
+import dev.circlet.operator.status.StatusWriter;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Drives a Build through Queued → Admitted → Running → a terminal phase: asks admission for a
+ * slot, launches the agent Secret and the Pod, maps the Pod to the Build's status, and enforces
+ * cancel and timeout. Status is computed in memory and written once at the end of a reconcile.
+ */
+public final class BuildReconciler implements Reconciler<Build> {
+  static final String DEFAULT_RESOURCE_CLASS = "medium";
+
+  private final BuildAdmission admission;
+  private final BuildLauncher launcher;
+  private final PodStatusMapper mapper = new PodStatusMapper();
+  private final StatusWriter statusWriter;
+  private final EventRecorder events;
+  private final CircletMetrics metrics;
+  private final Clock clock;
+  private final Duration stuckGrace;
+  private final SimpleInboundEventSource<Build> wakeUps = new SimpleInboundEventSource<>("admission");
+  private InformerEventSource<Pod, Build> pods;
+  private InformerEventSource<ResourceClass, Build> resourceClasses;
+  private InformerEventSource<Organization, Build> organizations;
+  private InformerEventSource<Pipeline, Build> pipelines;
+  private IndexerResourceCache<Build> builds;
+
+  public BuildReconciler(KubernetesClient client, BuildAdmission admission, BuildPodFactory factory, StatusWriter statusWriter,
+      EventRecorder events, CircletMetrics metrics, Clock clock, Duration stuckGrace) {
+    this.admission = admission;
+    this.launcher = new BuildLauncher(client, factory, metrics);
+    this.statusWriter = statusWriter;
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.stuckGrace = stuckGrace;
+    admission.onAdmitted(wakeUps::propagateEvent);
+  }
+
+  @Override
+  public List<EventSource<?, Build>> prepareEventSources(EventSourceContext<Build> context) {
+    builds = context.getPrimaryCache();
+    metrics.bindBuilds(() -> builds.list());
+    pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Build.class)
+        .withName("pods")
+        .withLabelSelector(CircletApi.LABEL_BUILD)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Build.class))
+        .build(), context);
+    resourceClasses = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(ResourceClass.class, Build.class)
+            .withName("resourceclasses")
+            .withWatchAllNamespaces()
+            .withSecondaryToPrimaryMapper(rc -> queuedBuilds(b -> rc.getMetadata().getName().equals(resourceClassOf(b))))
+            .build(), context);
+    organizations = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Organization.class, Build.class)
+            .withName("organizations")
+            .withWatchAllNamespaces()
+            .withSecondaryToPrimaryMapper(o -> queuedBuilds(b -> o.getMetadata().getName().equals(b.getSpec().organization)))
+            .build(), context);
+    pipelines = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pipeline.class, Build.class)
+            .withName("pipelines")
+            .withSecondaryToPrimaryMapper(p -> Set.of())
+            .build(), context);
+    return List.of(pods, resourceClasses, organizations, pipelines, wakeUps);
+  }
+
+  @Override
+  public UpdateControl<Build> reconcile(Build build, Context<Build> context) {
+    String key = BuildAdmission.key(build);
+    if (context.isPrimaryResourceDeleted()) {
+      admission.forget(key, build.getSpec() == null ? null : build.getSpec().organization);
+      return UpdateControl.noUpdate();
+    }
+    admission.seedOnce(builds.list()::iterator, this::hasPod);
+    BuildStatus before = build.getStatus();
+    BuildStatus next = before == null ? new BuildStatus() : statusWriter.copy(before, BuildStatus.class);
+    Pod pod = context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> BuildPodFactory.isOurs(p, build)).findFirst().orElse(null);
+    Duration requeue = step(build, next, pod, context, clock.instant());
+    Build written = statusWriter.write(build, next, context);
+    if (written != null && next.phase != BuildPhase.Queued) {
+      admission.grantRecorded(key);
+    }
+    if (written != null && (before == null || before.phase != next.phase)) {
+      events.record(build, next.phase == BuildPhase.Failed || next.phase == BuildPhase.TimedOut
+          ? EventRecorder.WARNING : EventRecorder.NORMAL, next.phase.name(),
+          next.message == null ? "Build is " + next.phase : next.message);
+    }
+    UpdateControl<Build> control = UpdateControl.noUpdate();
+    return requeue == null ? control : control.rescheduleAfter(requeue);
+  }
+
+  private Duration step(Build build, BuildStatus next, Pod pod, Context<Build> context, Instant now) {
+    String key = BuildAdmission.key(build);
+    String org = build.getSpec().organization;
+    Long gen = build.getMetadata().getGeneration();
+    if (next.phase != null && next.phase.isTerminal()) {
+      admission.forget(key, org);
+      if ((next.phase == BuildPhase.Canceled || next.phase == BuildPhase.TimedOut) && pod != null
+          && !mapper.map(pod, now).phase().isTerminal()) {
+        launcher.stop(pod);
+      }
+      return null;
+    }
+    BuildStatusChanges.queued(next, gen, now);
+    if (build.getSpec().cancelRequested()) {
+      launcher.stop(pod);
+      BuildStatusChanges.end(next, BuildPhase.Canceled, "Canceled", "the Build was canceled", null, now, gen);
+      admission.forget(key, org);
+      return null;
+    }
+    var executor = build.getSpec().job.executor;
+    if (executor != null && executor.kind != ExecutorKind.DOCKER) {
+      return unsupported(next, key, org, executor.kind, gen, now);
+    }
+    ResourceClass rc = resourceClasses.get(new ResourceID(resourceClassOf(build))).orElse(null);
+    if (next.phase == BuildPhase.Queued) {
+      if (rc == null) {
+        admission.forget(key, org);
+        BuildStatusChanges.waiting(next, "UnknownResourceClass",
+            "resource class \"" + resourceClassOf(build) + "\" does not exist", gen, now);
+        return null;
+      }
+      if (rc.getSpec().executor != ExecutorKind.DOCKER) {
+        return unsupported(next, key, org, rc.getSpec().executor, gen, now);
+      }
+      if (!admit(build, next, pod, rc, gen, now)) {
+        return null;
+      }
+      pod = launcher.launch(build, rc, cloneSecret(build), pod, context, pods);
+      BuildStatusChanges.admitted(next, pod.getMetadata().getName(), rc.getSpec().nodePool, gen, now);
+      metrics.admitted(Duration.between(Timestamps.parse(next.queuedAt), now));
+      return timeoutLeft(build, next, now);
+    }
+    admission.hold(key, org);
+    if (pod == null && next.phase == BuildPhase.Admitted && rc != null) {
+      pod = launcher.launch(build, rc, cloneSecret(build), null, context, pods);
+    }
+    PodObservation observed = mapper.map(pod, now);
+    BuildStatusChanges.observe(next, observed, gen, now);
+    if (!next.phase.isTerminal() && observed.stuck()) {
+      Instant since = BuildStatusChanges.notReadySince(next);
+      if (since != null && !now.isBefore(since.plus(stuckGrace))) {
+        launcher.stop(pod);
+        BuildStatusChanges.end(next, BuildPhase.Failed, observed.reason(), observed.message(), null, now, gen);
+      }
+    }
+    if (next.phase.isTerminal()) {
+      admission.forget(key, org);
+      return null;
+    }
+    Duration left = timeoutLeft(build, next, now);
+    if (left.isZero()) {
+      launcher.stop(pod);
+      BuildStatusChanges.end(next, BuildPhase.TimedOut, "TimedOut",
+          "the Build ran longer than its timeout of " + timeoutSeconds(build) + "s", null, now, gen);
+      admission.forget(key, org);
+      return null;
+    }
+    return observed.stuck() ? Duration.ofSeconds(Math.min(left.toSeconds() + 1, stuckGrace.toSeconds() + 1)) : left;
+  }
+
+  /** Whether the Build holds a slot now; when it does not, the status says why it waits. */
+  private boolean admit(Build build, BuildStatus next, Pod pod, ResourceClass rc, Long gen, Instant now) {
+    String key = BuildAdmission.key(build);
+    String orgName = build.getSpec().organization;
+    Organization org = organizations.get(new ResourceID(orgName)).orElse(null);
+    if (org != null) {
+      admission.upsertOrganization(OrganizationReconciler.plan(org));
+      List<String> allowed = org.getSpec().allowedResourceClasses;
+      if (allowed != null && !allowed.isEmpty() && !allowed.contains(rc.getMetadata().getName())) {
+        admission.forget(key, orgName);
+        BuildStatusChanges.waiting(next, "ResourceClassNotAllowed", "organization \"" + orgName
+            + "\" may not use resource class \"" + rc.getMetadata().getName() + "\"", gen, now);
+        return false;
+      }
+    }
+    if (pod != null) {
+      // A pod from before a restart holds its slot whatever the status says.
+      admission.hold(key, orgName);
+      return true;
+    }
+    if (admission.granted(key)) {
+      return true;
+    }
+    Candidate candidate = new Candidate(key, orgName, build.getSpec().priorityOrZero(),
+        Timestamps.parse(next.queuedAt));
+    if (!admission.offer(candidate)) {
+      BuildStatusChanges.end(next, BuildPhase.Failed, "QueueFull",
+          "organization \"" + orgName + "\" has reached its most queued Builds", null, now, gen);
+      return false;
+    }
+    if (admission.admitNow(key)) {
+      return true;
+    }
+    BuildStatusChanges.waiting(next, admission.waitingReason(key).orElse("Waiting: waiting for a build slot"), gen, now);
+    return false;
+  }
+
+  private Duration unsupported(BuildStatus next, String key, String org, ExecutorKind kind, Long gen, Instant now) {
+    admission.forget(key, org);
+    BuildStatusChanges.unsupported(next, "the " + kind.name().toLowerCase(java.util.Locale.ROOT)
+        + " executor is not supported by this operator yet: only docker jobs run as pods", gen, now);
+    return null;
+  }
+
+  private Duration timeoutLeft(Build build, BuildStatus s, Instant now) {
+    Instant start = Timestamps.parse(s.startedAt != null ? s.startedAt : s.admittedAt);
+    if (start == null) {
+      return Duration.ofSeconds(timeoutSeconds(build));
+    }
+    Duration left = Duration.between(now, start.plusSeconds(timeoutSeconds(build)));
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  private static long timeoutSeconds(Build build) {
+    Long t = build.getSpec().timeoutSeconds;
+    return t == null || t < 1 ? BuildPodFactory.DEFAULT_TIMEOUT_SECONDS : t;
+  }
+
+  private String cloneSecret(Build build) {
+    String pipeline = build.getSpec().pipeline;
+    if (pipeline == null) {
+      return null;
+    }
+    return pipelines.get(new ResourceID(pipeline, build.getMetadata().getNamespace()))
+        .map(p -> p.getSpec().repository == null ? null : p.getSpec().repository.cloneSecretRef)
+        .orElse(null);
+  }
+
+  private boolean hasPod(Build b) {
+    return pods.get(new ResourceID(Names.pod(b.getMetadata().getName()), b.getMetadata().getNamespace()))
+        .filter(p -> BuildPodFactory.isOurs(p, b)).isPresent();
+  }
+
+  static String resourceClassOf(Build b) {
+    String rc = b.getSpec().job == null ? null : b.getSpec().job.resourceClass;
+    return rc == null || rc.isBlank() ? DEFAULT_RESOURCE_CLASS : rc;
+  }
+
+  private Set<ResourceID> queuedBuilds(Predicate<Build> matching) {
+    if (builds == null) {
+      return Set.of();
+    }
+    return builds.list()
+        .filter(b -> b.getStatus() == null || b.getStatus().phase == null || b.getStatus().phase == BuildPhase.Queued)
+        .filter(matching)
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,131 @@
+package dev.circlet.operator.runtime;
+
+import dev.circlet.operator.admission.AdmissionQueue;
+import dev.circlet.operator.metrics.CircletMetrics;
+import dev.circlet.operator.pod.BuildPodFactory;
+import dev.circlet.operator.pod.BuildPodFactory.PodSettings;
+import dev.circlet.operator.reconciler.BuildAdmission;
+import dev.circlet.operator.reconciler.BuildReconciler;
+import dev.circlet.operator.reconciler.OrganizationReconciler;
+import dev.circlet.operator.reconciler.WorkflowReconciler;
+import dev.circlet.operator.status.EventRecorder;
+import dev.circlet.operator.status.StatusWriter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * The embedded JOSDK operator with Circlet's reconcilers, wired from a Kubernetes client and
+ * {@link OperatorSettings}. Plain Java so Quarkus, the test harness and the benchmark build the
+ * same thing.
+ */
+public final class CircletOperator implements AutoCloseable {
+  private final Operator operator;
+  private final BuildAdmission admission;
+  private final EventRecorder events;
+  private final CircletMetrics metrics;
+  private volatile boolean started;
+
+  public CircletOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry, Clock clock) {
+    this.metrics = new CircletMetrics(registry);
+    this.admission = new BuildAdmission(new AdmissionQueue(), settings.clusterMaxBuilds());
+    this.events = new EventRecorder(client,
+        Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("circlet-events-", 0).factory()), clock);
+    StatusWriter statusWriter = new StatusWriter(client.getKubernetesSerialization());
+    BuildPodFactory pods = new BuildPodFactory(new PodSettings(settings.runnerImage(), settings.runnerImagePullPolicy()));
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withConcurrentReconciliationThreads(settings.reconcileThreads())
+          .withCloseClientOnStop(false)
+          .withUseSSAToPatchPrimaryResource(false)
+          .checkingCRDAndValidateLocalModel(false);
+      if (settings.leaderElection()) {
+        o.withLeaderElectionConfiguration(
+            LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
+                .withLeaseNamespace(settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace())
+                .withIdentity(settings.identity() != null ? settings.identity() : identity())
+                .build());
+      }
+    });
+    operator.register(new OrganizationReconciler(admission, statusWriter, metrics, clock,
+        settings.organizationStatusInterval()), controller("organization", settings, true));
+    operator.register(new BuildReconciler(client, admission, pods, statusWriter, events, metrics, clock,
+        settings.stuckGrace()), controller("build", settings, false));
+    operator.register(new WorkflowReconciler(client, statusWriter, events, clock),
+        controller("workflow", settings, false));
+  }
+
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<R>>
+      controller(String name, OperatorSettings settings, boolean clusterScoped) {
+    return o -> {
+      o.withName(name).withTriggerReconcilerOnAllEvents(true);
+      if (!clusterScoped && !settings.namespaces().isEmpty()) {
+        o.settingNamespaces(settings.namespaces());
+      } else {
+        o.watchingAllNamespaces();
+      }
+    };
+  }
+
+  private static String identity() {
+    String host = System.getenv("HOSTNAME");
+    if (host != null && !host.isBlank()) {
+      return host;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    } catch (UnknownHostException e) {
+      return "circlet-operator-" + UUID.randomUUID();
+    }
+  }
+
+  /** Starts the controllers (or, with leader election, the candidacy). */
+  public void start() {
+    operator.start();
+    started = true;
+  }
+
+  /** Whether start() returned and every informer of every controller is healthy and synced. */
+  public boolean ready() {
+    return started && operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  public boolean started() {
+    return started;
+  }
+
+  public BuildAdmission admission() {
+    return admission;
+  }
+
+  public CircletMetrics metrics() {
+    return metrics;
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  public void stop() {
+    if (!started) {
+      return;
+    }
+    started = false;
+    operator.stop();
+    admission.close();
+    events.close();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

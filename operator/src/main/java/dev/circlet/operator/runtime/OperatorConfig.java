@@ -1,0 +1,96 @@
+package dev.circlet.operator.runtime;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** The operator's configuration keys, under {@code circlet.}. */
+@ConfigMapping(prefix = "circlet")
+public interface OperatorConfig {
+  Runner runner();
+
+  Admission admission();
+
+  /** Namespaces whose Pipelines, Workflows and Builds are reconciled; unset watches all. */
+  Optional<List<String>> namespaces();
+
+  @WithName("leader-election")
+  LeaderElection leaderElection();
+
+  Reconcile reconcile();
+
+  Build build();
+
+  /** The runner image that goes into every build pod. */
+  interface Runner {
+    @WithDefault(OperatorSettings.DEFAULT_RUNNER_IMAGE)
+    String image();
+
+    @WithName("image-pull-policy")
+    @WithDefault("IfNotPresent")
+    String imagePullPolicy();
+  }
+
+  /** Admission. */
+  interface Admission {
+    /** Most Builds admitted or running across the cluster; unset means no cap. */
+    @WithName("cluster-max-builds")
+    OptionalInt clusterMaxBuilds();
+
+    /** Shortest interval between two status writes of one Organization. */
+    @WithName("organization-status-interval")
+    @WithDefault("2s")
+    Duration organizationStatusInterval();
+  }
+
+  /** Leader election between replicas. */
+  interface LeaderElection {
+    @WithDefault("true")
+    boolean enabled();
+
+    @WithName("lease-name")
+    @WithDefault(OperatorSettings.DEFAULT_LEASE_NAME)
+    String leaseName();
+
+    /** Namespace of the Lease; unset uses the operator's own namespace. */
+    @WithName("lease-namespace")
+    Optional<String> leaseNamespace();
+
+    /** This replica's identity; unset uses the pod name (HOSTNAME). */
+    Optional<String> identity();
+  }
+
+  /** Reconciliation. */
+  interface Reconcile {
+    /** Reconciler threads shared by all controllers. */
+    @WithDefault("64")
+    int threads();
+  }
+
+  /** Build handling. */
+  interface Build {
+    /** How long a pod may be stuck (image pull back-off, …) before its Build fails. */
+    @WithName("stuck-grace")
+    @WithDefault("5m")
+    Duration stuckGrace();
+  }
+
+  default OperatorSettings toSettings() {
+    return new OperatorSettings(
+        runner().image(),
+        runner().imagePullPolicy(),
+        admission().clusterMaxBuilds().isPresent() ? admission().clusterMaxBuilds().getAsInt() : null,
+        namespaces().map(java.util.Set::copyOf).orElse(java.util.Set.of()),
+        leaderElection().enabled(),
+        leaderElection().leaseName(),
+        leaderElection().leaseNamespace().orElse(null),
+        leaderElection().identity().orElse(null),
+        reconcile().threads(),
+        build().stuckGrace(),
+        admission().organizationStatusInterval());
+  }
+}

@@ -1,0 +1,49 @@
+package dev.circlet.operator.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/** Starts the embedded operator when the Quarkus application starts and stops it on shutdown. */
+@ApplicationScoped
+public class OperatorRuntime {
+  private static final Logger LOG = Logger.getLogger(OperatorRuntime.class);
+
+  private final KubernetesClient client;
+  private final OperatorConfig config;
+  private final MeterRegistry registry;
+  private volatile CircletOperator operator;
+
+  public OperatorRuntime(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
+    this.client = client;
+    this.config = config;
+    this.registry = registry;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    OperatorSettings settings = config.toSettings();
+    LOG.infof("starting Circlet operator against %s (namespaces %s, leader election %s, %d reconcile threads)",
+        client.getMasterUrl(), settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
+        settings.leaderElection() ? "on, lease " + settings.leaseName() : "off", settings.reconcileThreads());
+    CircletOperator op = new CircletOperator(client, settings, registry, Clock.systemUTC());
+    op.start();
+    operator = op;
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    CircletOperator op = operator;
+    if (op != null) {
+      op.stop();
+    }
+  }
+
+  /** The running operator, or null before startup finished. */
+  public CircletOperator operator() {
+    return operator;
+  }
+}

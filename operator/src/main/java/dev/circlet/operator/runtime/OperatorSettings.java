@@ -1,0 +1,50 @@
+package dev.circlet.operator.runtime;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Everything the embedded operator needs to know, independent of where it came from (Quarkus
+ * configuration in production, a test harness or the benchmark).
+ *
+ * @param clusterMaxBuilds most Builds holding a slot in the cluster; null for no cap
+ * @param namespaces namespaces to watch; empty watches all
+ * @param leaseNamespace namespace of the leader-election Lease; null uses the client's namespace
+ * @param identity this replica's name in the Lease; null uses the host name
+ */
+public record OperatorSettings(
+    String runnerImage,
+    String runnerImagePullPolicy,
+    Integer clusterMaxBuilds,
+    Set<String> namespaces,
+    boolean leaderElection,
+    String leaseName,
+    String leaseNamespace,
+    String identity,
+    int reconcileThreads,
+    Duration stuckGrace,
+    Duration organizationStatusInterval) {
+
+  public static final String DEFAULT_RUNNER_IMAGE = "ghcr.io/circlet/runner:0.1.0";
+  public static final String DEFAULT_LEASE_NAME = "circlet-operator-leader";
+
+  public OperatorSettings {
+    namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
+  }
+
+  /** Defaults for tests and tools: no leader election, no cluster cap, all namespaces. */
+  public static OperatorSettings defaults() {
+    return new OperatorSettings(DEFAULT_RUNNER_IMAGE, "IfNotPresent", null, Set.of(), false,
+        DEFAULT_LEASE_NAME, null, null, 64, Duration.ofMinutes(5), Duration.ofSeconds(2));
+  }
+
+  public OperatorSettings withClusterMaxBuilds(Integer max) {
+    return new OperatorSettings(runnerImage, runnerImagePullPolicy, max, namespaces, leaderElection,
+        leaseName, leaseNamespace, identity, reconcileThreads, stuckGrace, organizationStatusInterval);
+  }
+
+  public OperatorSettings withLeaderElection(String leaseNamespace, String identity) {
+    return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, true,
+        leaseName, leaseNamespace, identity, reconcileThreads, stuckGrace, organizationStatusInterval);
+  }
+}
