@@ -27,7 +27,15 @@ PRINT_BIN_DIR=false
 [[ "${1:-}" == "--print-bin-dir" ]] && PRINT_BIN_DIR=true
 
 log() { echo "[kube-binaries] $*" >&2; }
-done_bin() { [[ -x "$BIN/$1" ]]; }
+want_version() {
+  case "$1" in
+    etcd) echo "$ETCD_VERSION" ;;
+    kwok) echo "$KWOK_VERSION" ;;
+    *) echo "$KUBE_VERSION" ;;
+  esac
+}
+# present, executable, and built at the wanted version (stamp file .<name>.version)
+done_bin() { [[ -x "$BIN/$1" && "$(cat "$BIN/.$1.version" 2>/dev/null)" == "$(want_version "$1")" ]]; }
 missing=()
 for b in "${ALL_BINS[@]}"; do done_bin "$b" || missing+=("$b"); done
 if [[ ${#missing[@]} -eq 0 ]]; then
@@ -47,6 +55,8 @@ mkdir -p "$BIN" "$BASE/src"
 # Only one build at a time per cache dir (CI and a developer's run may overlap).
 exec 9>"$BASE/.lock"
 if command -v flock >/dev/null; then flock 9; fi
+# leftovers of an interrupted run
+rm -rf "$BASE"/tmp.* "$BIN"/*.partial
 
 now() { date +%s; }
 T_ALL=$(now)
@@ -65,6 +75,7 @@ install_from() {  # tmpdir name...
   for b in "$@"; do
     [[ -x "$tmp/$b" ]] || { log "build produced no $b"; exit 1; }
     mv -f "$tmp/$b" "$BIN/$b.partial" && mv -f "$BIN/$b.partial" "$BIN/$b"
+    want_version "$b" > "$BIN/.$b.version"
   done
 }
 
