@@ -11,7 +11,6 @@ import dev.circlet.api.v1alpha1.JobState;
 import dev.circlet.api.v1alpha1.JobStatus;
 import dev.circlet.api.v1alpha1.JobType;
 import dev.circlet.api.v1alpha1.Timestamps;
-import dev.circlet.api.v1alpha1.Trigger;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.api.v1alpha1.WorkflowSpec;
@@ -104,16 +103,14 @@ public final class WorkflowPlanner {
     boolean canceled = false;
     for (JobStatus j : jobs) {
       allTerminal &= j.state.isTerminal();
-      running |= j.state == JobState.Running || j.state == JobState.Blocked;
+      running |= j.state == JobState.Running;
       onHold |= j.state == JobState.OnHold;
       failed |= j.state == JobState.Failed;
       canceled |= j.state == JobState.Canceled;
     }
     if (!allTerminal) {
-      if (running) {
-        return WorkflowPhase.Running;
-      }
-      return onHold ? WorkflowPhase.OnHold : WorkflowPhase.Running;
+      // Blocked jobs wait on something upstream: a running job, or (only) approvals.
+      return running || !onHold ? WorkflowPhase.Running : WorkflowPhase.OnHold;
     }
     if (cancel) {
       return WorkflowPhase.Canceled;
