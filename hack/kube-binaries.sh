@@ -36,16 +36,21 @@ want_version() {
 }
 # present, executable, and built at the wanted version (stamp file .<name>.version)
 done_bin() { [[ -x "$BIN/$1" && "$(cat "$BIN/.$1.version" 2>/dev/null)" == "$(want_version "$1")" ]]; }
-missing=()
-for b in "${ALL_BINS[@]}"; do done_bin "$b" || missing+=("$b"); done
-if [[ ${#missing[@]} -eq 0 ]]; then
-  log "all binaries present in $BIN (k8s $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION): reusing them"
-  $PRINT_BIN_DIR && echo "$BIN"
-  exit 0
-fi
-log "missing in $BIN: ${missing[*]}"
+reuse_if_complete() {
+  missing=()
+  for b in "${ALL_BINS[@]}"; do done_bin "$b" || missing+=("$b"); done
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    log "all binaries present in $BIN (k8s $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION): reusing them"
+    if $PRINT_BIN_DIR; then echo "$BIN"; fi
+    exit 0
+  fi
+}
+reuse_if_complete
 
-command -v go >/dev/null || { log "go is not on PATH"; exit 1; }
+if ! command -v go >/dev/null; then
+  for d in /usr/local/go/bin /usr/lib/go/bin; do [[ -x "$d/go" ]] && PATH="$d:$PATH" && break; done
+fi
+command -v go >/dev/null || { log "go is not on PATH (Go >= 1.24 is needed to build the binaries)"; exit 1; }
 export CGO_ENABLED=0
 export GOFLAGS="-buildvcs=false -mod=mod"
 # Never try to fetch another Go toolchain: build with the installed one.
@@ -55,6 +60,8 @@ mkdir -p "$BIN" "$BASE/src"
 # Only one build at a time per cache dir (CI and a developer's run may overlap).
 exec 9>"$BASE/.lock"
 if command -v flock >/dev/null; then flock 9; fi
+reuse_if_complete   # another run may have finished them while we waited
+log "missing in $BIN: ${missing[*]}"
 # leftovers of an interrupted run
 rm -rf "$BASE"/tmp.* "$BIN"/*.partial
 
