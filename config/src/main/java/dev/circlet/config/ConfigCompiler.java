@@ -1,0 +1,179 @@
+package dev.circlet.config;
+
+import dev.circlet.config.compile.Compilation;
+import dev.circlet.config.compile.Diags;
+import dev.circlet.config.compile.Nodes;
+import dev.circlet.config.compile.RegistryBuilder;
+import dev.circlet.config.compile.WorkflowCompiler;
+import dev.circlet.config.filters.Filters;
+import dev.circlet.config.logic.Logic;
+import dev.circlet.config.model.CompiledWorkflow;
+import dev.circlet.config.model.Schedule;
+import dev.circlet.config.orbs.OrbStore;
+import dev.circlet.config.params.ParamBinder;
+import dev.circlet.config.params.ParamSpec;
+import dev.circlet.config.params.Scope;
+import dev.circlet.config.params.Substitutor;
+import dev.circlet.config.yaml.ConfigError;
+import dev.circlet.config.yaml.Pos;
+import dev.circlet.config.yaml.YMap;
+import dev.circlet.config.yaml.YNode;
+import dev.circlet.config.yaml.YScalar;
+import dev.circlet.config.yaml.YSeq;
+import dev.circlet.config.yaml.YamlLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compiles a CircleCI config ({@code version: 2}, {@code 2.0} or {@code 2.1}) into workflows of
+ * fully resolved jobs. {@link #compile} keeps the workflows and jobs that run for the trigger;
+ * {@link #validate} compiles every workflow and job regardless of it. Never throws on bad input.
+ */
+public final class ConfigCompiler {
+  private static final Set<String> TOP =
+      Set.of("version", "setup", "orbs", "commands", "parameters", "executors", "jobs", "workflows");
+  private static final Set<String> V21_ONLY = Set.of("orbs", "commands", "parameters", "executors");
+  private static final Set<String> WORKFLOW_KEYS = Set.of("jobs", "when", "unless", "triggers", "max_auto_reruns");
+  private static final String SCHEDULED = "scheduled_pipeline";
+
+  private final OrbStore orbs;
+
+  public ConfigCompiler(OrbStore orbs) {
+    this.orbs = orbs;
+  }
+
+  public CompileResult compile(ConfigSource source, PipelineContext ctx) {
+    return run(source, ctx, true);
+  }
+
+  public CompileResult validate(ConfigSource source, PipelineContext ctx) {
+    return run(source, ctx, false);
+  }
+
+  private CompileResult run(ConfigSource source, PipelineContext ctx, boolean select) {
+    Diags d = new Diags();
+    List<CompiledWorkflow> out = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<Schedule> schedules = new ArrayList<>();
+    try {
+      body(source, ctx, select, d, out, names, schedules);
+    } catch (ConfigError e) {
+      d.error(e.pos(), e.getMessage());
+    }
+    return new CompileResult(d.errors(), d.warnings(), out, names, schedules);
+  }
+
+  private void body(ConfigSource source, PipelineContext ctx, boolean select, Diags d,
+      List<CompiledWorkflow> out, List<String> names, List<Schedule> schedules) {
+    YNode loaded = YamlLoader.load(source.text(), source.name());
+    if (!(loaded instanceof YMap root)) {
+      throw new ConfigError(loaded.pos(), "a config must be a map with version, jobs and workflows");
+    }
+    checkVersion(root, source.name(), d);
+    Nodes.warnUnknown(root, TOP, "the config", d);
+    Map<String, YNode> pipelineParams = pipelineParameters(root, ctx, source.name(), d);
+    Scope base = Scope.pipelineOnly(ctx, pipelineParams);
+    YNode orbSection = Substitutor.apply(root.get("orbs"), base, d);
+    Compilation c = new Compilation(d, ctx, pipelineParams, new RegistryBuilder(orbs, d).build(root, orbSection));
+    WorkflowCompiler wc = new WorkflowCompiler(c);
+    Filters.Trigger trigger = new Filters.Trigger(ctx.branch(), ctx.tag());
+    YNode workflows = root.get("workflows");
+    if (Nodes.isNull(workflows)) {
+      // Version 2.0 rule: without workflows the job named "build" runs on every push.
+      names.add("workflow");
+      YSeq jobs = new YSeq(List.of(new YScalar("build", "build", root.pos())), root.pos());
+      CompiledWorkflow w = wc.compile("workflow", jobs, select ? trigger : null);
+      out.add(w);
+      return;
+    }
+    if (!(workflows instanceof YMap wfs)) {
+      throw new ConfigError(workflows.pos(), "workflows must be a map of name to workflow, got " + workflows.kind());
+    }
+    String legacySchedule = legacyScheduleFiring(wfs, ctx);
+    for (YMap.Entry e : wfs.entries()) {
+      if (e.key().equals("version")) {
+        continue;
+      }
+      names.add(e.key());
+      if (!(e.value() instanceof YMap wf)) {
+        d.error(e.value().pos(), "workflow '" + e.key() + "' must be a map with 'jobs', got " + e.value().kind());
+        continue;
+      }
+      Nodes.warnUnknown(wf, WORKFLOW_KEYS, "workflow '" + e.key() + "'", d);
+      boolean runs = selected(e.key(), wf, base, c, legacySchedule, schedules);
+      if (!wf.has("jobs")) {
+        d.error(wf.pos(), "workflow '" + e.key() + "' needs 'jobs'");
+        continue;
+      }
+      CompiledWorkflow w = wc.compile(e.key(), wf.get("jobs"), select ? trigger : null);
+      if (!select || runs) {
+        out.add(w);
+      }
+    }
+  }
+
+  private static void checkVersion(YMap root, String file, Diags d) {
+    YNode v = root.get("version");
+    if (v == null) {
+      throw new ConfigError(new Pos(file, 1, 1), "missing 'version' (use version: 2.1)");
+    }
+    String text = v instanceof YScalar s ? s.text() : "";
+    if (!Set.of("2", "2.0", "2.1").contains(text)) {
+      throw new ConfigError(v.pos(), "unsupported version '" + text + "'; expected 2, 2.0 or 2.1");
+    }
+    if (!text.equals("2.1")) {
+      for (String k : V21_ONLY) {
+        if (root.has(k)) {
+          d.error(root.entry(k).keyPos(), "'" + k + "' needs version: 2.1 (this config says " + text + ")");
+        }
+      }
+    }
+  }
+
+  private static Map<String, YNode> pipelineParameters(YMap root, PipelineContext ctx, String file, Diags d) {
+    Map<String, ParamSpec> specs = ParamSpec.parseAll(root.get("parameters"), true, d);
+    Pos at = root.has("parameters") ? root.entry("parameters").keyPos() : new Pos(file, 1, 1);
+    List<YMap.Entry> given = new ArrayList<>();
+    for (Map.Entry<String, Object> p : ctx.parameters().entrySet()) {
+      ParamSpec spec = specs.get(p.getKey());
+      Pos pos = spec == null ? at : spec.pos();
+      YNode v = spec == null ? YScalar.of(String.valueOf(p.getValue()), pos) : ParamBinder.coerceGiven(spec, p.getValue(), pos);
+      given.add(new YMap.Entry(p.getKey(), pos, v));
+    }
+    return ParamBinder.bind(specs, given, "the pipeline", at, d);
+  }
+
+  /** A legacy scheduled trigger names the workflow whose {@code triggers} fired; only it runs. */
+  private static String legacyScheduleFiring(YMap wfs, PipelineContext ctx) {
+    if (!SCHEDULED.equals(ctx.triggerSource())) {
+      return null;
+    }
+    YNode wf = wfs.get(ctx.scheduleName());
+    return wf instanceof YMap m && m.has("triggers") ? ctx.scheduleName() : null;
+  }
+
+  private static boolean selected(String name, YMap wf, Scope base, Compilation c, String legacySchedule,
+      List<Schedule> schedules) {
+    Diags d = c.diags();
+    boolean runs = true;
+    for (String k : List.of("when", "unless")) {
+      if (wf.has(k)) {
+        boolean v = Logic.eval(Substitutor.apply(wf.get(k), base, d), c.values(), d);
+        runs &= k.equals("when") == v;
+      }
+    }
+    YNode triggers = wf.get("triggers");
+    if (triggers == null) {
+      return runs && legacySchedule == null;
+    }
+    List<Schedule> own = Triggers.schedules(name, Substitutor.apply(triggers, base, d), d);
+    schedules.addAll(own);
+    if (!name.equals(legacySchedule)) {
+      return false;
+    }
+    String branch = c.values().get("pipeline.git.branch") instanceof String b ? b : "";
+    return runs && own.stream().anyMatch(s -> Triggers.admits(s, branch));
+  }
+}

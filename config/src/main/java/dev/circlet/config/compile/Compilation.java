@@ -1,0 +1,41 @@
+package dev.circlet.config.compile;
+
+import dev.circlet.config.PipelineContext;
+import dev.circlet.config.logic.ValueLookup;
+import dev.circlet.config.params.Scope;
+import dev.circlet.config.yaml.YNode;
+import dev.circlet.config.yaml.YScalar;
+import java.util.Map;
+
+/** State shared by the compilers of one config: the trigger, pipeline parameters, names and messages. */
+public final class Compilation {
+  final Diags diags;
+  final PipelineContext ctx;
+  final Map<String, YNode> pipelineParams;
+  final Registry root;
+  final Scope base;
+  final ValueLookup values;
+
+  public Compilation(Diags diags, PipelineContext ctx, Map<String, YNode> pipelineParams, Registry root) {
+    this.diags = diags;
+    this.ctx = ctx;
+    this.pipelineParams = pipelineParams;
+    this.root = root;
+    this.base = Scope.pipelineOnly(ctx, pipelineParams);
+    this.values = name -> {
+      if (name.startsWith("pipeline.parameters.")) {
+        YNode v = pipelineParams.get(name.substring("pipeline.parameters.".length()));
+        return v instanceof YScalar s ? s.value() : null;
+      }
+      return name.startsWith("pipeline.") ? ctx.value(name.substring("pipeline.".length())) : null;
+    };
+  }
+
+  public Diags diags() {
+    return diags;
+  }
+
+  public ValueLookup values() {
+    return values;
+  }
+}

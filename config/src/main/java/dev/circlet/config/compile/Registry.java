@@ -1,0 +1,62 @@
+package dev.circlet.config.compile;
+
+import dev.circlet.config.params.ParamSpec;
+import dev.circlet.config.yaml.YMap;
+import dev.circlet.config.yaml.YNode;
+import dev.circlet.config.yaml.YScalar;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The commands, executors and jobs visible from one document (a config or an orb): its own under
+ * their names and those of its orbs as {@code orb/name}.
+ */
+public final class Registry {
+  final Map<String, Element> commands = new LinkedHashMap<>();
+  final Map<String, Element> executors = new LinkedHashMap<>();
+  final Map<String, Element> jobs = new LinkedHashMap<>();
+
+  public Element command(String name) {
+    return commands.get(name);
+  }
+
+  public Element executor(String name) {
+    return executors.get(name);
+  }
+
+  public Element job(String name) {
+    return jobs.get(name);
+  }
+
+  /** Adds the document's own commands, executors and jobs. */
+  void addOwn(YMap doc, Diags d) {
+    add(doc.get("commands"), "command", commands, d);
+    add(doc.get("executors"), "executor", executors, d);
+    add(doc.get("jobs"), "job", jobs, d);
+  }
+
+  /** Adds another registry's own elements under {@code prefix/}. */
+  void addOrb(String prefix, Registry orb) {
+    orb.commands.forEach((k, v) -> commands.putIfAbsent(prefix + "/" + k, v));
+    orb.executors.forEach((k, v) -> executors.putIfAbsent(prefix + "/" + k, v));
+    orb.jobs.forEach((k, v) -> jobs.putIfAbsent(prefix + "/" + k, v));
+  }
+
+  private void add(YNode section, String kind, Map<String, Element> into, Diags d) {
+    if (section == null || section instanceof YScalar s && s.isNull()) {
+      return;
+    }
+    if (!(section instanceof YMap map)) {
+      d.error(section.pos(), kind + "s must be a map of name to definition, got " + section.kind());
+      return;
+    }
+    for (YMap.Entry e : map.entries()) {
+      if (!(e.value() instanceof YMap body)) {
+        d.error(e.value().pos(), kind + " '" + e.key() + "' must be a map, got " + e.value().kind());
+        continue;
+      }
+      Map<String, ParamSpec> params = ParamSpec.parseAll(body.get("parameters"), false, d);
+      into.put(e.key(), new Element(kind, e.key(), body, params, this));
+    }
+  }
+}

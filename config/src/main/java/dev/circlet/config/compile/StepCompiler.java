@@ -1,0 +1,120 @@
+package dev.circlet.config.compile;
+
+import dev.circlet.config.logic.Logic;
+import dev.circlet.config.model.Step;
+import dev.circlet.config.params.ParamBinder;
+import dev.circlet.config.params.Substitutor;
+import dev.circlet.config.yaml.YMap;
+import dev.circlet.config.yaml.YNode;
+import dev.circlet.config.yaml.YScalar;
+import dev.circlet.config.yaml.YSeq;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Expands a steps list: built-in steps become {@link Step}s, commands are invoked with their
+ * parameters (recursively), {@code when}/{@code unless} are decided and {@code steps} splices.
+ */
+final class StepCompiler {
+  private static final int MAX_DEPTH = 32;
+  private static final Set<String> CONDITIONAL = Set.of("when", "unless");
+
+  private final Compilation c;
+  private final BuiltinSteps builtins;
+
+  StepCompiler(Compilation c) {
+    this.c = c;
+    this.builtins = new BuiltinSteps(c.diags);
+  }
+
+  List<Step> expand(YNode steps, Registry home) {
+    List<Step> out = new ArrayList<>();
+    expand(steps, home, 0, out);
+    return out;
+  }
+
+  private void expand(YNode steps, Registry home, int depth, List<Step> out) {
+    if (Nodes.isNull(steps)) {
+      return;
+    }
+    if (!(steps instanceof YSeq seq)) {
+      c.diags.error(steps.pos(), "steps must be a list, got " + steps.kind());
+      return;
+    }
+    for (YNode item : seq.items()) {
+      step(item, home, depth, out);
+    }
+  }
+
+  private void step(YNode item, Registry home, int depth, List<Step> out) {
+    Diags d = c.diags;
+    switch (item) {
+      case YSeq nested -> expand(nested, home, depth, out);
+      case YScalar s when s.isString() -> invoke(s.text(), s, null, home, depth, out);
+      case YMap m when m.size() == 1 -> {
+        YMap.Entry e = m.entries().get(0);
+        invoke(e.key(), item, e.value(), home, depth, out);
+      }
+      default -> d.error(item.pos(), "a step must be a name or a map with one key, got " + item.kind()
+          + (item instanceof YMap m ? " with keys " + m.size() : ""));
+    }
+  }
+
+  private void invoke(String name, YNode at, YNode args, Registry home, int depth, List<Step> out) {
+    Diags d = c.diags;
+    if (name.equals("steps")) {
+      expand(args, home, depth, out);
+      return;
+    }
+    if (CONDITIONAL.contains(name)) {
+      conditional(name, at, args, home, depth, out);
+      return;
+    }
+    if (BuiltinSteps.NAMES.contains(name)) {
+      Step s = builtins.compile(name, at, args);
+      if (s != null) {
+        out.add(s);
+      }
+      return;
+    }
+    Element cmd = home.command(name);
+    if (cmd == null) {
+      d.error(at.pos(), "unknown step or command '" + name + "'");
+      return;
+    }
+    if (depth >= MAX_DEPTH) {
+      d.error(at.pos(), "commands nest deeper than " + MAX_DEPTH + " levels (does '" + name + "' invoke itself?)");
+      return;
+    }
+    List<YMap.Entry> given = List.of();
+    if (args instanceof YMap m) {
+      given = m.entries();
+    } else if (!Nodes.isNull(args)) {
+      d.error(args.pos(), "arguments of command '" + name + "' must be a map, got " + args.kind());
+      return;
+    }
+    Map<String, YNode> params = ParamBinder.bind(cmd.params(), given, cmd.describe(), at.pos(), d);
+    YNode body = cmd.body().get("steps");
+    if (body == null) {
+      d.error(cmd.body().pos(), cmd.describe() + " has no steps");
+      return;
+    }
+    Nodes.warnUnknown(cmd.body(), Set.of("steps", "parameters", "description"), cmd.describe(), d);
+    YNode substituted = Substitutor.apply(body, c.base.withParameters(params, cmd.describe()), d);
+    expand(substituted, cmd.home(), depth + 1, out);
+  }
+
+  private void conditional(String name, YNode at, YNode args, Registry home, int depth, List<Step> out) {
+    Diags d = c.diags;
+    if (!(args instanceof YMap m) || !m.has("condition") || !m.has("steps")) {
+      d.error(at.pos(), "'" + name + "' step needs 'condition' and 'steps'");
+      return;
+    }
+    Nodes.warnUnknown(m, Set.of("condition", "steps"), "'" + name + "' step", d);
+    boolean cond = Logic.eval(m.get("condition"), c.values, d);
+    // The branch not taken is still compiled (into a discarded list) so its errors are reported.
+    expand(m.get("steps"), home, depth, cond == name.equals("when") ? out : new ArrayList<>());
+  }
+}
