@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -32,7 +33,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -42,6 +43,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -126,7 +128,7 @@ public final class BuildPodFactory {
     if (executor.kind != ExecutorKind.DOCKER || rc.executor != ExecutorKind.DOCKER) {
       ExecutorKind kind = executor.kind != ExecutorKind.DOCKER ? executor.kind : rc.executor;
       throw new IllegalArgumentException(
-          "job \"" + job.name + "\" uses the " + kind.name().toLowerCase(java.util.Locale.ROOT)
+          "job \"" + job.name + "\" uses the " + kind.name().toLowerCase(Locale.ROOT)
               + " executor (resource class \"" + rcName + "\"): only the docker executor runs as"
               + " a pod; VM executors are not supported yet");
     }
@@ -221,8 +223,8 @@ public final class BuildPodFactory {
             .withInitContainers(inits)
             .withContainers(containers)
             .withVolumes(volumes(buildName, cloneSecretName))
-            .withNodeSelector(rc.nodeSelector == null || rc.nodeSelector.isEmpty() ? null : new LinkedHashMap<>(rc.nodeSelector))
-            .withTolerations(rc.tolerations == null || rc.tolerations.isEmpty() ? null : new ArrayList<Toleration>(rc.tolerations))
+            .withNodeSelector(emptyToNull(rc.nodeSelector))
+            .withTolerations(rc.tolerations == null || rc.tolerations.isEmpty() ? null : List.copyOf(rc.tolerations))
             .withRuntimeClassName(rc.runtimeClassName)
             .endSpec();
     if (!serviceHosts.isEmpty()) {
@@ -432,9 +434,9 @@ public final class BuildPodFactory {
 
   private static SecurityContext containerSecurity(boolean restricted, Long uid) {
     if (!restricted) {
-      return uid == null ? null : new io.fabric8.kubernetes.api.model.SecurityContextBuilder().withRunAsUser(uid).build();
+      return uid == null ? null : new SecurityContextBuilder().withRunAsUser(uid).build();
     }
-    return new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
+    return new SecurityContextBuilder()
         .withRunAsNonRoot(true)
         .withRunAsUser(uid)
         .withAllowPrivilegeEscalation(false)
@@ -444,7 +446,7 @@ public final class BuildPodFactory {
   }
 
   private static PodSecurityContext podSecurity(boolean restricted) {
-    var sc = new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+    var sc = new PodSecurityContextBuilder()
         .withSeccompProfile(new SeccompProfile(null, "RuntimeDefault"));
     if (restricted) {
       sc.withRunAsNonRoot(true);
@@ -518,6 +520,10 @@ public final class BuildPodFactory {
         .withRequests(requests)
         .withLimits(Map.of("memory", new Quantity(memoryLimit)))
         .build();
+  }
+
+  private static Map<String, String> emptyToNull(Map<String, String> map) {
+    return map == null || map.isEmpty() ? null : new LinkedHashMap<>(map);
   }
 
   private static BuildSpec requireSpec(Build build) {

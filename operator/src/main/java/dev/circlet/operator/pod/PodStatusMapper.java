@@ -106,20 +106,10 @@ public final class PodStatusMapper {
     if (primaryEnd != null && exitCode(primaryEnd) == 0) {
       return f.end(BuildPhase.Succeeded, "Completed", "the job succeeded", 0, primaryEnd, now);
     }
-    String podReason = status.getReason();
     if ("Failed".equals(status.getPhase()) || primaryEnd != null) {
-      if (DEADLINE_EXCEEDED.equals(podReason)) {
-        return f.end(BuildPhase.TimedOut, DEADLINE_EXCEEDED, podMessage(status, "the pod ran past its active deadline"),
-            exitOrNull(primaryEnd), primaryEnd, now);
-      }
-      if (podReason != null && !podReason.isEmpty()) {
-        return f.end(BuildPhase.Failed, podReason, podMessage(status, "the pod failed"),
-            exitOrNull(primaryEnd), primaryEnd, now);
-      }
-      PodCondition disruption = condition(status, "DisruptionTarget");
-      if (disruption != null && "True".equals(disruption.getStatus()) && (primaryEnd == null || exitCode(primaryEnd) != EXIT_CANCELED)) {
-        return f.end(BuildPhase.Failed, disruption.getReason(), disruption.getMessage(),
-            exitOrNull(primaryEnd), primaryEnd, now);
+      PodObservation killed = podFailure(f, status, primaryEnd, now);
+      if (killed != null) {
+        return killed;
       }
     }
     if (primaryEnd != null) {
@@ -130,13 +120,15 @@ public final class PodStatusMapper {
       return init;
     }
     if ("Failed".equals(status.getPhase())) {
-      return f.end(BuildPhase.Failed, "PodFailed", podMessage(status, "the pod failed before the job ran"), null, null, now);
+      String message = podMessage(status, "the pod failed before the job ran");
+      return f.end(BuildPhase.Failed, "PodFailed", message, null, null, now);
     }
     if ("Succeeded".equals(status.getPhase())) {
       // Only reachable when the primary's status was lost; the pod says every container ended 0.
       return f.end(BuildPhase.Succeeded, "Completed", "the job succeeded", 0, null, now);
     }
-    boolean primaryRunning = primary != null && primary.getState() != null && primary.getState().getRunning() != null;
+    boolean primaryRunning =
+        primary != null && primary.getState() != null && primary.getState().getRunning() != null;
     BuildPhase live = primaryRunning ? BuildPhase.Running : BuildPhase.Admitted;
     PodObservation waiting = waitingProblem(f, status, live, now);
     if (waiting != null) {
@@ -146,11 +138,13 @@ public final class PodStatusMapper {
       return f.live(BuildPhase.Running, null, null);
     }
     if ("Unknown".equals(status.getPhase())) {
-      return f.live(BuildPhase.Admitted, "NodeUnreachable", podMessage(status, "the node stopped reporting the pod"));
+      String message = podMessage(status, "the node stopped reporting the pod");
+      return f.live(BuildPhase.Admitted, "NodeUnreachable", message);
     }
     if (!scheduled) {
       if (scheduledCondition != null && "False".equals(scheduledCondition.getStatus())) {
-        String reason = scheduledCondition.getReason() == null ? "Unschedulable" : scheduledCondition.getReason();
+        String reason =
+            scheduledCondition.getReason() == null ? "Unschedulable" : scheduledCondition.getReason();
         return f.live(BuildPhase.Admitted, reason, scheduledCondition.getMessage());
       }
       return f.live(BuildPhase.Admitted, "Pending", "waiting for the scheduler");
@@ -158,15 +152,41 @@ public final class PodStatusMapper {
     return f.live(BuildPhase.Admitted, "ContainerCreating", "starting the build pod on node " + node);
   }
 
+  /**
+   * A failure the kubelet or the control plane caused (deadline, eviction, node loss,
+   * preemption). It explains the primary's exit better than the exit code, so it comes first.
+   */
+  private static PodObservation podFailure(
+      Fields f, PodStatus status, ContainerStateTerminated primaryEnd, Instant now) {
+    String reason = status.getReason();
+    Integer exit = primaryEnd == null ? null : primaryEnd.getExitCode();
+    if (DEADLINE_EXCEEDED.equals(reason)) {
+      String message = podMessage(status, "the pod ran past its active deadline");
+      return f.end(BuildPhase.TimedOut, DEADLINE_EXCEEDED, message, exit, primaryEnd, now);
+    }
+    if (reason != null && !reason.isEmpty()) {
+      return f.end(BuildPhase.Failed, reason, podMessage(status, "the pod failed"), exit, primaryEnd, now);
+    }
+    PodCondition disruption = condition(status, "DisruptionTarget");
+    boolean canceled = exit != null && exit == EXIT_CANCELED;
+    if (disruption != null && "True".equals(disruption.getStatus()) && !canceled) {
+      return f.end(BuildPhase.Failed, disruption.getReason(), disruption.getMessage(), exit, primaryEnd, now);
+    }
+    return null;
+  }
+
   private static PodObservation fromExit(Fields f, ContainerStateTerminated end, Instant now) {
     int code = exitCode(end);
     if ("OOMKilled".equals(end.getReason())) {
-      return f.end(BuildPhase.Failed, "OOMKilled",
-          "the primary container ran out of memory (exit " + code + "); use a larger resource class", code, end, now);
+      String message = "the primary container ran out of memory (exit " + code + ");"
+          + " use a larger resource class";
+      return f.end(BuildPhase.Failed, "OOMKilled", message, code, end, now);
     }
     return switch (code) {
-      case EXIT_CANCELED -> f.end(BuildPhase.Canceled, "Canceled", "the job was canceled", code, end, now);
-      case EXIT_TIMED_OUT -> f.end(BuildPhase.TimedOut, "TimedOut", "the job ran past its timeout", code, end, now);
+      case EXIT_CANCELED ->
+          f.end(BuildPhase.Canceled, "Canceled", "the job was canceled", code, end, now);
+      case EXIT_TIMED_OUT ->
+          f.end(BuildPhase.TimedOut, "TimedOut", "the job ran past its timeout", code, end, now);
       case EXIT_FAILED -> {
         String step = failedStep(end.getMessage());
         yield step == null
@@ -270,10 +290,6 @@ public final class PodStatusMapper {
 
   private static int exitCode(ContainerStateTerminated end) {
     return end.getExitCode() == null ? -1 : end.getExitCode();
-  }
-
-  private static Integer exitOrNull(ContainerStateTerminated end) {
-    return end == null ? null : end.getExitCode();
   }
 
   private static ContainerStatus containerStatus(List<ContainerStatus> statuses, String name) {
