@@ -214,4 +214,43 @@ class AdmissionQueueTest {
       }
     }
   }
+
+  /** Reconciler threads call the queue at once: no slot is handed out twice or beyond a limit. */
+  @Test
+  void concurrentCallersNeverOverAdmit() throws Exception {
+    AdmissionQueue q = new AdmissionQueue();
+    q.upsertOrganization(new OrgPlan("a", 7, 2, null));
+    q.upsertOrganization(new OrgPlan("b", 5, 1, null));
+    Set<String> admitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger duplicates = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger overLimit = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int id = t;
+      threads.add(Thread.ofPlatform().start(() -> {
+        Random random = new Random(id);
+        for (int i = 0; i < 2000; i++) {
+          String org = random.nextBoolean() ? "a" : "b";
+          q.enqueue(c("ns/" + id + "-" + i, org, random.nextInt(3), i));
+          for (Candidate won : q.admit(1 + random.nextInt(3))) {
+            if (!admitted.add(won.key())) {
+              duplicates.incrementAndGet();
+            }
+          }
+          if (q.holding("a") > 7 || q.holding("b") > 5) {
+            overLimit.incrementAndGet();
+          }
+          if (random.nextInt(3) == 0) {
+            q.release("ns/" + id + "-" + random.nextInt(i + 1));
+          }
+        }
+      }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(duplicates).hasValue(0);
+    assertThat(overLimit).hasValue(0);
+    assertThat(admitted).isNotEmpty();
+  }
 }
