@@ -1,0 +1,134 @@
+package dev.circlet.operator.reconciler;
+
+import static dev.circlet.operator.reconciler.OperatorHarness.build;
+import static dev.circlet.operator.reconciler.OperatorHarness.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.circlet.api.v1alpha1.Build;
+import dev.circlet.api.v1alpha1.BuildPhase;
+import dev.circlet.api.v1alpha1.CircletApi;
+import dev.circlet.api.v1alpha1.ExecutorKind;
+import dev.circlet.api.v1alpha1.Organization;
+import dev.circlet.operator.runtime.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Organization capacity holds while Builds come and go, and across an operator restart. */
+class AdmissionCapacityTest {
+  static final String NS = "ci";
+  static final Map<String, Integer> MAX = Map.of("alpha", 2, "beta", 3);
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+  OperatorHarness harness;
+
+  @BeforeEach
+  void start() {
+    server = OperatorHarness.mockServer();
+    client = OperatorHarness.client(server);
+    harness = new OperatorHarness(client, OperatorSettings.defaults());
+    harness.installCrds();
+    harness.resourceClass("medium", ExecutorKind.DOCKER);
+    MAX.forEach((org, max) -> harness.organization(org, max));
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+    client.close();
+    server.destroy();
+  }
+
+  List<Build> builds() {
+    return client.resources(Build.class).inNamespace(NS).list().getItems();
+  }
+
+  static BuildPhase phase(Build b) {
+    return b.getStatus() == null ? null : b.getStatus().phase;
+  }
+
+  /** Pods that have not ended, per organization. */
+  Map<String, Long> activePods() {
+    return harness.buildPods(NS).stream()
+        .filter(p -> p.getStatus() == null || !List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()))
+        .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(CircletApi.LABEL_ORGANIZATION),
+            Collectors.counting()));
+  }
+
+  void assertWithinCapacity() {
+    activePods().forEach((org, n) -> assertThat(n).as("active pods of " + org).isLessThanOrEqualTo(MAX.get(org)));
+    Map<String, Long> holding = builds().stream().filter(b -> phase(b) != null && phase(b).holdsCapacity())
+        .collect(Collectors.groupingBy(b -> b.getSpec().organization, Collectors.counting()));
+    holding.forEach((org, n) -> assertThat(n).as("Builds holding a slot in " + org).isLessThanOrEqualTo(MAX.get(org)));
+  }
+
+  @Test
+  void capacityIsNeverExceededAcrossTwoOrganizations() {
+    harness.start();
+    for (int i = 0; i < 8; i++) {
+      harness.create(build(NS, "alpha-" + i, "alpha", "medium"));
+      harness.create(build(NS, "beta-" + i, "beta", "medium"));
+    }
+    int finished = 0;
+    while (finished < 16) {
+      eventually().until(() -> activePods().values().stream().mapToLong(Long::longValue).sum() > 0);
+      assertWithinCapacity();
+      Pod next = harness.buildPods(NS).stream()
+          .filter(p -> p.getStatus() == null || p.getStatus().getPhase() == null
+              || "Pending".equals(p.getStatus().getPhase()))
+          .findFirst().orElse(null);
+      if (next == null) {
+        continue;
+      }
+      harness.runPod(NS, next.getMetadata().getName(), "node-1");
+      harness.finishPod(NS, next.getMetadata().getName(), 0);
+      harness.awaitPhase(NS, next.getMetadata().getName(), BuildPhase.Succeeded);
+      finished++;
+    }
+    assertWithinCapacity();
+    assertThat(builds()).allMatch(b -> phase(b) == BuildPhase.Succeeded);
+    assertThat(harness.buildPods(NS)).hasSize(16);
+    eventually().until(() -> {
+      Organization alpha = client.resources(Organization.class).withName("alpha").get();
+      return alpha.getStatus() != null && Integer.valueOf(0).equals(alpha.getStatus().running)
+          && Integer.valueOf(0).equals(alpha.getStatus().queued);
+    });
+  }
+
+  @Test
+  void restartRebuildsHeldSlotsAndCreatesNoSecondPod() {
+    harness.start();
+    for (int i = 0; i < 5; i++) {
+      harness.create(build(NS, "alpha-" + i, "alpha", "medium"));
+    }
+    eventually().until(() -> builds().stream().filter(b -> phase(b) == BuildPhase.Admitted).count() == 2
+        && builds().stream().filter(b -> phase(b) == BuildPhase.Queued).count() == 3);
+    List<String> podsBefore = harness.buildPods(NS).stream().map(p -> p.getMetadata().getUid()).sorted().toList();
+    assertThat(podsBefore).hasSize(2);
+
+    harness.restart();
+    var admission = harness.operator().admission();
+    eventually().until(() -> admission.seeded() && admission.holding("alpha") == 2 && admission.queued("alpha") == 3);
+    assertThat(harness.buildPods(NS).stream().map(p -> p.getMetadata().getUid()).sorted().toList())
+        .isEqualTo(podsBefore);
+    assertWithinCapacity();
+
+    for (Pod p : harness.buildPods(NS)) {
+      harness.runPod(NS, p.getMetadata().getName(), "node-1");
+      harness.finishPod(NS, p.getMetadata().getName(), 0);
+    }
+    eventually().until(() -> harness.buildPods(NS).size() == 4);
+    assertWithinCapacity();
+    for (Build b : builds()) {
+      assertThat(harness.buildPods(NS).stream().filter(p -> p.getMetadata().getName().equals(b.getMetadata().getName())))
+          .hasSizeLessThanOrEqualTo(1);
+    }
+  }
+}
