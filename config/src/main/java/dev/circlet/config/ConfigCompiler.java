@@ -75,8 +75,8 @@ public final class ConfigCompiler {
     Nodes.warnUnknown(root, TOP, "the config", d);
     Map<String, YNode> pipelineParams = pipelineParameters(root, ctx, source.name(), d);
     Scope base = Scope.pipelineOnly(ctx, pipelineParams);
-    YNode orbSection = Substitutor.apply(root.get("orbs"), base, d);
-    Compilation c = new Compilation(d, ctx, pipelineParams, new RegistryBuilder(orbs, d).build(root, orbSection));
+    YNode orbSection = orbVersions(root.get("orbs"), base, d);
+    Compilation c = new Compilation(d, ctx, pipelineParams, new RegistryBuilder(orbs, base, d).build(root, orbSection));
     WorkflowCompiler wc = new WorkflowCompiler(c);
     Filters.Trigger trigger = new Filters.Trigger(ctx.branch(), ctx.tag());
     YNode workflows = root.get("workflows");
@@ -108,10 +108,23 @@ public final class ConfigCompiler {
         continue;
       }
       CompiledWorkflow w = wc.compile(e.key(), wf.get("jobs"), select ? trigger : null);
-      if (!select || runs) {
+      if (!select || runs && !w.jobs().isEmpty()) {
         out.add(w);
       }
     }
+  }
+
+  /** Substitutes pipeline values in registry orb references only; inline orbs keep their own parameters. */
+  private static YNode orbVersions(YNode orbs, Scope base, Diags d) {
+    if (!(orbs instanceof YMap m)) {
+      return orbs;
+    }
+    List<YMap.Entry> out = new ArrayList<>();
+    for (YMap.Entry e : m.entries()) {
+      YNode v = e.value() instanceof YScalar ? Substitutor.apply(e.value(), base, d) : e.value();
+      out.add(new YMap.Entry(e.key(), e.keyPos(), v));
+    }
+    return new YMap(out, m.pos());
   }
 
   private static void checkVersion(YMap root, String file, Diags d) {

@@ -9,7 +9,6 @@ import dev.circlet.config.yaml.YNode;
 import dev.circlet.config.yaml.YScalar;
 import dev.circlet.config.yaml.YSeq;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,13 +129,13 @@ final class ExecutorCompiler {
     return images.isEmpty() ? null : new Executor("docker", images, null);
   }
 
-  /** A list stays as it is; a string is split on whitespace, as the Docker shell form does. */
+  /** A list stays as it is; a string is split into words like a shell would (quotes group). */
   private List<String> words(YNode n) {
     if (Nodes.isNull(n)) {
       return null;
     }
     if (n instanceof YScalar s) {
-      return Arrays.stream(s.text().trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+      return shellWords(s.text());
     }
     return Nodes.textList(n, "entrypoint/command", c.diags);
   }
@@ -165,6 +164,39 @@ final class ExecutorCompiler {
     }
     d.error(n.pos(), "macos needs {xcode: <version>}");
     return null;
+  }
+
+  static List<String> shellWords(String text) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean inWord = false;
+    char quote = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (quote != 0) {
+        if (ch == quote) {
+          quote = 0;
+        } else {
+          cur.append(ch);
+        }
+      } else if (ch == '"' || ch == '\'') {
+        quote = ch;
+        inWord = true;
+      } else if (Character.isWhitespace(ch)) {
+        if (inWord) {
+          out.add(cur.toString());
+          cur.setLength(0);
+          inWord = false;
+        }
+      } else {
+        cur.append(ch);
+        inWord = true;
+      }
+    }
+    if (inWord) {
+      out.add(cur.toString());
+    }
+    return out;
   }
 
   /** Executor settings overlaid by the job's own keys; environments merge with the job winning. */

@@ -1,6 +1,8 @@
 package dev.circlet.config.compile;
 
 import dev.circlet.config.params.ParamSpec;
+import dev.circlet.config.params.Scope;
+import dev.circlet.config.params.Substitutor;
 import dev.circlet.config.yaml.YMap;
 import dev.circlet.config.yaml.YNode;
 import dev.circlet.config.yaml.YScalar;
@@ -29,10 +31,10 @@ public final class Registry {
   }
 
   /** Adds the document's own commands, executors and jobs. */
-  void addOwn(YMap doc, Diags d) {
-    add(doc.get("commands"), "command", commands, d);
-    add(doc.get("executors"), "executor", executors, d);
-    add(doc.get("jobs"), "job", jobs, d);
+  void addOwn(YMap doc, Scope base, Diags d) {
+    add(doc.get("commands"), "command", commands, base, d);
+    add(doc.get("executors"), "executor", executors, base, d);
+    add(doc.get("jobs"), "job", jobs, base, d);
   }
 
   /** Adds another registry's own elements under {@code prefix/}. */
@@ -42,7 +44,7 @@ public final class Registry {
     orb.jobs.forEach((k, v) -> jobs.putIfAbsent(prefix + "/" + k, v));
   }
 
-  private void add(YNode section, String kind, Map<String, Element> into, Diags d) {
+  private void add(YNode section, String kind, Map<String, Element> into, Scope base, Diags d) {
     if (section == null || section instanceof YScalar s && s.isNull()) {
       return;
     }
@@ -55,7 +57,9 @@ public final class Registry {
         d.error(e.value().pos(), kind + " '" + e.key() + "' must be a map, got " + e.value().kind());
         continue;
       }
-      Map<String, ParamSpec> params = ParamSpec.parseAll(body.get("parameters"), false, d);
+      // Defaults may use pipeline values (default: << pipeline.parameters.x >>).
+      YNode decls = Substitutor.apply(body.get("parameters"), base, d);
+      Map<String, ParamSpec> params = ParamSpec.parseAll(decls, false, d);
       into.put(e.key(), new Element(kind, e.key(), body, params, this));
     }
   }

@@ -2,6 +2,7 @@ package dev.circlet.config.compile;
 
 import dev.circlet.config.orbs.OrbResolver;
 import dev.circlet.config.orbs.OrbStore;
+import dev.circlet.config.params.Scope;
 import dev.circlet.config.yaml.YMap;
 import dev.circlet.config.yaml.YNode;
 import java.util.Set;
@@ -14,16 +15,18 @@ public final class RegistryBuilder {
 
   private final OrbResolver resolver;
   private final Diags d;
+  private final Scope base;
 
-  public RegistryBuilder(OrbStore store, Diags d) {
+  public RegistryBuilder(OrbStore store, Scope base, Diags d) {
     this.resolver = new OrbResolver(store);
+    this.base = base;
     this.d = d;
   }
 
   /** {@code orbSection} is the config's {@code orbs:} after pipeline values were substituted. */
   public Registry build(YMap root, YNode orbSection) {
     Registry r = new Registry();
-    r.addOwn(root, d);
+    r.addOwn(root, base, d);
     addOrbs(r, orbSection, 0);
     return r;
   }
@@ -48,7 +51,7 @@ public final class RegistryBuilder {
       Nodes.warnUnknown(doc, ORB_KEYS, "orb '" + e.key() + "'", d);
       Registry orb = new Registry();
       addOrbs(orb, doc.get("orbs"), depth + 1);
-      orb.addOwn(doc, d);
+      orb.addOwn(doc, base, d);
       into.addOrb(e.key(), orb);
     }
   }
