@@ -45,6 +45,9 @@ public final class ParamBinder {
       YNode v = check(spec, a.value(), "parameter", d);
       if (v != null) {
         values.put(spec.name(), v);
+      } else if (!spec.required()) {
+        // Already reported; the default keeps later references from cascading into more errors.
+        values.put(spec.name(), spec.defaultValue());
       }
     }
     return values;
