@@ -1,0 +1,32 @@
+package dev.circlet.runner;
+
+import dev.circlet.runner.model.BuildInfo;
+import dev.circlet.runner.model.JobDef;
+import dev.circlet.runner.steps.CheckoutSource;
+import dev.circlet.runner.store.BlobStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything one job run needs, fixed before it starts.
+ *
+ * @param shimDir the shared directory of the shim protocol ({@code /circlet} in a pod)
+ * @param home HOME of the steps ({@code /home/circleci} in a pod)
+ * @param secrets project-setting and context values: lowest-precedence environment, masked
+ * @param upstreamJobs jobs whose workspace layers attach_workspace applies; null for all of the workflow
+ * @param sshKeysDir private keys named by fingerprint (colons removed), or null
+ * @param killGrace time between TERM and KILL when a step is stopped
+ */
+public record JobContext(
+    JobDef job,
+    BuildInfo build,
+    Path shimDir,
+    Path home,
+    BlobStore store,
+    CheckoutSource checkout,
+    Map<String, String> secrets,
+    Set<String> upstreamJobs,
+    Path sshKeysDir,
+    Duration killGrace) {}

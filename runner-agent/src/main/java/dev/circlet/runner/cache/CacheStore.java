@@ -1,0 +1,60 @@
+package dev.circlet.runner.cache;
+
+import dev.circlet.runner.store.BlobStore;
+import dev.circlet.runner.store.BlobStore.Blob;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Cache lookup rules over a {@link BlobStore}: keys are immutable, and a restore key is a prefix —
+ * the first key with any match wins and the newest object under it is restored.
+ */
+public final class CacheStore {
+  private static final String DIR = "caches/";
+  private static final String EXT = ".tar.gz";
+  private final BlobStore store;
+
+  public CacheStore(BlobStore store) {
+    this.store = store;
+  }
+
+  /** Object key of a cache key; encoding per character keeps prefixes prefixes. */
+  static String objectKey(String cacheKey) {
+    return DIR + URLEncoder.encode(cacheKey, StandardCharsets.UTF_8) + EXT;
+  }
+
+  static String cacheKey(String objectKey) {
+    String enc = objectKey.substring(DIR.length(), objectKey.length() - EXT.length());
+    return URLDecoder.decode(enc, StandardCharsets.UTF_8);
+  }
+
+  public boolean exists(String cacheKey) throws IOException {
+    return store.exists(objectKey(cacheKey));
+  }
+
+  public String objectKeyFor(String cacheKey) {
+    return objectKey(cacheKey);
+  }
+
+  /** The cache key to restore for a fallback list of rendered keys, if any matches. */
+  public Optional<String> find(List<String> keys) throws IOException {
+    for (String k : keys) {
+      if (k.isBlank()) {
+        continue;
+      }
+      String p = DIR + URLEncoder.encode(k, StandardCharsets.UTF_8);
+      Optional<Blob> newest = store.list(p).stream()
+          .filter(b -> b.key().endsWith(EXT))
+          .max(Comparator.comparing(Blob::lastModified).thenComparing(Blob::key));
+      if (newest.isPresent()) {
+        return Optional.of(cacheKey(newest.get().key()));
+      }
+    }
+    return Optional.empty();
+  }
+}

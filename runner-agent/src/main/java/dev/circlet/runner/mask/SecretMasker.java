@@ -1,0 +1,149 @@
+package dev.circlet.runner.mask;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Replaces secret values, and their base64 forms, in byte ranges of output. */
+public final class SecretMasker {
+  /** Values shorter than this are not masked (they would mask ordinary words). */
+  public static final int MIN_LENGTH = 4;
+
+  static final byte[] MASK = "********".getBytes(StandardCharsets.US_ASCII);
+
+  private final byte[][] patterns;
+  private final boolean[] firstByte = new boolean[256];
+  private final int maxLength;
+
+  public SecretMasker(Collection<String> secrets) {
+    Set<String> forms = new LinkedHashSet<>();
+    for (String s : secrets) {
+      if (s == null || s.length() < MIN_LENGTH) {
+        continue;
+      }
+      forms.add(s);
+      String b64 = Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+      forms.add(b64);
+      forms.add(b64.replace("=", ""));
+      // a multi-line secret is printed line by line: mask each line of it too
+      for (String line : s.split("\\R")) {
+        if (line.strip().length() >= MIN_LENGTH) {
+          forms.add(line.strip());
+        }
+      }
+    }
+    List<byte[]> list = new ArrayList<>();
+    for (String f : forms) {
+      list.add(f.getBytes(StandardCharsets.UTF_8));
+    }
+    // longest first, so a value is masked whole before its unpadded or partial form
+    list.sort(Comparator.comparingInt((byte[] b) -> b.length).reversed());
+    patterns = list.toArray(new byte[0][]);
+    int max = 0;
+    for (byte[] p : patterns) {
+      firstByte[p[0] & 0xff] = true;
+      max = Math.max(max, p.length);
+    }
+    maxLength = max;
+  }
+
+  public boolean isEmpty() {
+    return patterns.length == 0;
+  }
+
+  /** Length of the longest masked form; a streaming caller keeps this much minus one as a tail. */
+  public int maxLength() {
+    return maxLength;
+  }
+
+  /**
+   * Masks {@code in[off, off+len)} into {@code out}, returning how many input bytes were consumed.
+   * Bytes from {@code holdFrom} on are left unconsumed unless a match that starts earlier covers
+   * them, so a caller can keep them for the next chunk.
+   */
+  public int mask(byte[] in, int off, int len, int holdFrom, Output out) {
+    int end = off + len;
+    int copyFrom = off;
+    int i = off;
+    int stop = Math.min(end, holdFrom);
+    while (i < stop) {
+      if (firstByte[in[i] & 0xff]) {
+        byte[] hit = match(in, i, end);
+        if (hit != null) {
+          out.write(in, copyFrom, i - copyFrom);
+          out.write(MASK, 0, MASK.length);
+          i += hit.length;
+          copyFrom = i;
+          stop = Math.max(stop, Math.min(end, i));
+          continue;
+        }
+      }
+      i++;
+    }
+    int consumed = Math.max(i, copyFrom);
+    out.write(in, copyFrom, consumed - copyFrom);
+    return consumed - off;
+  }
+
+  private byte[] match(byte[] in, int at, int end) {
+    for (byte[] p : patterns) {
+      if (at + p.length <= end && regionEquals(in, at, p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static boolean regionEquals(byte[] in, int at, byte[] p) {
+    for (int k = 0; k < p.length; k++) {
+      if (in[at + k] != p[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Masks a whole string (summaries, notices). */
+  public String mask(String s) {
+    if (isEmpty() || s == null) {
+      return s;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    ByteSink sink = new ByteSink();
+    mask(b, 0, b.length, b.length, sink);
+    return new String(sink.buf, 0, sink.len, StandardCharsets.UTF_8);
+  }
+
+  /** Where masked bytes go. */
+  public interface Output {
+    void write(byte[] b, int off, int len);
+  }
+
+  /** A growable byte buffer output. */
+  public static final class ByteSink implements Output {
+    byte[] buf = new byte[256];
+    int len;
+
+    @Override
+    public void write(byte[] b, int off, int n) {
+      if (len + n > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+      }
+      System.arraycopy(b, off, buf, len, n);
+      len += n;
+    }
+
+    public byte[] bytes() {
+      return java.util.Arrays.copyOf(buf, len);
+    }
+
+    public void clear() {
+      len = 0;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.circlet.runner.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The agent's {@code job.json}: the Build's compiled job (api JobSpec JSON), its trigger, its
+ * parallel index and the build name, plus the build's masked secrets (project settings, contexts).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record JobFile(
+    JobDef job,
+    Trigger trigger,
+    Integer parallelIndex,
+    Integer parallelTotal,
+    String build,
+    Long buildNum,
+    String buildUrl,
+    String workflowId,
+    Map<String, String> secrets) {
+
+  /** The trigger part of job.json (api Trigger JSON). */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Trigger(String revision, String branch, String tag, String actor, String repositoryUrl) {}
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** Parses job.json; a clear one-line {@link IllegalArgumentException} on bad input. */
+  public static JobFile parse(String json) {
+    JobFile f;
+    try {
+      f = JSON.readValue(json, JobFile.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("job.json is not valid: " + e.getOriginalMessage());
+    }
+    if (f == null || f.job() == null || f.job().name() == null) {
+      throw new IllegalArgumentException("job.json has no job with a name");
+    }
+    return f;
+  }
+
+  public static JobFile read(Path file) throws IOException {
+    return parse(Files.readString(file));
+  }
+
+  public Map<String, String> secretsOrEmpty() {
+    return secrets == null ? Map.of() : secrets;
+  }
+
+  /** The built-in variables' source for this build. */
+  public BuildInfo buildInfo() {
+    Trigger t = trigger == null ? new Trigger(null, null, null, null, null) : trigger;
+    long num = buildNum == null ? 1 : buildNum;
+    String wf = workflowId == null ? (build == null ? job.name() : build) : workflowId;
+    return new BuildInfo(t.revision(), t.branch(), t.tag(), t.repositoryUrl(), t.actor(), null, num,
+        Math.max(0, num - 1), buildUrl == null ? "" : buildUrl, wf, build == null ? job.name() : build,
+        wf, parallelIndex == null ? 0 : parallelIndex, parallelTotal == null ? 1 : parallelTotal);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.circlet.runner.shim;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/** One step handed to the shim: tails its output file and waits for its exit file. */
+public final class StepProcess {
+  /** Exit code recorded when the step was killed and never reported one. */
+  public static final int KILLED = 137;
+
+  /** How a step ended. */
+  public enum End { EXITED, NO_OUTPUT_TIMEOUT, CANCELED }
+
+  /** The step's end and exit code. */
+  public record Result(End end, int exitCode) {}
+
+  /** Receives raw output chunks. */
+  public interface Output {
+    void write(byte[] b, int off, int len);
+  }
+
+  private final ShimDriver shim;
+  private final int n;
+  private final Path dir;
+
+  StepProcess(ShimDriver shim, int n, Path dir) {
+    this.shim = shim;
+    this.n = n;
+    this.dir = dir;
+  }
+
+  public int number() {
+    return n;
+  }
+
+  /**
+   * Streams the step's output to {@code out} until it exits, it stays silent for {@code
+   * noOutputTimeout} (null: never) or {@code canceled} turns true; the last two kill its process
+   * group (TERM, then KILL after {@code grace}).
+   */
+  public Result await(Output out, Duration noOutputTimeout, BooleanSupplier canceled, Duration grace)
+      throws IOException {
+    Path exit = dir.resolve("exit");
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    long lastOutput = System.nanoTime();
+    long park = 10_000;
+    try (FileChannel ch = FileChannel.open(dir.resolve("out"), StandardOpenOption.READ)) {
+      while (true) {
+        buf.clear();
+        int r = ch.read(buf);
+        if (r > 0) {
+          out.write(buf.array(), 0, r);
+          lastOutput = System.nanoTime();
+          park = 10_000;
+          continue;
+        }
+        if (Files.exists(exit)) {
+          drain(ch, buf, out);
+          return new Result(End.EXITED, readExit(exit));
+        }
+        End reason = null;
+        if (canceled.getAsBoolean()) {
+          reason = End.CANCELED;
+        } else if (noOutputTimeout != null && System.nanoTime() - lastOutput > noOutputTimeout.toNanos()) {
+          reason = End.NO_OUTPUT_TIMEOUT;
+        }
+        if (reason != null) {
+          int code = terminate(exit, grace);
+          drain(ch, buf, out);
+          return new Result(reason, code);
+        }
+        LockSupport.parkNanos(park);
+        park = Math.min(park * 2, 2_000_000);
+      }
+    }
+  }
+
+  /** Kills the step's process group without waiting (background steps at the end of a job). */
+  public void kill(String signal) throws IOException {
+    shim.kill(n, signal);
+  }
+
+  public boolean exited() {
+    return Files.exists(dir.resolve("exit"));
+  }
+
+  private int terminate(Path exit, Duration grace) throws IOException {
+    waitFor(dir.resolve("pid"), Duration.ofSeconds(2));
+    shim.kill(n, "TERM");
+    if (waitFor(exit, grace)) {
+      return readExit(exit);
+    }
+    shim.kill(n, "KILL");
+    return waitFor(exit, Duration.ofSeconds(2)) ? readExit(exit) : KILLED;
+  }
+
+  private static boolean waitFor(Path p, Duration d) {
+    long deadline = System.nanoTime() + d.toNanos();
+    while (!Files.exists(p)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+    return true;
+  }
+
+  private static void drain(FileChannel ch, ByteBuffer buf, Output out) throws IOException {
+    while (true) {
+      buf.clear();
+      int r = ch.read(buf);
+      if (r <= 0) {
+        return;
+      }
+      out.write(buf.array(), 0, r);
+    }
+  }
+
+  private static int readExit(Path exit) throws IOException {
+    String s = new String(Files.readAllBytes(exit), StandardCharsets.US_ASCII).strip();
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.circlet.runner.steps;
+
+import dev.circlet.runner.cache.CacheKeyTemplate;
+import dev.circlet.runner.cache.CacheStore;
+import dev.circlet.runner.env.PathResolver;
+import dev.circlet.runner.model.StepDef;
+import dev.circlet.runner.store.Archiver;
+import dev.circlet.runner.store.BlobStore;
+import dev.circlet.runner.testing.TestGlob;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/** save_cache, restore_cache, persist_to_workspace, attach_workspace and store_artifacts over a {@link BlobStore}. */
+public final class StorageSteps {
+  private final BlobStore store;
+  private final CacheStore caches;
+  private final PathResolver paths;
+  private final Path scratch;
+  private final Consumer<String> log;
+
+  /**
+   * @param scratch agent-private directory for archives in transit
+   * @param log receives progress lines of the current step
+   */
+  public StorageSteps(BlobStore store, PathResolver paths, Path scratch, Consumer<String> log) {
+    this.store = store;
+    this.caches = new CacheStore(store);
+    this.paths = paths;
+    this.scratch = scratch;
+    this.log = log;
+  }
+
+  /** save_cache: archives the paths under the rendered key unless that key already exists. */
+  public void saveCache(StepDef s, CacheKeyTemplate.Values values) throws IOException {
+    if (s.key() == null || s.key().isBlank()) {
+      throw new IllegalArgumentException("save_cache needs a key");
+    }
+    String key = CacheKeyTemplate.render(s.key(), values);
+    if (caches.exists(key)) {
+      log.accept("Skipping cache generation, cache already exists for key: " + key);
+      return;
+    }
+    List<String> entries = new ArrayList<>();
+    for (String p : s.paths()) {
+      Path abs = paths.resolve(p);
+      if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+        entries.add(Path.of("/").relativize(abs).toString());
+      } else {
+        log.accept("Warning: path " + p + " does not exist, skipping it");
+      }
+    }
+    if (entries.isEmpty()) {
+      log.accept("No paths to cache; nothing saved for key " + key);
+      return;
+    }
+    Path archive = tmp("cache");
+    Archiver.pack(Path.of("/"), entries, archive);
+    store.put(caches.objectKeyFor(key), archive);
+    log.accept("Stored cache " + key + " (" + Files.size(archive) + " bytes): " + String.join(", ", s.paths()));
+    Files.deleteIfExists(archive);
+  }
+
+  /** restore_cache: the first key (a prefix) with a match wins; its newest cache is restored. */
+  public void restoreCache(StepDef s, CacheKeyTemplate.Values values) throws IOException {
+    List<String> keys = new ArrayList<>();
+    if (s.key() != null && !s.key().isBlank()) {
+      keys.add(CacheKeyTemplate.render(s.key(), values));
+    }
+    for (String k : s.keys()) {
+      keys.add(CacheKeyTemplate.render(k, values));
+    }
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("restore_cache needs key or keys");
+    }
+    Optional<String> found = caches.find(keys);
+    if (found.isEmpty()) {
+      log.accept("No cache is found for keys: " + String.join(", ", keys));
+      return;
+    }
+    Path archive = tmp("cache");
+    if (!store.get(caches.objectKeyFor(found.get()), archive)) {
+      log.accept("Cache " + found.get() + " disappeared before download; continuing without it");
+      return;
+    }
+    Archiver.unpack(archive, Path.of("/"));
+    log.accept("Restored cache " + found.get() + " (" + Files.size(archive) + " bytes)");
+    Files.deleteIfExists(archive);
+  }
+
+  /** persist_to_workspace: a layer of files (globs under root) for later jobs of the workflow. */
+  public void persist(StepDef s, String workflowId, String layerName) throws IOException {
+    if (s.root() == null || s.paths().isEmpty()) {
+      throw new IllegalArgumentException("persist_to_workspace needs root and paths");
+    }
+    Path root = paths.resolve(s.root());
+    List<String> entries = new ArrayList<>();
+    for (String p : s.paths()) {
+      String rel = p.startsWith("/") ? root.relativize(Path.of(p)).toString() : p;
+      if (Files.exists(root.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
+        entries.add(rel);
+      } else {
+        List<String> matches = TestGlob.glob(root, List.of(rel));
+        if (matches.isEmpty()) {
+          throw new IOException("persist_to_workspace: nothing matches " + p + " under " + root);
+        }
+        entries.addAll(matches);
+      }
+    }
+    Path archive = tmp("workspace");
+    Archiver.pack(root, entries, archive);
+    store.put(workspaceKey(workflowId, layerName), archive);
+    log.accept("Persisted " + entries.size() + " path(s) from " + root + " (" + Files.size(archive) + " bytes)");
+    Files.deleteIfExists(archive);
+  }
+
+  /** attach_workspace: applies the workflow's layers, oldest first, limited to the given upstream jobs when known. */
+  public void attach(StepDef s, String workflowId, Set<String> upstreamJobs) throws IOException {
+    Path at = paths.resolve(s.at() == null ? "." : s.at());
+    String prefix = "workspaces/" + workflowId + "/";
+    List<BlobStore.Blob> layers = new ArrayList<>(store.list(prefix));
+    layers.sort(Comparator.comparing(BlobStore.Blob::lastModified).thenComparing(BlobStore.Blob::key));
+    int applied = 0;
+    for (BlobStore.Blob b : layers) {
+      String job = b.key().substring(prefix.length()).replaceFirst("\\.\\d+(-\\d+)?\\.tar\\.gz$", "");
+      if (upstreamJobs != null && !upstreamJobs.contains(job)) {
+        continue;
+      }
+      Path archive = tmp("workspace");
+      store.get(b.key(), archive);
+      Archiver.unpack(archive, at);
+      Files.deleteIfExists(archive);
+      applied++;
+    }
+    if (applied == 0) {
+      throw new IOException("attach_workspace: no workspace was persisted by an upstream job of this workflow");
+    }
+    log.accept("Attached " + applied + " workspace layer(s) at " + at);
+  }
+
+  static String workspaceKey(String workflowId, String layerName) {
+    return "workspaces/" + workflowId + "/" + layerName + ".tar.gz";
+  }
+
+  /** store_artifacts: uploads a file or a folder under {@code prefix/destination}; returns the stored keys. */
+  public List<String> storeArtifacts(StepDef s, String prefix) throws IOException {
+    if (s.path() == null) {
+      throw new IllegalArgumentException("store_artifacts needs a path");
+    }
+    Path src = paths.resolve(s.path());
+    String dest = s.destination() == null || s.destination().isBlank()
+        ? s.path().replaceFirst("^~/", "").replaceFirst("^/+", "")
+        : s.destination().replaceFirst("^/+", "");
+    List<String> keys = new ArrayList<>();
+    if (Files.isRegularFile(src)) {
+      String key = prefix + dest;
+      store.put(key, src);
+      keys.add(key);
+    } else if (Files.isDirectory(src)) {
+      try (Stream<Path> files = Files.walk(src)) {
+        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+          String key = prefix + dest + "/" + src.relativize(f);
+          store.put(key, f);
+          keys.add(key);
+        }
+      }
+    } else {
+      log.accept("Warning: " + s.path() + " does not exist; no artifacts uploaded");
+      return keys;
+    }
+    log.accept("Uploaded " + keys.size() + " artifact(s) from " + src);
+    return keys;
+  }
+
+  private Path tmp(String kind) throws IOException {
+    Files.createDirectories(scratch);
+    return Files.createTempFile(scratch, kind, ".tar.gz");
+  }
+}

@@ -1,0 +1,73 @@
+package dev.circlet.runner.steps;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.circlet.runner.store.BlobStore;
+import dev.circlet.runner.testing.JUnitReport;
+import dev.circlet.runner.testing.Timings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** store_test_results: parses JUnit XML, uploads it with a summary, and merges timings for later splits. */
+public final class TestResultsStep {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final BlobStore store;
+  private final Consumer<String> log;
+
+  public TestResultsStep(BlobStore store, Consumer<String> log) {
+    this.store = store;
+    this.log = log;
+  }
+
+  /** Key of a job's timings, read by {@code circleci tests split --split-by=timings}. */
+  public static String timingsKey(String job) {
+    return "timings/" + job + ".json";
+  }
+
+  /** Reads the stored timings of a job (empty when none were stored yet). */
+  public static Timings timings(BlobStore store, String job) throws IOException {
+    Optional<byte[]> b = store.getBytes(timingsKey(job));
+    if (b.isEmpty()) {
+      return new Timings(Map.of());
+    }
+    return new Timings(JSON.readValue(b.get(), new TypeReference<Map<String, Map<String, Double>>>() {}));
+  }
+
+  /** Stores the results under {@code prefix}; returns every test case found. */
+  public List<JUnitReport.TestCase> store(Path path, String prefix, String job) throws IOException {
+    List<JUnitReport.TestCase> cases = new ArrayList<>();
+    List<Path> files = JUnitReport.files(path);
+    for (Path f : files) {
+      cases.addAll(JUnitReport.parse(f));
+      store.put(prefix + (path.equals(f) ? f.getFileName() : path.relativize(f)), f);
+    }
+    if (files.isEmpty()) {
+      log.accept("No JUnit XML found at " + path);
+      return cases;
+    }
+    JUnitReport.Totals t = JUnitReport.Totals.of(cases);
+    log.accept(t.tests() + " tests, " + t.passed() + " passed, " + t.failed() + " failed, " + t.skipped() + " skipped");
+    for (JUnitReport.TestCase c : cases) {
+      if (c.status() == JUnitReport.Status.FAILED) {
+        log.accept("  FAILED " + (c.classname().isEmpty() ? "" : c.classname() + " ") + c.name()
+            + (c.message() == null ? "" : ": " + c.message().lines().findFirst().orElse("")));
+      }
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (JUnitReport.TestCase c : cases) {
+      rows.add(Map.of("classname", c.classname(), "name", c.name(), "file", c.file() == null ? "" : c.file(),
+          "seconds", c.seconds(), "status", c.status().name().toLowerCase(),
+          "message", c.message() == null ? "" : c.message()));
+    }
+    store.putBytes(prefix + "summary.json", JSON.writeValueAsBytes(Map.of(
+        "tests", t.tests(), "passed", t.passed(), "failed", t.failed(), "skipped", t.skipped(), "cases", rows)));
+    Timings merged = Timings.of(cases).mergedOver(timings(store, job));
+    store.putBytes(timingsKey(job), JSON.writeValueAsBytes(merged.asMap()));
+    return cases;
+  }
+}
