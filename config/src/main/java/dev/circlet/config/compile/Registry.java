@@ -39,9 +39,14 @@ public final class Registry {
 
   /** Adds another registry's own elements under {@code prefix/}. */
   void addOrb(String prefix, Registry orb) {
-    orb.commands.forEach((k, v) -> commands.putIfAbsent(prefix + "/" + k, v));
-    orb.executors.forEach((k, v) -> executors.putIfAbsent(prefix + "/" + k, v));
-    orb.jobs.forEach((k, v) -> jobs.putIfAbsent(prefix + "/" + k, v));
+    orb.commands.forEach((k, v) -> commands.putIfAbsent(prefix + "/" + k, qualified(prefix, v)));
+    orb.executors.forEach((k, v) -> executors.putIfAbsent(prefix + "/" + k, qualified(prefix, v)));
+    orb.jobs.forEach((k, v) -> jobs.putIfAbsent(prefix + "/" + k, qualified(prefix, v)));
+  }
+
+  /** Messages name orb elements as the config refers to them ({@code orb/name}). */
+  private static Element qualified(String prefix, Element e) {
+    return new Element(e.kind(), prefix + "/" + e.name(), e.body(), e.params(), e.home());
   }
 
   private void add(YNode section, String kind, Map<String, Element> into, Scope base, Diags d) {
