@@ -1,5 +1,7 @@
 package dev.circlet.operator.runtime;
 
+import dev.circlet.config.ConfigCompiler;
+import dev.circlet.config.orbs.OrbStore;
 import dev.circlet.operator.admission.AdmissionQueue;
 import dev.circlet.operator.metrics.CircletMetrics;
 import dev.circlet.operator.pod.BuildPodFactory;
@@ -7,6 +9,7 @@ import dev.circlet.operator.pod.BuildPodFactory.PodSettings;
 import dev.circlet.operator.reconciler.BuildAdmission;
 import dev.circlet.operator.reconciler.BuildReconciler;
 import dev.circlet.operator.reconciler.OrganizationReconciler;
+import dev.circlet.operator.reconciler.PipelineReconciler;
 import dev.circlet.operator.reconciler.WorkflowReconciler;
 import dev.circlet.operator.status.EventRecorder;
 import dev.circlet.operator.status.StatusWriter;
@@ -61,6 +64,8 @@ public final class CircletOperator implements AutoCloseable {
         settings.stuckGrace()), controller("build", settings, false));
     operator.register(new WorkflowReconciler(client, statusWriter, events, clock),
         controller("workflow", settings, false));
+    operator.register(new PipelineReconciler(new ConfigCompiler(OrbStore.empty()), statusWriter, clock),
+        controller("pipeline", settings, false));
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<R>>

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Admission benchmark: Builds → Pods through the real operator vs. raw pod creation on the same
+# API server. Without arguments it runs against an in-process Fabric8 mock server.
+#   hack/bench-admission.sh                                   # mock server
+#   hack/bench-admission.sh --kubeconfig ~/.kube/config --install-crds
+#   hack/bench-admission.sh --master https://127.0.0.1:6443 --builds 2000 --orgs 20 --concurrency 32
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+MVN_OPTS=(-B -q)
+[[ "${CIRCLET_MAVEN_OFFLINE:-1}" == 1 ]] && MVN_OPTS+=(-o)
+mvn "${MVN_OPTS[@]}" -pl operator -am test-compile
+cp_file="$(mktemp)"
+trap 'rm -f "$cp_file"' EXIT
+mvn "${MVN_OPTS[@]}" -pl operator dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+# The reactor's own classes first, so this checkout's api/config win over any installed jars.
+CP="operator/target/test-classes:operator/target/classes:config/target/classes:api/target/classes:$(cat "$cp_file")"
+exec "$JAVA_HOME/bin/java" -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -cp "$CP" dev.circlet.operator.bench.AdmissionBenchmark "$@"

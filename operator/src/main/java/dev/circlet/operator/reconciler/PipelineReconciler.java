@@ -1,0 +1,70 @@
+package dev.circlet.operator.reconciler;
+
+import dev.circlet.api.v1alpha1.Conditions;
+import dev.circlet.api.v1alpha1.Pipeline;
+import dev.circlet.api.v1alpha1.PipelineStatus;
+import dev.circlet.config.CompileResult;
+import dev.circlet.config.ConfigCompiler;
+import dev.circlet.config.ConfigSource;
+import dev.circlet.config.Diagnostic;
+import dev.circlet.config.PipelineContext;
+import dev.circlet.operator.status.StatusWriter;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.util.ArrayList;
+
+/**
+ * Validates a Pipeline's inline CircleCI config with the config compiler and reports it: the
+ * {@code ConfigValid} condition (with {@code line:column: message} of the first error) and the
+ * workflows the config defines.
+ */
+public final class PipelineReconciler implements Reconciler<Pipeline> {
+  public static final String CONFIG_VALID = "ConfigValid";
+  static final String DEFAULT_CONFIG_PATH = ".circleci/config.yml";
+
+  private final ConfigCompiler compiler;
+  private final StatusWriter statusWriter;
+  private final Clock clock;
+
+  public PipelineReconciler(ConfigCompiler compiler, StatusWriter statusWriter, Clock clock) {
+    this.compiler = compiler;
+    this.statusWriter = statusWriter;
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<Pipeline> reconcile(Pipeline pipeline, Context<Pipeline> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      return UpdateControl.noUpdate();
+    }
+    PipelineStatus before = pipeline.getStatus();
+    PipelineStatus next = before == null ? new PipelineStatus() : statusWriter.copy(before, PipelineStatus.class);
+    Long gen = pipeline.getMetadata().getGeneration();
+    next.observedGeneration = gen;
+    var spec = pipeline.getSpec();
+    String path = spec.configPath == null || spec.configPath.isBlank() ? DEFAULT_CONFIG_PATH : spec.configPath;
+    if (spec.config == null || spec.config.isBlank()) {
+      next.workflows = new ArrayList<>();
+      Conditions.set(next.conditions, CONFIG_VALID, Conditions.UNKNOWN, "ConfigInRepository",
+          "the config is read from " + path + " in the repository at each trigger", gen, clock.instant());
+    } else {
+      String branch = spec.repository == null || spec.repository.defaultBranch == null
+          ? "main" : spec.repository.defaultBranch;
+      CompileResult result = compiler.validate(ConfigSource.of(path, spec.config), PipelineContext.branch(branch));
+      next.workflows = new ArrayList<>(result.workflowNames());
+      if (result.ok()) {
+        Conditions.set(next.conditions, CONFIG_VALID, Conditions.TRUE, "Valid",
+            "the config compiles: " + result.workflowNames().size() + " workflow(s)", gen, clock.instant());
+      } else {
+        Diagnostic first = result.errors().get(0);
+        String more = result.errors().size() > 1 ? " (and " + (result.errors().size() - 1) + " more errors)" : "";
+        Conditions.set(next.conditions, CONFIG_VALID, Conditions.FALSE, "InvalidConfig",
+            first.line() + ":" + first.column() + ": " + first.message() + more, gen, clock.instant());
+      }
+    }
+    statusWriter.write(pipeline, next, context);
+    return UpdateControl.noUpdate();
+  }
+}

@@ -1,0 +1,216 @@
+package dev.circlet.operator.bench;
+
+import dev.circlet.api.v1alpha1.Build;
+import dev.circlet.api.v1alpha1.CircletApi;
+import dev.circlet.api.v1alpha1.ExecutorKind;
+import dev.circlet.operator.reconciler.OperatorHarness;
+import dev.circlet.operator.runtime.CircletOperator;
+import dev.circlet.operator.runtime.KubernetesClientTuning;
+import dev.circlet.operator.runtime.OperatorSettings;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+/**
+ * Measures how fast the operator turns Builds into Pods, against the physical ceiling of the same
+ * API server: the rate at which the same client creates plain Pods with the same concurrency.
+ *
+ * <p>Usage: {@code AdmissionBenchmark [--kubeconfig FILE | --master URL] [--builds 2000] [--orgs 20]
+ * [--concurrency 32] [--threads 64] [--install-crds]}. Without a cluster it starts a Fabric8 mock
+ * server in CRUD mode. Against a cluster it creates namespaces {@code circlet-bench-raw} and
+ * {@code circlet-bench}; delete them afterwards.
+ */
+public final class AdmissionBenchmark {
+  private AdmissionBenchmark() {}
+
+  record Options(String kubeconfig, String master, int builds, int orgs, int concurrency, int threads, boolean installCrds) {
+    static Options parse(String[] args) {
+      String kubeconfig = null;
+      String master = null;
+      int builds = 2000;
+      int orgs = 20;
+      int concurrency = 32;
+      int threads = 64;
+      boolean installCrds = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--kubeconfig" -> kubeconfig = args[++i];
+          case "--master" -> master = args[++i];
+          case "--builds" -> builds = Integer.parseInt(args[++i]);
+          case "--orgs" -> orgs = Integer.parseInt(args[++i]);
+          case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+          case "--threads" -> threads = Integer.parseInt(args[++i]);
+          case "--install-crds" -> installCrds = true;
+          default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the class Javadoc");
+        }
+      }
+      return new Options(kubeconfig, master, builds, orgs, concurrency, threads, installCrds);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options opt = Options.parse(args);
+    KubernetesMockServer server = null;
+    KubernetesClient client;
+    if (opt.kubeconfig() == null && opt.master() == null) {
+      server = OperatorHarness.mockServer();
+      client = OperatorHarness.client(server);
+    } else {
+      Config config = opt.kubeconfig() != null
+          ? Config.fromKubeconfig(Files.readString(Path.of(opt.kubeconfig())))
+          : Config.empty();
+      if (opt.master() != null) {
+        config.setMasterUrl(opt.master());
+      }
+      KubernetesClientTuning.tune(config);
+      client = new KubernetesClientBuilder().withConfig(config).build();
+    }
+    try {
+      run(client, opt, server != null);
+    } finally {
+      client.close();
+      if (server != null) {
+        server.destroy();
+      }
+    }
+    System.exit(0);
+  }
+
+  static void run(KubernetesClient client, Options opt, boolean mock) throws Exception {
+    OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent", null,
+        java.util.Set.of(), false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, opt.threads(),
+        java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(2));
+    OperatorHarness harness = new OperatorHarness(client, settings);
+    if (mock || opt.installCrds()) {
+      harness.installCrds();
+    }
+    String rawNs = "circlet-bench-raw";
+    String ns = "circlet-bench";
+    for (String n : List.of(rawNs, ns)) {
+      if (client.namespaces().withName(n).get() == null) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(n).endMetadata().build()).create();
+      }
+    }
+    harness.resourceClass("medium", ExecutorKind.DOCKER);
+    for (int o = 0; o < opt.orgs(); o++) {
+      harness.organization("bench-org-" + o, Math.max(200, opt.builds() / opt.orgs() + 1));
+    }
+    System.out.printf("API server %s (%s), %d builds across %d organizations, client concurrency %d, %d reconcile threads%n",
+        client.getMasterUrl(), mock ? "Fabric8 mock server, CRUD mode" : "cluster", opt.builds(), opt.orgs(),
+        opt.concurrency(), opt.threads());
+
+    // 1. The ceiling: plain pods, same client, same concurrency.
+    double rawSeconds = timed(opt.builds(), opt.concurrency(), i -> client.pods().inNamespace(rawNs)
+        .resource(plainPod(rawNs, "raw-" + i)).create());
+    double rawRate = opt.builds() / rawSeconds;
+    System.out.printf("raw pod creation:     %5d pods in %6.2f s = %7.1f pods/s%n", opt.builds(), rawSeconds, rawRate);
+    timed(opt.builds(), opt.concurrency(), i -> client.pods().inNamespace(rawNs).withName("raw-" + i).delete());
+
+    // 2. The operator: Builds in, pods out.
+    Map<String, Long> buildCreated = new ConcurrentHashMap<>();
+    Map<String, Long> podSeen = new ConcurrentHashMap<>();
+    CountDownLatch allPods = new CountDownLatch(opt.builds());
+    Watch watch = client.pods().inNamespace(ns).withLabel(CircletApi.LABEL_BUILD).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        if (action == Action.ADDED && podSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
+          allPods.countDown();
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    });
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CircletOperator operator = new CircletOperator(client, settings, registry, Clock.systemUTC());
+    operator.start();
+    long start = System.nanoTime();
+    timed(opt.builds(), opt.concurrency(), i -> {
+      Build b = OperatorHarness.build(ns, "bench-" + i, "bench-org-" + (i % opt.orgs()), "medium");
+      client.resource(b).create();
+      buildCreated.put("bench-" + i, System.nanoTime());
+    });
+    boolean complete = allPods.await(10, TimeUnit.MINUTES);
+    long end = podSeen.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
+    watch.close();
+    operator.stop();
+    double opSeconds = (end - start) / 1e9;
+    double opRate = podSeen.size() / opSeconds;
+    List<Long> latencies = new ArrayList<>();
+    buildCreated.forEach((name, t) -> {
+      Long seen = podSeen.get(name);
+      if (seen != null) {
+        latencies.add(Math.max(0, seen - t));
+      }
+    });
+    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    System.out.printf("operator:             %5d pods in %6.2f s = %7.1f builds admitted+pod created/s%s%n",
+        podSeen.size(), opSeconds, opRate, complete ? "" : " (INCOMPLETE: timed out)");
+    System.out.printf("build -> pod latency: p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms%n",
+        pct(sorted, 0.50), pct(sorted, 0.99), pct(sorted, 1.0));
+    System.out.printf("ratio operator/raw:   %.2f%n", opRate / rawRate);
+    var podCreate = registry.get(dev.circlet.operator.metrics.CircletMetrics.POD_CREATE).timer();
+    System.out.printf("pod create call (operator): mean %6.1f ms, max %6.1f ms over %d calls%n",
+        podCreate.mean(TimeUnit.MILLISECONDS), podCreate.max(TimeUnit.MILLISECONDS), podCreate.count());
+    double rawAfter = timed(opt.builds(), opt.concurrency(), i -> client.pods().inNamespace(rawNs)
+        .resource(plainPod(rawNs, "raw2-" + i)).create());
+    System.out.printf("raw pod creation again, with the operator's objects stored: %7.1f pods/s (ratio against it %.2f)%n",
+        opt.builds() / rawAfter, opRate / (opt.builds() / rawAfter));
+  }
+
+  static double pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int idx = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+    return sorted[Math.max(0, idx)] / 1e6;
+  }
+
+  /** Runs {@code n} actions on {@code concurrency} threads; returns the wall time in seconds. */
+  static double timed(int n, int concurrency, IntConsumer action) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    try {
+      long t0 = System.nanoTime();
+      List<Future<?>> futures = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        futures.add(pool.submit(() -> action.accept(k)));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static Pod plainPod(String namespace, String name) {
+    return new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        .addToLabels("app", "circlet-bench").endMetadata()
+        .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("main").withImage("busybox:1.36")
+        .withCommand(Arrays.asList("true")).endContainer().endSpec().build();
+  }
+}
