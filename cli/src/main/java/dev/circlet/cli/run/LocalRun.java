@@ -1,0 +1,125 @@
+package dev.circlet.cli.run;
+
+import dev.circlet.config.CompileResult;
+import dev.circlet.config.ConfigCompiler;
+import dev.circlet.config.ConfigSource;
+import dev.circlet.config.Diagnostic;
+import dev.circlet.config.PipelineContext;
+import dev.circlet.config.model.CompiledWorkflow;
+import dev.circlet.config.orbs.DirectoryOrbStore;
+import dev.circlet.runner.local.JobOutcome;
+import dev.circlet.runner.local.LocalGit;
+import dev.circlet.runner.local.LocalWorkflowRunner;
+import dev.circlet.runner.model.JobDef;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code circlet run}: compiles {@code PATH/.circleci/config.yml}, picks a workflow (or one job) and runs it locally. */
+public final class LocalRun {
+  /** What the user asked for. */
+  public record Request(Path project, String workflow, String job, Map<String, String> params,
+      Map<String, String> env, int maxParallel) {}
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public LocalRun(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs and returns the exit code: 0 only when every job succeeded. */
+  public int run(Request req) throws IOException, InterruptedException {
+    Path project = req.project().toAbsolutePath().normalize();
+    Path configFile = project.resolve(".circleci/config.yml");
+    if (!Files.isRegularFile(configFile)) {
+      err.println("circlet run: no .circleci/config.yml under " + project);
+      return 2;
+    }
+    LocalGit.Info git = LocalGit.read(project);
+    PipelineContext.Builder pc = PipelineContext.builder()
+        .branch(git.branch() == null ? "main" : git.branch())
+        .revision(git.revision() == null ? "" : git.revision())
+        .triggerSource("api")
+        .parameters(req.params());
+    if (git.remoteUrl() != null) {
+      pc.projectUrl(git.remoteUrl());
+    }
+    ConfigCompiler compiler = new ConfigCompiler(new DirectoryOrbStore(project.resolve(".circleci/orbs")));
+    CompileResult result = compiler.compile(ConfigSource.read(configFile), pc.build());
+    for (Diagnostic w : result.warnings()) {
+      err.println(w.format());
+    }
+    if (!result.ok()) {
+      for (Diagnostic e : result.errors()) {
+        err.println(e.format());
+      }
+      return 2;
+    }
+    CompiledWorkflow wf = pick(result, req.workflow());
+    if (wf == null) {
+      return 2;
+    }
+    List<JobDef> jobs = JobConversion.toRunner(wf.jobs());
+    if (req.job() != null) {
+      JobDef only = jobs.stream().filter(j -> j.name().equals(req.job())).findFirst().orElse(null);
+      if (only == null) {
+        err.println("circlet run: workflow " + wf.name() + " has no job " + req.job() + "; jobs: "
+            + String.join(", ", jobs.stream().map(JobDef::name).toList()));
+        return 2;
+      }
+      jobs = List.of(new JobDef(only.name(), only.type(), List.of(), only.executor(), only.resourceClass(),
+          only.workingDirectory(), only.shell(), only.environment(), only.parallelism(), only.steps()));
+    }
+    LocalWorkflowRunner runner = new LocalWorkflowRunner(new LocalWorkflowRunner.Options(project,
+        req.maxParallel(), req.env(), (OutputStream) out, Duration.ofSeconds(3)));
+    Thread hook = new Thread(runner::cancel);
+    Runtime.getRuntime().addShutdownHook(hook);
+    List<JobOutcome> outcomes;
+    try {
+      outcomes = runner.run(jobs);
+    } catch (IllegalArgumentException e) {
+      err.println("circlet run: " + e.getMessage());
+      return 2;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook is running
+      }
+    }
+    out.flush();
+    out.print(SummaryTable.render(wf.name(), outcomes));
+    out.println("Logs, artifacts and test results: " + runner.runDir() + " and "
+        + project.resolve(".circlet/store"));
+    boolean ok = outcomes.stream().allMatch(JobOutcome::success);
+    out.println("Workflow " + wf.name() + (ok ? " succeeded" : " failed"));
+    return ok ? 0 : 1;
+  }
+
+  private CompiledWorkflow pick(CompileResult result, String name) {
+    List<String> names = new ArrayList<>();
+    result.workflows().forEach(w -> names.add(w.name()));
+    if (name != null) {
+      CompiledWorkflow w = result.workflow(name);
+      if (w == null) {
+        err.println("circlet run: no workflow " + name + " runs for this trigger; workflows: "
+            + (names.isEmpty() ? "(none)" : String.join(", ", names)));
+      }
+      return w;
+    }
+    if (names.size() == 1) {
+      return result.workflows().get(0);
+    }
+    err.println(names.isEmpty() ? "circlet run: the config has no workflow that runs for this trigger"
+        : "circlet run: the config has several workflows; choose one with --workflow: " + String.join(", ", names));
+    return null;
+  }
+}

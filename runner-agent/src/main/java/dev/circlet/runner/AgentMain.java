@@ -1,0 +1,109 @@
+package dev.circlet.runner;
+
+import dev.circlet.runner.local.ConsoleLog;
+import dev.circlet.runner.model.JobFile;
+import dev.circlet.runner.shim.ShimDriver;
+import dev.circlet.runner.steps.GitCheckout;
+import dev.circlet.runner.store.BlobStore;
+import dev.circlet.runner.store.LocalBlobStore;
+import dev.circlet.runner.store.S3BlobStore;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code circlet-agent}: {@code install DIR} copies the shim and in-job tools to DIR/bin (init
+ * container); {@code pod --shared DIR --job FILE} runs the build's job through the shim (sidecar).
+ */
+public final class AgentMain {
+  private AgentMain() {}
+
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = run(args, System.getenv());
+    } catch (IllegalArgumentException | IOException e) {
+      System.err.println("circlet-agent: " + e.getMessage());
+      code = 2;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      code = 130;
+    }
+    System.exit(code);
+  }
+
+  static int run(String[] args, Map<String, String> env) throws IOException, InterruptedException {
+    if (args.length == 2 && args[0].equals("install")) {
+      ShimDriver.install(Path.of(args[1]));
+      return 0;
+    }
+    if (args.length >= 1 && args[0].equals("pod")) {
+      Map<String, String> opt = options(args);
+      return pod(Path.of(opt.getOrDefault("shared", "/circlet")),
+          Path.of(opt.getOrDefault("job", "/etc/circlet/build/job.json")),
+          Path.of(opt.getOrDefault("home", "/home/circleci")),
+          Path.of(opt.getOrDefault("clone", "/etc/circlet/clone")), store(opt, env));
+    }
+    throw new IllegalArgumentException("usage: circlet-agent install DIR | circlet-agent pod [--shared DIR]"
+        + " [--job FILE] [--home DIR] [--clone DIR] [--store-dir DIR]");
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --option VALUE, got " + args[i]);
+      }
+      m.put(args[i].substring(2), args[++i]);
+    }
+    return m;
+  }
+
+  /** S3-compatible storage from CIRCLET_S3_* variables, else a directory (--store-dir). */
+  static BlobStore store(Map<String, String> opt, Map<String, String> env) {
+    String endpoint = env.get("CIRCLET_S3_ENDPOINT");
+    if (endpoint != null && !endpoint.isBlank()) {
+      String bucket = env.get("CIRCLET_S3_BUCKET");
+      if (bucket == null || bucket.isBlank()) {
+        throw new IllegalArgumentException("CIRCLET_S3_ENDPOINT is set but CIRCLET_S3_BUCKET is not");
+      }
+      return new S3BlobStore(S3BlobStore.client(URI.create(endpoint), env.get("CIRCLET_S3_REGION"),
+          env.getOrDefault("AWS_ACCESS_KEY_ID", ""), env.getOrDefault("AWS_SECRET_ACCESS_KEY", "")),
+          bucket, env.get("CIRCLET_S3_PREFIX"));
+    }
+    String dir = opt.get("store-dir");
+    if (dir == null) {
+      throw new IllegalArgumentException("no storage: set CIRCLET_S3_ENDPOINT and CIRCLET_S3_BUCKET, or --store-dir");
+    }
+    return new LocalBlobStore(Path.of(dir));
+  }
+
+  /** Runs the job of job.json in a build pod; the shim in the primary container runs the steps. */
+  static int pod(Path shared, Path jobFile, Path home, Path clone, BlobStore store)
+      throws IOException, InterruptedException {
+    JobFile jf = JobFile.read(jobFile);
+    ShimDriver shim = new ShimDriver(shared);
+    // the primary may start after us: wait for its shim as long as the kubelet takes to pull an image
+    shim.awaitReady(Duration.ofMinutes(15));
+    Path privateTmp = Files.createTempDirectory("circlet-agent");
+    var info = jf.buildInfo();
+    JobContext ctx = new JobContext(jf.job(), info, shared, home, store,
+        new GitCheckout(info.repositoryUrl(), info.revision(), info.branch(), clone, privateTmp),
+        jf.secretsOrEmpty(), null, Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10));
+    BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+    try (ConsoleLog log = new ConsoleLog(jf.job().name(), out, null)) {
+      JobRunner runner = new JobRunner(ctx, log, shim);
+      Thread hook = new Thread(runner::cancel);
+      Runtime.getRuntime().addShutdownHook(hook);
+      JobResult r = runner.run();
+      log.text("job " + r.outcome() + " in " + r.millis() + " ms");
+      shim.finish(Summary.toJson(r.outcome(), r.steps()), r.exitCode());
+      return r.exitCode();
+    }
+  }
+}
