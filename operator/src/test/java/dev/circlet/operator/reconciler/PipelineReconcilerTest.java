@@ -1,0 +1,112 @@
+package dev.circlet.operator.reconciler;
+
+import static dev.circlet.operator.reconciler.OperatorHarness.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.circlet.api.v1alpha1.Conditions;
+import dev.circlet.api.v1alpha1.Pipeline;
+import dev.circlet.api.v1alpha1.PipelineSpec;
+import dev.circlet.operator.runtime.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Pipelines report whether their inline config compiles, and which workflows it defines. */
+class PipelineReconcilerTest {
+  static final String NS = "ci";
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+  OperatorHarness harness;
+
+  @BeforeEach
+  void start() {
+    server = OperatorHarness.mockServer();
+    client = OperatorHarness.client(server);
+    harness = new OperatorHarness(client, OperatorSettings.defaults());
+    harness.installCrds();
+    harness.start();
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+    client.close();
+    server.destroy();
+  }
+
+  Pipeline pipeline(String name, String config) {
+    Pipeline p = new Pipeline();
+    p.getMetadata().setNamespace(NS);
+    p.getMetadata().setName(name);
+    p.setSpec(new PipelineSpec());
+    p.getSpec().repository = new PipelineSpec.Repository();
+    p.getSpec().repository.url = "https://github.com/acme/app.git";
+    p.getSpec().organization = "acme";
+    p.getSpec().config = config;
+    return client.resource(p).create();
+  }
+
+  Condition configValid(String name) {
+    eventually().until(() -> {
+      Pipeline p = client.resources(Pipeline.class).inNamespace(NS).withName(name).get();
+      return p.getStatus() != null && Conditions.find(p.getStatus().conditions, PipelineReconciler.CONFIG_VALID) != null;
+    });
+    Pipeline p = client.resources(Pipeline.class).inNamespace(NS).withName(name).get();
+    return Conditions.find(p.getStatus().conditions, PipelineReconciler.CONFIG_VALID);
+  }
+
+  @Test
+  void validConfigListsItsWorkflows() {
+    pipeline("good", """
+        version: 2.1
+        jobs:
+          test:
+            docker:
+              - image: cimg/base:2024.01
+            steps:
+              - checkout
+              - run: make test
+        workflows:
+          ci:
+            jobs:
+              - test
+        """);
+    Condition c = configValid("good");
+    assertThat(c.getStatus()).isEqualTo("True");
+    assertThat(client.resources(Pipeline.class).inNamespace(NS).withName("good").get().getStatus().workflows)
+        .containsExactly("ci");
+  }
+
+  @Test
+  void invalidConfigReportsLineAndColumn() {
+    pipeline("bad", """
+        version: 2.1
+        jobs:
+          test:
+            docker:
+              - image: cimg/base:2024.01
+            steps:
+              - run: make test
+        workflows:
+          ci:
+            jobs:
+              - deploy
+        """);
+    Condition c = configValid("bad");
+    assertThat(c.getStatus()).isEqualTo("False");
+    assertThat(c.getReason()).isEqualTo("InvalidConfig");
+    assertThat(c.getMessage()).matches("\\d+:\\d+: .+");
+  }
+
+  @Test
+  void configInTheRepositoryIsUnknownUntilTriggered() {
+    pipeline("repo", null);
+    Condition c = configValid("repo");
+    assertThat(c.getStatus()).isEqualTo("Unknown");
+    assertThat(c.getMessage()).contains(".circleci/config.yml");
+  }
+}
