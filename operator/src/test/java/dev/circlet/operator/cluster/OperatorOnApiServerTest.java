@@ -1,0 +1,245 @@
+package dev.circlet.operator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.circlet.api.v1alpha1.Build;
+import dev.circlet.api.v1alpha1.BuildPhase;
+import dev.circlet.api.v1alpha1.CircletApi;
+import dev.circlet.api.v1alpha1.JobSpec;
+import dev.circlet.api.v1alpha1.JobState;
+import dev.circlet.api.v1alpha1.ResourceClass;
+import dev.circlet.api.v1alpha1.Workflow;
+import dev.circlet.api.v1alpha1.WorkflowPhase;
+import dev.circlet.api.v1alpha1.WorkflowSpec;
+import dev.circlet.kubetest.FakeKubelet;
+import dev.circlet.kubetest.KubeCluster;
+import dev.circlet.kubetest.KubeControlPlane;
+import dev.circlet.operator.reconciler.OperatorHarness;
+import dev.circlet.operator.runtime.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real operator, in-process, against a real kube-apiserver: the scheduler places build pods
+ * on the node pools of their resource classes, kwok runs them, and the test plays the kubelet
+ * that ends them.
+ */
+@KubeCluster
+class OperatorOnApiServerTest {
+  private static final int[] RESTART_AFTER = {3, 11, 17};
+  private static KubeControlPlane cluster;
+  private static KubernetesClient client;
+  private static OperatorHarness harness;
+
+  @BeforeAll
+  static void start(KubeControlPlane cp) {
+    cluster = cp;
+    ClusterFixture.install(cp);
+    client = cp.newClient();
+    harness = new OperatorHarness(client, OperatorSettings.defaults()).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (harness != null) {
+      harness.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  static ConditionFactory eventually() {
+    return Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200));
+  }
+
+  @Test
+  void workflowRunsToCompletionWithinCapacityOnTheRightNodePools(FakeKubelet kubelet) {
+    String ns = "wf-e2e";
+    cluster.createNamespace(ns);
+    ClusterFixture.organization(client, "wf-org", 2);
+    Workflow wf = new Workflow();
+    wf.getMetadata().setNamespace(ns);
+    wf.getMetadata().setName("web-1-main");
+    wf.setSpec(new WorkflowSpec());
+    wf.getSpec().pipeline = "web";
+    wf.getSpec().pipelineNumber = 1L;
+    wf.getSpec().workflowName = "main";
+    wf.getSpec().organization = "wf-org";
+    wf.getSpec().jobs = List.of(
+        job("build", "medium"),
+        job("test-unit", "large", "build"),
+        job("test-heavy", "xlarge", "build"),
+        job("test-arm", "arm.medium", "build"),
+        job("package", "small", "test-unit", "test-heavy", "test-arm"));
+    client.resource(wf).create();
+
+    Set<String> ended = ConcurrentHashMap.newKeySet();
+    AtomicLong maxLive = new AtomicLong();
+    eventually().alias("workflow succeeds").until(() -> {
+      maxLive.accumulateAndGet(ClusterFixture.livePods(client, ns), Math::max);
+      ClusterFixture.completeRunningPods(client, kubelet, ns, Map.of(), ended);
+      Workflow w = client.resource(wf).get();
+      return w.getStatus() != null && w.getStatus().phase == WorkflowPhase.Succeeded;
+    });
+
+    assertThat(maxLive.get()).as("pods alive at once, organization capacity 2").isBetween(1L, 2L);
+    Workflow done = client.resource(wf).get();
+    assertThat(done.getStatus().jobs).extracting(j -> j.state).containsOnly(JobState.Succeeded);
+    assertThat(done.getStatus().finishedAt).isNotBlank();
+
+    Map<String, String> poolOfNode = new HashMap<>();
+    for (Node n : client.nodes().list().getItems()) {
+      poolOfNode.put(n.getMetadata().getName(), n.getMetadata().getLabels().get("circlet.dev/pool"));
+    }
+    List<Build> builds = client.resources(Build.class).inNamespace(ns).list().getItems();
+    assertThat(builds).hasSize(5);
+    for (Build b : builds) {
+      ResourceClass rc = client.resources(ResourceClass.class).withName(b.getSpec().job.resourceClass).get();
+      assertThat(b.getStatus().phase).isEqualTo(BuildPhase.Succeeded);
+      assertThat(b.getStatus().nodeName).as(b.getMetadata().getName()).isNotBlank();
+      assertThat(poolOfNode.get(b.getStatus().nodeName))
+          .as("node pool of %s (%s)", b.getMetadata().getName(), rc.getMetadata().getName())
+          .isEqualTo(rc.getSpec().nodePool);
+      assertThat(b.getStatus().nodePool).isEqualTo(rc.getSpec().nodePool);
+    }
+  }
+
+  @Test
+  void unsatisfiableResourceClassIsReportedWithTheSchedulersReason() {
+    String ns = "unsched";
+    cluster.createNamespace(ns);
+    ClusterFixture.organization(client, "unsched-org", 5);
+    Build b = OperatorHarness.build(ns, "needs-gpu", "unsched-org", "gpu.nvidia.small");
+    client.resource(b).create();
+    eventually().alias("Unschedulable reason on the Build").until(() -> {
+      Build got = client.resource(b).get();
+      return got.getStatus() != null && "Unschedulable".equals(got.getStatus().reason);
+    });
+    Build got = client.resource(b).get();
+    assertThat(got.getStatus().phase).isEqualTo(BuildPhase.Admitted);
+    assertThat(got.getStatus().message).contains("didn't match Pod's node affinity/selector");
+  }
+
+  @Test
+  void deletingABuildLetsTheGarbageCollectorRemoveItsPodAndFreesCapacity(FakeKubelet kubelet) {
+    String ns = "gc";
+    cluster.createNamespace(ns);
+    ClusterFixture.organization(client, "gc-org", 1);
+    Build first = client.resource(OperatorHarness.build(ns, "first", "gc-org", "medium")).create();
+    Build second = client.resource(OperatorHarness.build(ns, "second", "gc-org", "medium")).create();
+    eventually().until(() -> client.pods().inNamespace(ns).withName("first").get() != null);
+    Pod pod = client.pods().inNamespace(ns).withName("first").get();
+    assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(first.getMetadata().getUid()));
+    eventually().alias("second waits for capacity").until(() -> {
+      Build s = client.resource(second).get();
+      return s.getStatus() != null && s.getStatus().phase == BuildPhase.Queued
+          && s.getStatus().conditions.stream().anyMatch(c -> "Admitted".equals(c.getType())
+              && c.getMessage() != null && c.getMessage().contains("gc-org"));
+    });
+
+    client.resource(first).delete();
+    eventually().alias("garbage collector deletes the pod")
+        .until(() -> client.pods().inNamespace(ns).withName("first").get() == null);
+    eventually().alias("second admitted once first is gone")
+        .until(() -> client.pods().inNamespace(ns).withName("second").get() != null);
+  }
+
+  @Test
+  void statusWritesSurviveConcurrentWritersOfTheSameBuild(FakeKubelet kubelet) throws Exception {
+    String ns = "conflict";
+    cluster.createNamespace(ns);
+    ClusterFixture.organization(client, "conflict-org", 5);
+    Build b = client.resource(OperatorHarness.build(ns, "contended", "conflict-org", "medium")).create();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong edits = new AtomicLong();
+    // Another writer keeps changing the Build's metadata, so the operator's status writes meet
+    // stale resourceVersions (409) and must retry instead of losing the update.
+    Thread writer = new Thread(() -> {
+      try (KubernetesClient other = cluster.newClient()) {
+        while (!stop.get()) {
+          other.resources(Build.class).inNamespace(ns).withName("contended")
+              .patch(PatchContext.of(PatchType.JSON_MERGE),
+                  "{\"metadata\":{\"labels\":{\"touched\":\"" + edits.incrementAndGet() + "\"}}}");
+        }
+      }
+    });
+    writer.start();
+    try {
+      Set<String> ended = new HashSet<>();
+      eventually().until(() -> {
+        ClusterFixture.completeRunningPods(client, kubelet, ns, Map.of(), ended);
+        return ClusterFixture.phase(client, ns, "contended") == BuildPhase.Succeeded;
+      });
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+    Build done = client.resource(b).get();
+    assertThat(edits.get()).as("concurrent metadata edits").isGreaterThan(5);
+    assertThat(done.getStatus().admittedAt).isNotBlank();
+    assertThat(done.getStatus().startedAt).isNotBlank();
+    assertThat(done.getStatus().finishedAt).isNotBlank();
+    assertThat(done.getStatus().exitCode).isZero();
+  }
+
+  @Test
+  void restartMidAdmissionCreatesNoDuplicatePodsAndNeverExceedsCapacity(FakeKubelet kubelet) {
+    String ns = "restart";
+    int capacity = 4;
+    int count = 24;
+    cluster.createNamespace(ns);
+    ClusterFixture.organization(client, "restart-org", capacity);
+    for (int i = 0; i < count; i++) {
+      client.resource(OperatorHarness.build(ns, "b" + i, "restart-org", "small")).create();
+    }
+    Map<String, Set<String>> pods = new ConcurrentHashMap<>();
+    Set<String> ended = ConcurrentHashMap.newKeySet();
+    AtomicLong maxLive = new AtomicLong();
+    List<Integer> restartsAt = new ArrayList<>();
+    eventually().atMost(Duration.ofSeconds(180)).alias("all builds succeed across restarts").until(() -> {
+      maxLive.accumulateAndGet(ClusterFixture.livePods(client, ns), Math::max);
+      ClusterFixture.podsByBuild(client, ns, pods);
+      int done = ended.size();
+      if (restartsAt.size() < RESTART_AFTER.length && done >= RESTART_AFTER[restartsAt.size()]) {
+        // Stop the operator while it is admitting and creating pods, and start a new one that
+        // must rebuild its admission state from the cluster before admitting anything.
+        restartsAt.add(done);
+        harness.restart();
+      }
+      ClusterFixture.completeRunningPods(client, kubelet, ns, Map.of(), ended);
+      return client.resources(Build.class).inNamespace(ns).list().getItems().stream()
+          .allMatch(b -> b.getStatus() != null && b.getStatus().phase == BuildPhase.Succeeded);
+    });
+    assertThat(restartsAt).hasSize(3);
+    assertThat(maxLive.get()).as("live pods at once, capacity " + capacity).isLessThanOrEqualTo(capacity);
+    assertThat(pods).hasSize(count);
+    assertThat(pods.values()).allSatisfy(uids -> assertThat(uids).as("pods of one Build").hasSize(1));
+    assertThat(client.pods().inNamespace(ns).withLabel(CircletApi.LABEL_BUILD).list().getItems()).hasSize(count);
+  }
+
+  private static JobSpec job(String name, String resourceClass, String... requires) {
+    JobSpec job = OperatorHarness.job(name, resourceClass);
+    job.requires = List.of(requires);
+    return job;
+  }
+}
