@@ -1,0 +1,99 @@
+package dev.circlet.cli.config;
+
+import dev.circlet.config.CompileResult;
+import dev.circlet.config.ConfigCompiler;
+import dev.circlet.config.ConfigProcessor;
+import dev.circlet.config.ConfigSource;
+import dev.circlet.config.PipelineContext;
+import dev.circlet.config.model.CompiledWorkflow;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code circlet config process FILE}: prints the processed config (YAML), like
+ * {@code circleci config process}. With {@code --branch} or {@code --tag} only the workflows and
+ * jobs that run for that push are shown; without, everything.
+ */
+@Command(name = "process", mixinStandardHelpOptions = true,
+    description = "Print the config with orbs, commands, executors, parameters and matrices expanded.")
+public final class ProcessCommand implements Callable<Integer> {
+  @Mixin ConfigInput input;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A pipeline parameter; repeatable.")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  /** A push is a branch or a tag, never both. */
+  static final class Trigger {
+    @Option(names = "--branch", paramLabel = "BRANCH", description = "Compile for a push to this branch.")
+    String branch;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "Compile for a push of this tag.")
+    String tag;
+  }
+
+  @ArgGroup(exclusive = true)
+  Trigger trigger;
+
+  @Option(names = "--workflow", paramLabel = "NAME", description = "Print only this workflow.")
+  String workflow;
+
+  @Option(names = "--trigger-source", paramLabel = "SOURCE",
+      description = "pipeline.trigger_source: webhook (default), api, scheduled_pipeline.")
+  String triggerSource;
+
+  @Option(names = "--schedule", paramLabel = "NAME", description = "pipeline.schedule.name (scheduled triggers).")
+  String schedule;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ConfigSource source = input.read(err);
+    if (source == null) {
+      return 1;
+    }
+    PipelineContext.Builder ctx = PipelineContext.builder().parameters(params);
+    if (trigger != null && trigger.tag != null) {
+      ctx.tag(trigger.tag);
+    } else {
+      ctx.branch(trigger != null && trigger.branch != null ? trigger.branch : "main");
+    }
+    if (triggerSource != null) {
+      ctx.triggerSource(triggerSource);
+    }
+    if (schedule != null) {
+      ctx.schedule(schedule);
+    }
+    ConfigCompiler compiler = new ConfigCompiler(input.orbStore(System.getenv("CIRCLET_ORB_DIR")));
+    CompileResult r = trigger == null && triggerSource == null && schedule == null
+        ? compiler.validate(source, ctx.build())
+        : compiler.compile(source, ctx.build());
+    ConfigInput.print(r, err);
+    if (!r.ok()) {
+      return 1;
+    }
+    List<CompiledWorkflow> shown = r.workflows();
+    if (workflow != null) {
+      if (!r.workflowNames().contains(workflow)) {
+        err.println(source.name() + ": error: no workflow named '" + workflow + "' (defined: "
+            + String.join(", ", r.workflowNames()) + ")");
+        return 1;
+      }
+      shown = shown.stream().filter(w -> w.name().equals(workflow)).toList();
+    }
+    out.print(ConfigProcessor.process(shown));
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.circlet.cli.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.circlet.cli.Circlet;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code circlet config validate|process} through picocli, with output captured. */
+class ConfigCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Circlet());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private Path write(String name, String text) throws IOException {
+    Path p = dir.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, text);
+    return p;
+  }
+
+  private static final String CONFIG = """
+      version: 2.1
+      parameters:
+        greeting: {type: string, default: hello}
+      orbs:
+        kit: acme/kit@1.0
+      jobs:
+        build:
+          docker: [{image: alpine}]
+          steps:
+            - run: echo << pipeline.parameters.greeting >>
+            - kit/hi
+      workflows:
+        main:
+          jobs:
+            - build
+            - build:
+                name: release
+                filters: {tags: {only: /^v.*/}, branches: {ignore: /.*/}}
+        other:
+          jobs: [build]
+      """;
+  private static final String ORB = """
+      commands:
+        hi:
+          steps: [{run: echo from-orb}]
+      """;
+
+  @Test
+  void validateAcceptsAValidConfigWithOrbsBesideIt() throws IOException {
+    Path config = write(".circleci/config.yml", CONFIG + "aliases: {}\n");
+    write(".circleci/orbs/acme/kit/1.0.2.yml", ORB);
+    Run r = run("config", "validate", config.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).isEqualTo(config + ": valid (workflows: main, other)\n");
+    assertThat(r.err()).isEqualTo(config + ":21:1: warning: unknown key 'aliases' in the config is ignored\n");
+  }
+
+  @Test
+  void validateReportsFileLineColumnAndExitsOne() throws IOException {
+    Path config = write("config.yml", CONFIG);
+    Run r = run("config", "validate", config.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith(config + ":5:8: error: orb acme/kit@1.0 is not in the orb store; save the orb source"
+        + " (circleci orb source acme/kit@1.0) as " + dir.resolve("orbs/acme/kit/1.0.0.yml"));
+    assertThat(r.err()).endsWith(config + ": invalid (2 errors)\n");
+    assertThat(r.err()).contains(config + ":11:15: error: unknown step or command 'kit/hi'");
+  }
+
+  @Test
+  void orbDirOptionAndEnvironmentFallback() throws IOException {
+    Path config = write("config.yml", CONFIG);
+    write("vendored/acme/kit/1.0.0.yml", ORB);
+    Run r = run("config", "validate", "--orb-dir", dir.resolve("vendored").toString(), config.toString());
+    assertThat(r.code()).isZero();
+  }
+
+  @Test
+  void processPrintsTheExpandedConfigForABranch() throws IOException {
+    Path config = write("config.yml", CONFIG);
+    write("orbs/acme/kit/1.0.0.yml", ORB);
+    Run r = run("config", "process", config.toString(), "--param", "greeting=hi there", "--branch", "main",
+        "--workflow", "main");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).isEqualTo("""
+        version: 2
+        jobs:
+          build:
+            docker:
+              - image: alpine
+            steps:
+              - run:
+                  command: echo hi there
+              - run:
+                  command: echo from-orb
+        workflows:
+          main:
+            jobs:
+              - build
+        """);
+  }
+
+  @Test
+  void processForATagKeepsOnlyTagFilteredJobs() throws IOException {
+    Path config = write("config.yml", CONFIG);
+    write("orbs/acme/kit/1.0.0.yml", ORB);
+    Run r = run("config", "process", config.toString(), "--tag", "v1.0");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("  release:\n").doesNotContain("other:").contains("      - release\n");
+  }
+
+  @Test
+  void processRejectsBranchAndTagTogetherAndUnknownWorkflows() throws IOException {
+    Path config = write("config.yml", CONFIG);
+    write("orbs/acme/kit/1.0.0.yml", ORB);
+    assertThat(run("config", "process", config.toString(), "--branch", "a", "--tag", "b").code()).isEqualTo(2);
+    Run r = run("config", "process", config.toString(), "--workflow", "nope");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo(config + ": error: no workflow named 'nope' (defined: main, other)\n");
+  }
+
+  @Test
+  void processRejectsAWrongParameterType() throws IOException {
+    Path config = write("config.yml", CONFIG.replace("greeting: {type: string, default: hello}",
+        "greeting: {type: boolean, default: true}"));
+    write("orbs/acme/kit/1.0.0.yml", ORB);
+    Run r = run("config", "process", config.toString(), "--param", "greeting=maybe");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo(config + ":3:3: error: parameter 'greeting' must be a boolean, got a string\n");
+  }
+
+  @Test
+  void missingFileIsOneLine() {
+    Run r = run("config", "validate", dir.resolve("absent.yml").toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith(dir.resolve("absent.yml") + ": error: cannot read the config").endsWith("\n");
+    assertThat(r.err().strip()).doesNotContain("\n");
+  }
+}
