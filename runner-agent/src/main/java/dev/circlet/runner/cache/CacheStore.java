@@ -17,6 +17,11 @@ import java.util.Optional;
 public final class CacheStore {
   private static final String DIR = "caches/";
   private static final String EXT = ".tar.gz";
+  /** Archives of paths under HOME are stored relative to it, so they restore into another HOME (parallel nodes). */
+  private static final String HOME_EXT = ".home.tar.gz";
+
+  /** A stored cache: its key, object key, and whether its entries are relative to HOME. */
+  public record Entry(String cacheKey, String objectKey, boolean homeRelative) {}
   private final BlobStore store;
 
   public CacheStore(BlobStore store) {
@@ -28,21 +33,26 @@ public final class CacheStore {
     return DIR + URLEncoder.encode(cacheKey, StandardCharsets.UTF_8) + EXT;
   }
 
+  static String objectKey(String cacheKey, boolean homeRelative) {
+    return DIR + URLEncoder.encode(cacheKey, StandardCharsets.UTF_8) + (homeRelative ? HOME_EXT : EXT);
+  }
+
   static String cacheKey(String objectKey) {
-    String enc = objectKey.substring(DIR.length(), objectKey.length() - EXT.length());
+    int ext = objectKey.endsWith(HOME_EXT) ? HOME_EXT.length() : EXT.length();
+    String enc = objectKey.substring(DIR.length(), objectKey.length() - ext);
     return URLDecoder.decode(enc, StandardCharsets.UTF_8);
   }
 
   public boolean exists(String cacheKey) throws IOException {
-    return store.exists(objectKey(cacheKey));
+    return store.exists(objectKey(cacheKey)) || store.exists(objectKey(cacheKey, true));
   }
 
-  public String objectKeyFor(String cacheKey) {
-    return objectKey(cacheKey);
+  public String objectKeyFor(String cacheKey, boolean homeRelative) {
+    return objectKey(cacheKey, homeRelative);
   }
 
   /** The cache key to restore for a fallback list of rendered keys, if any matches. */
-  public Optional<String> find(List<String> keys) throws IOException {
+  public Optional<Entry> find(List<String> keys) throws IOException {
     for (String k : keys) {
       if (k.isBlank()) {
         continue;
@@ -52,7 +62,8 @@ public final class CacheStore {
           .filter(b -> b.key().endsWith(EXT))
           .max(Comparator.comparing(Blob::lastModified).thenComparing(Blob::key));
       if (newest.isPresent()) {
-        return Optional.of(cacheKey(newest.get().key()));
+        String ok = newest.get().key();
+        return Optional.of(new Entry(cacheKey(ok), ok, ok.endsWith(HOME_EXT)));
       }
     }
     return Optional.empty();

@@ -77,6 +77,17 @@ public final class LocalWorkflowRunner {
   /** Runs the jobs (a validated DAG) and returns an outcome per job in workflow order. */
   public List<JobOutcome> run(List<JobDef> jobs) throws IOException, InterruptedException {
     WorkflowGraph graph = new WorkflowGraph(jobs);
+    Files.createDirectories(circlet);
+    try (FileChannel lockFile = FileChannel.open(circlet.resolve("run.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock lock = lockFile.tryLock()) {
+      if (lock == null) {
+        throw new IllegalArgumentException("another circlet run is using " + circlet);
+      }
+      return runLocked(jobs, graph);
+    }
+  }
+
+  private List<JobOutcome> runLocked(List<JobDef> jobs, WorkflowGraph graph) throws IOException, InterruptedException {
     runDir = newRunDir();
     workflowId = UUID.randomUUID().toString();
     LocalGit.Info git = LocalGit.read(o.project());
@@ -174,7 +185,9 @@ public final class LocalWorkflowRunner {
   private JobResult runNode(JobDef job, int index, int total, Set<String> upstream, LocalGit.Info git)
       throws IOException, InterruptedException {
     String id = total > 1 ? job.name() + "." + index : job.name();
-    Path dir = runDir.resolve("jobs").resolve(id);
+    // the same absolute HOME every run, as in a container: cached paths under ~ restore where they were saved
+    Path dir = circlet.resolve("work").resolve(id);
+    deleteTree(dir);
     Path shimDir = dir.resolve("shim");
     Path home = Files.createDirectories(dir.resolve("home"));
     Files.createDirectories(runDir.resolve("logs"));
@@ -207,6 +220,17 @@ public final class LocalWorkflowRunner {
       log.text("[" + label + "] job " + r.outcome() + " in " + r.millis() + " ms"
           + (r.tests().tests() > 0 ? ", tests: " + r.tests().passed() + " passed, " + r.tests().failed() + " failed" : ""));
       return r;
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 

@@ -49,22 +49,25 @@ public final class StorageSteps {
       log.accept("Skipping cache generation, cache already exists for key: " + key);
       return;
     }
-    List<String> entries = new ArrayList<>();
+    List<Path> found = new ArrayList<>();
     for (String p : s.paths()) {
       Path abs = paths.resolve(p);
       if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
-        entries.add(Path.of("/").relativize(abs).toString());
+        found.add(abs);
       } else {
         log.accept("Warning: path " + p + " does not exist, skipping it");
       }
     }
-    if (entries.isEmpty()) {
+    if (found.isEmpty()) {
       log.accept("No paths to cache; nothing saved for key " + key);
       return;
     }
+    boolean underHome = found.stream().allMatch(p -> p.startsWith(paths.home()) && !p.equals(paths.home()));
+    Path base = underHome ? paths.home() : Path.of("/");
+    List<String> entries = found.stream().map(p -> base.relativize(p).toString()).toList();
     Path archive = tmp("cache");
-    Archiver.pack(Path.of("/"), entries, archive);
-    store.put(caches.objectKeyFor(key), archive);
+    Archiver.pack(base, entries, archive);
+    store.put(caches.objectKeyFor(key, underHome), archive);
     log.accept("Stored cache " + key + " (" + Files.size(archive) + " bytes): " + String.join(", ", s.paths()));
     Files.deleteIfExists(archive);
   }
@@ -81,18 +84,18 @@ public final class StorageSteps {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("restore_cache needs key or keys");
     }
-    Optional<String> found = caches.find(keys);
+    Optional<CacheStore.Entry> found = caches.find(keys);
     if (found.isEmpty()) {
       log.accept("No cache is found for keys: " + String.join(", ", keys));
       return;
     }
     Path archive = tmp("cache");
-    if (!store.get(caches.objectKeyFor(found.get()), archive)) {
-      log.accept("Cache " + found.get() + " disappeared before download; continuing without it");
+    if (!store.get(found.get().objectKey(), archive)) {
+      log.accept("Cache " + found.get().cacheKey() + " disappeared before download; continuing without it");
       return;
     }
-    Archiver.unpack(archive, Path.of("/"));
-    log.accept("Restored cache " + found.get() + " (" + Files.size(archive) + " bytes)");
+    Archiver.unpack(archive, found.get().homeRelative() ? paths.home() : Path.of("/"));
+    log.accept("Restored cache " + found.get().cacheKey() + " (" + Files.size(archive) + " bytes)");
     Files.deleteIfExists(archive);
   }
 
