@@ -55,6 +55,7 @@ public final class CircletOperator implements AutoCloseable {
             LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
                 .withLeaseNamespace(settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace())
                 .withIdentity(settings.identity() != null ? settings.identity() : identity())
+                .withExitOnStopLeading(settings.exitOnLostLeadership())
                 .build());
       }
     });

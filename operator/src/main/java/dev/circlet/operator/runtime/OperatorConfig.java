@@ -89,6 +89,7 @@ public interface OperatorConfig {
         leaderElection().leaseName(),
         leaderElection().leaseNamespace().orElse(null),
         leaderElection().identity().orElse(null),
+        true,
         reconcile().threads(),
         build().stuckGrace(),
         admission().organizationStatusInterval());

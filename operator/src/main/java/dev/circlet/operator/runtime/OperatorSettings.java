@@ -11,6 +11,8 @@ import java.util.Set;
  * @param namespaces namespaces to watch; empty watches all
  * @param leaseNamespace namespace of the leader-election Lease; null uses the client's namespace
  * @param identity this replica's name in the Lease; null uses the host name
+ * @param exitOnLostLeadership exit the JVM when the Lease is lost (a restarted pod rejoins as a
+ *     standby); off in tests, where several operators share one JVM
  */
 public record OperatorSettings(
     String runnerImage,
@@ -21,6 +23,7 @@ public record OperatorSettings(
     String leaseName,
     String leaseNamespace,
     String identity,
+    boolean exitOnLostLeadership,
     int reconcileThreads,
     Duration stuckGrace,
     Duration organizationStatusInterval) {
@@ -35,16 +38,18 @@ public record OperatorSettings(
   /** Defaults for tests and tools: no leader election, no cluster cap, all namespaces. */
   public static OperatorSettings defaults() {
     return new OperatorSettings(DEFAULT_RUNNER_IMAGE, "IfNotPresent", null, Set.of(), false,
-        DEFAULT_LEASE_NAME, null, null, 64, Duration.ofMinutes(5), Duration.ofSeconds(2));
+        DEFAULT_LEASE_NAME, null, null, false, 64, Duration.ofMinutes(5), Duration.ofSeconds(2));
   }
 
   public OperatorSettings withClusterMaxBuilds(Integer max) {
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, max, namespaces, leaderElection,
-        leaseName, leaseNamespace, identity, reconcileThreads, stuckGrace, organizationStatusInterval);
+        leaseName, leaseNamespace, identity, exitOnLostLeadership, reconcileThreads, stuckGrace,
+        organizationStatusInterval);
   }
 
+  /** Leader election on, in-process (no exit when the Lease is lost). */
   public OperatorSettings withLeaderElection(String leaseNamespace, String identity) {
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, true,
-        leaseName, leaseNamespace, identity, reconcileThreads, stuckGrace, organizationStatusInterval);
+        leaseName, leaseNamespace, identity, false, reconcileThreads, stuckGrace, organizationStatusInterval);
   }
 }

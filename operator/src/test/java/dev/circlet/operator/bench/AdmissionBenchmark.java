@@ -100,7 +100,7 @@ public final class AdmissionBenchmark {
 
   static void run(KubernetesClient client, Options opt, boolean mock) throws Exception {
     OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent", null,
-        java.util.Set.of(), false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, opt.threads(),
+        java.util.Set.of(), false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, false, opt.threads(),
         java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(2));
     OperatorHarness harness = new OperatorHarness(client, settings);
     if (mock || opt.installCrds()) {
