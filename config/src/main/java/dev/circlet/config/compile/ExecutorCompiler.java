@@ -50,7 +50,9 @@ final class ExecutorCompiler {
     }
     Element el = home.executor(name);
     if (el == null) {
-      d.error(namePos.pos(), "unknown executor '" + name + "'" + known(home.executors.keySet()));
+      if (!home.fromMissingOrb(name)) {
+        d.error(namePos.pos(), "unknown executor '" + name + "'" + known(home.executors.keySet()));
+      }
       return null;
     }
     Map<String, YNode> params = ParamBinder.bind(el.params(), args, el.describe(), ref.pos(), d);

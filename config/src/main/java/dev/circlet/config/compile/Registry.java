@@ -17,6 +17,18 @@ public final class Registry {
   final Map<String, Element> commands = new LinkedHashMap<>();
   final Map<String, Element> executors = new LinkedHashMap<>();
   final Map<String, Element> jobs = new LinkedHashMap<>();
+  private final java.util.Set<String> missingOrbs = new java.util.HashSet<>();
+
+  /** Records an orb that could not be resolved (already reported), so its elements don't cascade. */
+  void markMissing(String alias) {
+    missingOrbs.add(alias);
+  }
+
+  /** Whether {@code name} belongs to an orb that could not be resolved. */
+  public boolean fromMissingOrb(String name) {
+    int slash = name.indexOf('/');
+    return slash > 0 && missingOrbs.contains(name.substring(0, slash));
+  }
 
   public Element command(String name) {
     return commands.get(name);

@@ -46,6 +46,7 @@ public final class RegistryBuilder {
       }
       YMap doc = resolver.resolve(e.key(), e.value(), d);
       if (doc == null) {
+        into.markMissing(e.key());
         continue;
       }
       Nodes.warnUnknown(doc, ORB_KEYS, "orb '" + e.key() + "'", d);

@@ -81,7 +81,9 @@ final class StepCompiler {
     }
     Element cmd = home.command(name);
     if (cmd == null) {
-      d.error(at.pos(), "unknown step or command '" + name + "'");
+      if (!home.fromMissingOrb(name)) {
+        d.error(at.pos(), "unknown step or command '" + name + "'");
+      }
       return;
     }
     if (depth >= MAX_DEPTH) {

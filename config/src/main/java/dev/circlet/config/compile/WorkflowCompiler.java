@@ -201,7 +201,9 @@ public final class WorkflowCompiler {
       }
       Element el = c.root.job(job);
       if (el == null) {
-        d.error(pos, "unknown job '" + job + "'; define it under jobs: or use an orb job (orb/job)");
+        if (!c.root.fromMissingOrb(job)) {
+          d.error(pos, "unknown job '" + job + "'; define it under jobs: or use an orb job (orb/job)");
+        }
         return null;
       }
       spec = jobs.compile(el, name, args, pos, pre, post);
