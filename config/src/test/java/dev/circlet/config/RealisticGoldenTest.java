@@ -41,7 +41,14 @@ class RealisticGoldenTest {
     out.append("# workflows defined: ").append(String.join(", ", r.workflowNames())).append('\n');
     r.warnings().forEach(w -> out.append("# ").append(w.format()).append('\n'));
     r.schedules().forEach(s -> out.append("# schedule: ").append(s).append('\n'));
-    out.append(ConfigProcessor.process(r.workflows()));
+    String processed = ConfigProcessor.process(r.workflows());
+    out.append(processed);
     Fixtures.assertGolden(dir.resolve(config + "." + variant + ".golden.yml"), out.toString());
+
+    // The processed config is itself a valid config that compiles to the same jobs.
+    CompileResult again = Fixtures.COMPILER.validate(ConfigSource.of("processed.yml", processed),
+        new PipelineContext(ctx.values(), java.util.Map.of()));
+    assertThat(again.errors()).as("errors in processed output").isEmpty();
+    assertThat(again.workflows()).isEqualTo(r.workflows());
   }
 }
