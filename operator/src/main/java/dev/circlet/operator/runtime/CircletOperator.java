@@ -51,12 +51,11 @@ public final class CircletOperator implements AutoCloseable {
           .withUseSSAToPatchPrimaryResource(false)
           .checkingCRDAndValidateLocalModel(false);
       if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(
-            LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
-                .withLeaseNamespace(settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace())
-                .withIdentity(settings.identity() != null ? settings.identity() : identity())
-                .withExitOnStopLeading(settings.exitOnLostLeadership())
-                .build());
+        var leader = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
+            .withLeaseNamespace(settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace())
+            .withIdentity(settings.identity() != null ? settings.identity() : identity());
+        // JOSDK exits the JVM on lost leadership unless built "for test" (several operators, one JVM).
+        o.withLeaderElectionConfiguration(settings.exitOnLostLeadership() ? leader.build() : leader.buildForTest(false));
       }
     });
     operator.register(new OrganizationReconciler(admission, statusWriter, metrics, clock,
