@@ -29,6 +29,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -74,9 +76,32 @@ public final class OperatorHarness implements AutoCloseable {
       contexts.add(CustomResourceDefinitionContext.fromCrd(crd));
     }
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(contexts), false);
+        new AuthorizingCrudDispatcher(contexts), false);
     server.init();
     return server;
+  }
+
+  /**
+   * The CRUD dispatcher plus the one non-CRUD call the operator makes: JOSDK's leader election
+   * asks a SelfSubjectRulesReview whether it may use Leases; the mock server grants everything.
+   */
+  static final class AuthorizingCrudDispatcher extends KubernetesCrudDispatcher {
+    private static final String ALLOW_ALL =
+        "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"metadata\":{},"
+            + "\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
+            + "\"resourceRules\":[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"*\"]}]}}";
+
+    AuthorizingCrudDispatcher(List<CustomResourceDefinitionContext> contexts) {
+      super(contexts);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      if ("POST".equals(request.getMethod()) && request.getPath().contains("/selfsubjectrulesreviews")) {
+        return new MockResponse().setResponseCode(201).setBody(ALLOW_ALL);
+      }
+      return super.dispatch(request);
+    }
   }
 
   /** A client for the mock server with the operator's request-concurrency tuning. */
