@@ -61,6 +61,9 @@ public final class ConfigCompiler {
       body(source, ctx, select, d, out, names, schedules);
     } catch (ConfigError e) {
       d.error(e.pos(), e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug must not surface as a stack trace to users; MutationTest keeps this path unused.
+      d.error(new Pos(source.name(), 1, 1), "internal compiler error: " + e);
     }
     return new CompileResult(d.errors(), d.warnings(), out, names, schedules);
   }

@@ -40,4 +40,10 @@ class ExpressionTest {
       assertThat(d.errors()).extracting(Diagnostic::format).containsExactly("c.yml:3:4: error: " + error);
     }
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"this and that", "a == b", "not now", "pipeline"})
+  void textWithoutPipelineValuesIsALiteral(String text) {
+    assertThat(Expression.looksLikeExpression(text)).isFalse();
+  }
 }

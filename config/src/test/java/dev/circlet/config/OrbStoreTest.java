@@ -56,4 +56,35 @@ class OrbStoreTest {
     assertThat(Fixtures.compile(yaml).errors()).extracting(Diagnostic::format)
         .containsExactly("config.yml:7:25: error: unknown parameter 'chanel' for command 't/notify' (known: channel)");
   }
+
+  @Test
+  void orbsUsingOrbsAndOrbExecutorsAsParameters() {
+    String yaml = """
+        version: 2.1
+        orbs:
+          outer:
+            orbs:
+              inner:
+                executors:
+                  tiny: {docker: [{image: "busybox:1.36"}], resource_class: small}
+                commands:
+                  say: {parameters: {w: {type: string}}, steps: [{run: "echo << parameters.w >>"}]}
+            jobs:
+              greet:
+                parameters: {ex: {type: executor, default: inner/tiny}}
+                executor: << parameters.ex >>
+                steps: [{inner/say: {w: hi}}]
+          kit: acme/toolkit@1.2
+        workflows:
+          w:
+            jobs:
+              - outer/greet
+              - outer/greet: {name: on-kit, ex: {name: kit/default}}
+        """;
+    CompileResult r = Fixtures.ok(yaml);
+    assertThat(r.workflows().get(0).job("outer/greet").executor().images().get(0).image()).isEqualTo("busybox:1.36");
+    assertThat(r.workflows().get(0).job("outer/greet").resourceClass()).isEqualTo("small");
+    assertThat(r.workflows().get(0).job("outer/greet").steps().get(0).command()).isEqualTo("echo hi");
+    assertThat(r.workflows().get(0).job("on-kit").executor().images().get(0).image()).isEqualTo("cimg/base:2024.02");
+  }
 }

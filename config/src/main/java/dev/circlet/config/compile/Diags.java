@@ -2,7 +2,6 @@ package dev.circlet.config.compile;
 
 import dev.circlet.config.Diagnostic;
 import dev.circlet.config.yaml.Pos;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,19 +22,11 @@ public final class Diags {
     return all.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
   }
 
-  public int errorCount() {
-    return (int) all.stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).count();
-  }
-
   public List<Diagnostic> errors() {
     return all.stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).toList();
   }
 
   public List<Diagnostic> warnings() {
     return all.stream().filter(d -> d.severity() == Diagnostic.Severity.WARNING).toList();
-  }
-
-  public List<Diagnostic> all() {
-    return new ArrayList<>(all);
   }
 }

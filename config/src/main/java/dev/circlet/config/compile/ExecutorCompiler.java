@@ -49,6 +49,10 @@ final class ExecutorCompiler {
       return null;
     }
     Element el = home.executor(name);
+    if (el == null && home != c.root) {
+      // An executor parameter given by the config names the config's executors (e.g. an orb's).
+      el = c.root.executor(name);
+    }
     if (el == null) {
       if (!home.fromMissingOrb(name)) {
         d.error(namePos.pos(), "unknown executor '" + name + "'" + known(home.executors.keySet()));

@@ -55,11 +55,6 @@ public final class Filters {
     return branches == null || admits(branches, t.branch() == null ? "" : t.branch(), d);
   }
 
-  /** Whether the filter has a {@code tags} section (needed for a job to run on a tag push). */
-  public static boolean hasTagFilter(YNode filters) {
-    return filters instanceof YMap m && m.has("tags");
-  }
-
   static boolean admits(YNode rule, String name, Diags d) {
     if (!(rule instanceof YMap m)) {
       d.error(rule.pos(), "a branches/tags filter must be a map with only and/or ignore");

@@ -27,9 +27,13 @@ public final class Expression {
     this.ctx = ctx;
   }
 
-  /** Whether a string should be read as an expression rather than a literal. */
+  /**
+   * Whether a string should be read as an expression rather than a literal: it names a pipeline
+   * value and uses an operator (or is just that name). Plain text such as a substituted parameter
+   * value "this and that" stays a literal.
+   */
   public static boolean looksLikeExpression(String s) {
-    return !s.contains("\n") && HINT.matcher(s).matches();
+    return !s.contains("\n") && s.contains("pipeline.") && HINT.matcher(s).matches();
   }
 
   public static boolean eval(String text, Pos pos, ValueLookup ctx, Diags d) {
