@@ -89,7 +89,8 @@ public final class YamlWriter {
     } else {
       String s = v.toString();
       if (s.contains("\n") && !s.contains("\r") && s.chars().noneMatch(c -> c < 0x20 && c != '\n')
-          && !s.startsWith(" ")) {
+          && !s.stripLeading().isEmpty()
+          && !firstContentLineIndented(s)) {
         String body = s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
         String chomp = s.endsWith("\n\n") ? "+" : s.endsWith("\n") ? "" : "-";
         out.append('|').append(chomp).append('\n');
@@ -104,6 +105,16 @@ public final class YamlWriter {
         out.append(scalar(s)).append('\n');
       }
     }
+  }
+
+  /** A literal block takes its indentation from the first non-empty line, so that one must not start with a space. */
+  private static boolean firstContentLineIndented(String s) {
+    for (String line : s.split("\n")) {
+      if (!line.isEmpty()) {
+        return line.startsWith(" ") || line.startsWith("\t");
+      }
+    }
+    return false;
   }
 
   /** A single-line scalar, plain when it reads back as the same string, else double-quoted. */
