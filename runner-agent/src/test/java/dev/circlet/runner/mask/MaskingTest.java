@@ -1,0 +1,70 @@
+package dev.circlet.runner.mask;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class MaskingTest {
+  static final String S = "s3cr3t-Value";
+  static final String B64 = Base64.getEncoder().encodeToString(S.getBytes(StandardCharsets.UTF_8));
+
+  static Stream<Arguments> lines() {
+    return Stream.of(
+        Arguments.of("token=" + S, "token=********"),
+        Arguments.of(S + S, "****************"),
+        Arguments.of("b64 " + B64 + " end", "b64 ******** end"),
+        Arguments.of("unpadded " + B64.replace("=", ""), "unpadded ********"),
+        Arguments.of("short abc stays", "short abc stays"),
+        Arguments.of("almost s3cr3t-Valu", "almost s3cr3t-Valu"),
+        Arguments.of("line1-of-key here", "******** here"),
+        Arguments.of("", ""));
+  }
+
+  @ParameterizedTest
+  @MethodSource("lines")
+  void masksExactAndBase64Forms(String in, String expected) {
+    SecretMasker m = new SecretMasker(List.of(S, "abc", "line1-of-key\nline2-of-key"));
+    assertThat(m.mask(in)).isEqualTo(expected);
+  }
+
+  private static List<String> feed(SecretMasker m, List<String> chunks) {
+    List<String> out = new ArrayList<>();
+    MaskingLineWriter w = new MaskingLineWriter(m, (b, off, len) -> out.add(new String(b, off, len, StandardCharsets.UTF_8)));
+    for (String c : chunks) {
+      byte[] b = c.getBytes(StandardCharsets.UTF_8);
+      w.write(b, 0, b.length);
+    }
+    w.close();
+    return out;
+  }
+
+  @Test
+  void secretSplitAcrossWritesIsMasked() {
+    SecretMasker m = new SecretMasker(List.of(S));
+    assertThat(feed(m, List.of("a s3c", "r3t-V", "alue b\nnext ", S.substring(0, 3), S.substring(3) + "\r\n")))
+        .containsExactly("a ******** b", "next ********");
+  }
+
+  @Test
+  void overlongLineIsFlushedInPiecesWithoutLeakingASecretAtTheCut() {
+    SecretMasker m = new SecretMasker(List.of(S));
+    String filler = "x".repeat(MaskingLineWriter.MAX_LINE - 5);
+    List<String> out = feed(m, List.of(filler, S, "y".repeat(MaskingLineWriter.MAX_LINE), "\n"));
+    String all = String.join("", out);
+    assertThat(all).doesNotContain(S).contains("x********y");
+    assertThat(out.size()).isGreaterThan(1);
+  }
+
+  @Test
+  void noSecretsPassesBytesThrough() {
+    assertThat(feed(new SecretMasker(List.of()), List.of("a\nb", "c\n"))).containsExactly("a", "bc");
+  }
+}
