@@ -169,6 +169,13 @@ public final class BuildReconciler implements Reconciler<Build> {
       pod = launcher.launch(build, rc, cloneSecret(build), pod, context, pods);
       BuildStatusChanges.admitted(next, pod.getMetadata().getName(), rc.getSpec().nodePool, gen, now);
       metrics.admitted(Duration.between(Timestamps.parse(next.queuedAt), now));
+      // The new pod's first state goes into the same status write, so the pod's ADD event finds
+      // nothing left to write.
+      BuildStatusChanges.observe(next, mapper.map(pod, now), gen, now);
+      if (next.phase.isTerminal()) {
+        admission.forget(key, org);
+        return null;
+      }
       return timeoutLeft(build, next, now);
     }
     admission.hold(key, org);

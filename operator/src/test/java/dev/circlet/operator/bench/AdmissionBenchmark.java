@@ -129,6 +129,7 @@ public final class AdmissionBenchmark {
     timed(opt.builds(), opt.concurrency(), i -> client.pods().inNamespace(rawNs).withName("raw-" + i).delete());
 
     // 2. The operator: Builds in, pods out.
+    OperatorHarness.resetMockRequests();
     Map<String, Long> buildCreated = new ConcurrentHashMap<>();
     Map<String, Long> podSeen = new ConcurrentHashMap<>();
     CountDownLatch allPods = new CountDownLatch(opt.builds());
@@ -171,6 +172,10 @@ public final class AdmissionBenchmark {
     System.out.printf("build -> pod latency: p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms%n",
         pct(sorted, 0.50), pct(sorted, 0.99), pct(sorted, 1.0));
     System.out.printf("ratio operator/raw:   %.2f%n", opRate / rawRate);
+    if (mock) {
+      System.out.println("API requests during the operator phase, per Build:");
+      OperatorHarness.mockRequests().forEach((k, v) -> System.out.printf("  %-40s %6.2f%n", k, v / (double) opt.builds()));
+    }
     var podCreate = registry.get(dev.circlet.operator.metrics.CircletMetrics.POD_CREATE).timer();
     System.out.printf("pod create call (operator): mean %6.1f ms, max %6.1f ms over %d calls%n",
         podCreate.mean(TimeUnit.MILLISECONDS), podCreate.max(TimeUnit.MILLISECONDS), podCreate.count());

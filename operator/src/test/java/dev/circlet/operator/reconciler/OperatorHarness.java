@@ -44,6 +44,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -95,13 +99,43 @@ public final class OperatorHarness implements AutoCloseable {
       super(contexts);
     }
 
+    /** Requests served, by {@code METHOD resource[/subresource]}; watches count once. */
+    static final Map<String, LongAdder> REQUESTS = new ConcurrentHashMap<>();
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+      REQUESTS.computeIfAbsent(request.getMethod() + " " + resourceOf(request.getPath()), k -> new LongAdder()).increment();
       if ("POST".equals(request.getMethod()) && request.getPath().contains("/selfsubjectrulesreviews")) {
         return new MockResponse().setResponseCode(201).setBody(ALLOW_ALL);
       }
       return super.dispatch(request);
     }
+  }
+
+  /** Requests the mock servers of this JVM served, by method and resource (and subresource). */
+  public static Map<String, Long> mockRequests() {
+    Map<String, Long> out = new TreeMap<>();
+    AuthorizingCrudDispatcher.REQUESTS.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  public static void resetMockRequests() {
+    AuthorizingCrudDispatcher.REQUESTS.clear();
+  }
+
+  static String resourceOf(String path) {
+    String p = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    String[] parts = p.split("/");
+    int start = p.startsWith("/api/") ? 3 : 4;
+    if (parts.length > start + 1 && "namespaces".equals(parts[start])) {
+      start += 2;
+    }
+    if (parts.length <= start) {
+      return p;
+    }
+    String resource = parts[start];
+    String sub = parts.length > start + 2 ? "/" + parts[start + 2] : "";
+    return resource + sub + (path.contains("watch=true") ? " (watch)" : "");
   }
 
   /** A client for the mock server with the operator's request-concurrency tuning. */
