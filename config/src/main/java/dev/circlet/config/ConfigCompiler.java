@@ -70,7 +70,11 @@ public final class ConfigCompiler {
 
   private void body(ConfigSource source, PipelineContext ctx, boolean select, Diags d,
       List<CompiledWorkflow> out, List<String> names, List<Schedule> schedules) {
-    YNode loaded = YamlLoader.load(source.text(), source.name());
+    List<YMap.Entry> duplicates = new ArrayList<>();
+    YNode loaded = YamlLoader.load(source.text(), source.name(), YamlLoader.DEFAULT_MAX_EXPANDED, duplicates);
+    for (YMap.Entry dup : duplicates) {
+      d.warn(dup.keyPos(), "duplicate key '" + dup.key() + "'; the last one wins");
+    }
     if (!(loaded instanceof YMap root)) {
       throw new ConfigError(loaded.pos(), "a config must be a map with version, jobs and workflows");
     }

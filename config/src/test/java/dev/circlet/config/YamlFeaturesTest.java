@@ -109,4 +109,21 @@ class YamlFeaturesTest {
     assertThat(r.workflows()).hasSize(1);
     assertThat(r.workflows().get(0).jobs()).extracting(JobSpec::name).containsExactly("build");
   }
+
+  @Test
+  void duplicateKeysWarnAndTheLastWins() {
+    String yaml = """
+        version: 2.1
+        jobs:
+          build:
+            docker: [{image: old}]
+            docker: [{image: new}]
+            steps: [checkout]
+        workflows: {w: {jobs: [build]}}
+        """;
+    CompileResult r = Fixtures.ok(yaml);
+    assertThat(only(r).executor().images().get(0).image()).isEqualTo("new");
+    assertThat(r.warnings()).extracting(Diagnostic::format)
+        .containsExactly("config.yml:5:5: warning: duplicate key 'docker'; the last one wins");
+  }
 }

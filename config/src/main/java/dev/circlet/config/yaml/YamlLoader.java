@@ -39,6 +39,7 @@ public final class YamlLoader {
   private final Map<Node, Long> sizes = new IdentityHashMap<>();
   private final Map<Node, Boolean> inProgress = new IdentityHashMap<>();
   private long expanded;
+  private final List<YMap.Entry> duplicates = new ArrayList<>();
 
   private YamlLoader(String file, long maxExpanded) {
     this.file = file;
@@ -47,22 +48,40 @@ public final class YamlLoader {
 
   /** Loads one YAML document; an empty document yields a null scalar. */
   public static YNode load(String text, String file) {
-    return load(text, file, DEFAULT_MAX_EXPANDED);
+    return load(text, file, DEFAULT_MAX_EXPANDED, null);
   }
 
-  public static YNode load(String text, String file, long maxExpanded) {
-    LoadSettings settings =
-        LoadSettings.builder()
-            .setLabel(file)
-            .setSchema(new CoreSchema())
-            .setMaxAliasesForCollections(MAX_ALIASES)
-            .setAllowRecursiveKeys(false)
-            .setCodePointLimit(16 * 1024 * 1024)
-            .setUseMarks(true)
-            .build();
-    Optional<Node> root;
+  /**
+   * Loads with a cap on the expanded size; when {@code duplicateKeys} is not null, keys repeated
+   * in one mapping (the last one wins) are added to it.
+   */
+  public static YNode load(String text, String file, long maxExpanded, List<YMap.Entry> duplicateKeys) {
+    Optional<Node> root = compose(text, file, settings(file));
+    if (root.isEmpty()) {
+      return YScalar.of(null, Pos.of(file));
+    }
+    YamlLoader loader = new YamlLoader(file, maxExpanded);
+    YNode out = loader.convert(root.get(), loader.posOf(root.get()), 0);
+    if (duplicateKeys != null) {
+      duplicateKeys.addAll(loader.duplicates);
+    }
+    return out;
+  }
+
+  private static LoadSettings settings(String file) {
+    return LoadSettings.builder()
+        .setLabel(file)
+        .setSchema(new CoreSchema())
+        .setMaxAliasesForCollections(MAX_ALIASES)
+        .setAllowRecursiveKeys(false)
+        .setCodePointLimit(16 * 1024 * 1024)
+        .setUseMarks(true)
+        .build();
+  }
+
+  private static Optional<Node> compose(String text, String file, LoadSettings settings) {
     try {
-      root = new Compose(settings).composeString(text);
+      return new Compose(settings).composeString(text);
     } catch (MarkedYamlEngineException e) {
       Mark m = e.getProblemMark().or(e::getContextMark).orElse(null);
       String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
@@ -71,12 +90,6 @@ public final class YamlLoader {
     } catch (YamlEngineException e) {
       throw new ConfigError(locateAliasOverflow(text, settings, file), "invalid YAML: " + oneLine(e.getMessage()));
     }
-    if (root.isEmpty()) {
-      return YScalar.of(null, Pos.of(file));
-    }
-    YamlLoader loader = new YamlLoader(file, maxExpanded);
-    Node r = root.get();
-    return loader.convert(r, loader.posOf(r), 0);
   }
 
   private static String oneLine(String s) {
@@ -213,6 +226,9 @@ public final class YamlLoader {
       if ("<<".equals(k.getValue()) && k.getScalarStyle() == ScalarStyle.PLAIN) {
         mergeInto(merged, value, keyPos);
       } else {
+        if (own.stream().anyMatch(o -> o.key().equals(k.getValue()))) {
+          duplicates.add(new YMap.Entry(k.getValue(), keyPos, value));
+        }
         own.add(new YMap.Entry(k.getValue(), keyPos, value));
       }
     }
