@@ -90,6 +90,11 @@ public final class ConfigCompiler {
     if (Nodes.isNull(workflows)) {
       // Version 2.0 rule: without workflows the job named "build" runs on every push.
       names.add("workflow");
+      if (c.root().job("build") == null) {
+        Pos at = root.has("jobs") ? root.entry("jobs").keyPos() : root.pos();
+        d.error(at, "a config without workflows runs the job 'build', which is not defined");
+        return;
+      }
       YSeq jobs = new YSeq(List.of(new YScalar("build", "build", root.pos())), root.pos());
       CompiledWorkflow w = wc.compile("workflow", jobs, select ? trigger : null);
       out.add(w);

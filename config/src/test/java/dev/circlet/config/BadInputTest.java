@@ -146,6 +146,11 @@ class BadInputTest {
             jobs:
               build: {docker: [{image: a}], steps: [checkout]}
             """, "config.yml:2:1: error: 'orbs' needs version: 2.1"),
+        Arguments.of("no workflows and no build job", """
+            version: 2
+            jobs:
+              test: {docker: [{image: a}], steps: [checkout]}
+            """, "config.yml:2:1: error: a config without workflows runs the job 'build', which is not defined"),
         Arguments.of("missing registry orb", """
             version: 2.1
             orbs:

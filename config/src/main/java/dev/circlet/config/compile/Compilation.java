@@ -35,6 +35,10 @@ public final class Compilation {
     return diags;
   }
 
+  public Registry root() {
+    return root;
+  }
+
   public ValueLookup values() {
     return values;
   }
