@@ -62,9 +62,10 @@ public final class StepProcess {
           park = 10_000;
           continue;
         }
-        if (Files.exists(exit)) {
+        int code = readExit(exit);
+        if (code >= 0) {
           drain(ch, buf, out);
-          return new Result(End.EXITED, readExit(exit));
+          return new Result(End.EXITED, code);
         }
         End reason = null;
         if (canceled.getAsBoolean()) {
@@ -73,12 +74,12 @@ public final class StepProcess {
           reason = End.NO_OUTPUT_TIMEOUT;
         }
         if (reason != null) {
-          int code = terminate(exit, grace);
+          int killed = terminate(exit, grace);
           drain(ch, buf, out);
-          return new Result(reason, code);
+          return new Result(reason, killed);
         }
         LockSupport.parkNanos(park);
-        park = Math.min(park * 2, 2_000_000);
+        park = Math.min(park * 2, 1_000_000);
       }
     }
   }
@@ -89,28 +90,36 @@ public final class StepProcess {
   }
 
   public boolean exited() {
-    return Files.exists(dir.resolve("exit"));
+    return readExitQuietly(dir.resolve("exit")) >= 0;
   }
 
   private int terminate(Path exit, Duration grace) throws IOException {
-    waitFor(dir.resolve("pid"), Duration.ofSeconds(2));
+    waitFor(() -> Files.exists(dir.resolve("pid")), Duration.ofSeconds(2));
     shim.kill(n, "TERM");
-    if (waitFor(exit, grace)) {
+    if (waitFor(() -> readExitQuietly(exit) >= 0, grace)) {
       return readExit(exit);
     }
     shim.kill(n, "KILL");
-    return waitFor(exit, Duration.ofSeconds(2)) ? readExit(exit) : KILLED;
+    return waitFor(() -> readExitQuietly(exit) >= 0, Duration.ofSeconds(2)) ? readExit(exit) : KILLED;
   }
 
-  private static boolean waitFor(Path p, Duration d) {
+  private static boolean waitFor(BooleanSupplier done, Duration d) {
     long deadline = System.nanoTime() + d.toNanos();
-    while (!Files.exists(p)) {
+    while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         return false;
       }
       LockSupport.parkNanos(1_000_000);
     }
     return true;
+  }
+
+  private static int readExitQuietly(Path exit) {
+    try {
+      return readExit(exit);
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   private static void drain(FileChannel ch, ByteBuffer buf, Output out) throws IOException {
@@ -124,10 +133,20 @@ public final class StepProcess {
     }
   }
 
+  /** The recorded exit code, or -1 while the file is absent or not yet complete (no newline). */
   private static int readExit(Path exit) throws IOException {
-    String s = new String(Files.readAllBytes(exit), StandardCharsets.US_ASCII).strip();
+    byte[] b;
     try {
-      return Integer.parseInt(s);
+      b = Files.readAllBytes(exit);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return -1;
+    }
+    String s = new String(b, StandardCharsets.US_ASCII);
+    if (!s.endsWith("\n")) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(s.strip());
     } catch (NumberFormatException e) {
       return 1;
     }
