@@ -131,4 +131,26 @@ class AdmissionCapacityTest {
           .hasSizeLessThanOrEqualTo(1);
     }
   }
+  @Test
+  void clusterCapLimitsAllOrganizationsTogether() {
+    harness.close();
+    harness = new OperatorHarness(client, OperatorSettings.defaults().withClusterMaxBuilds(3));
+    harness.start();
+    for (int i = 0; i < 3; i++) {
+      harness.create(build(NS, "alpha-" + i, "alpha", "medium"));
+      harness.create(build(NS, "beta-" + i, "beta", "medium"));
+    }
+    eventually().until(() -> builds().stream().filter(b -> phase(b) == BuildPhase.Admitted).count() == 3
+        && builds().stream().filter(b -> b.getStatus() != null && b.getStatus().reason != null
+            && b.getStatus().phase == BuildPhase.Queued).count() == 3);
+    assertThat(harness.buildPods(NS)).hasSize(3);
+    assertThat(builds().stream().filter(b -> phase(b) == BuildPhase.Queued).map(b -> b.getStatus().reason))
+        .containsOnly("ClusterAtCapacity", "OrganizationAtCapacity");
+
+    Pod done = harness.buildPods(NS).get(0);
+    harness.runPod(NS, done.getMetadata().getName(), "node-1");
+    harness.finishPod(NS, done.getMetadata().getName(), 0);
+    eventually().until(() -> harness.buildPods(NS).size() == 4);
+    assertThat(builds().stream().filter(b -> phase(b) != null && phase(b).holdsCapacity()).count()).isEqualTo(3);
+  }
 }
