@@ -43,9 +43,15 @@ public record StepDef(
     return Boolean.TRUE.equals(background);
   }
 
-  /** on_success (default), on_fail or always. */
+  /**
+   * on_success, on_fail or always. Results of a failed build matter most, so store_test_results
+   * and store_artifacts default to always, as on CircleCI; every other step to on_success.
+   */
   public String whenOrDefault() {
-    return when == null || when.isBlank() ? "on_success" : when;
+    if (when != null && !when.isBlank()) {
+      return when;
+    }
+    return "store_test_results".equals(type) || "store_artifacts".equals(type) ? "always" : "on_success";
   }
 
   /** The name shown in logs and summaries. */
