@@ -18,7 +18,7 @@ class SummaryTableTest {
     assertThat(table).isEqualTo("""
         Workflow ci
         JOB             STATUS      DURATION  PASSED  FAILED
-        build-and-test  failed         1m5s       5       1
+        build-and-test  failed          1m5s       5       1
         deploy          blocked            -       -       -
         """);
   }
