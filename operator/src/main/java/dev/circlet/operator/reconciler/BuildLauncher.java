@@ -16,6 +16,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * Creates a Build's children — its agent Secret and its Pod — create-only, adopting an existing
@@ -23,6 +27,7 @@ import java.util.List;
  */
 final class BuildLauncher {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Executor SIDE_CALLS = Executors.newVirtualThreadPerTaskExecutor();
 
   /** A child with the Build's name exists and belongs to something else. */
   static final class ForeignChildException extends RuntimeException {
@@ -58,7 +63,22 @@ final class BuildLauncher {
       return existing;
     }
     Pod desired = factory.pod(build, resourceClass, cloneSecretName);
-    ensureSecret(build);
+    // The Secret and the Pod are created side by side: the kubelet waits for a Secret volume, so
+    // the order does not matter, and one round trip less per Build matters at hundreds per second.
+    CompletableFuture<Void> secret = CompletableFuture.runAsync(() -> ensureSecret(build), SIDE_CALLS);
+    Pod pod = createPod(build, desired, context, pods);
+    try {
+      secret.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+    return pod;
+  }
+
+  private Pod createPod(Build build, Pod desired, Context<Build> context, InformerEventSource<Pod, Build> pods) {
     long start = System.nanoTime();
     try {
       Pod created = context.resourceOperations().create(desired, pods);

@@ -141,6 +141,11 @@ public final class AdmissionBenchmark {
         client.getMasterUrl(), mock ? "Fabric8 mock server, CRUD mode" : "cluster", opt.builds(), opt.orgs(),
         opt.concurrency(), opt.threads());
 
+    // 0. Warm-up (connections, JIT, API server caches), not measured.
+    timed(Math.min(400, opt.builds()), opt.concurrency(), i -> client.pods().inNamespace(rawNs)
+        .resource(plainPod(rawNs, "warmup-" + i)).create());
+    timed(Math.min(400, opt.builds()), opt.concurrency(), i -> client.pods().inNamespace(rawNs).withName("warmup-" + i).delete());
+
     // 1. The ceiling: plain pods, same client, same concurrency.
     double rawSeconds = timed(opt.builds(), opt.concurrency(), i -> client.pods().inNamespace(rawNs)
         .resource(plainPod(rawNs, "raw-" + i)).create());
