@@ -46,7 +46,11 @@ public record JobFile(
   }
 
   public static JobFile read(Path file) throws IOException {
-    return parse(Files.readString(file));
+    try {
+      return parse(Files.readString(file));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IOException("job file not found: " + file);
+    }
   }
 
   public Map<String, String> secretsOrEmpty() {

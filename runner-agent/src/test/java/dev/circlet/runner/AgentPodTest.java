@@ -1,0 +1,110 @@
+package dev.circlet.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.circlet.runner.store.LocalBlobStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The build pod flow on one machine: {@code install}, the shim started as its own process (the
+ * primary container), the agent in pod mode reading job.json, cloning with agent-only credentials.
+ */
+class AgentPodTest {
+  @TempDir Path tmp;
+
+  private static void sh(Path dir, String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+  }
+
+  private String repo() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("origin"));
+    sh(repo, "git", "init", "-q", "-b", "main");
+    Files.writeString(repo.resolve("app.txt"), "version one\n");
+    sh(repo, "git", "add", "app.txt");
+    sh(repo, "git", "-c", "user.email=a@b.c", "-c", "user.name=A", "commit", "-qm", "one");
+    Process p = new ProcessBuilder("git", "rev-parse", "HEAD").directory(repo.toFile()).start();
+    String sha = new String(p.getInputStream().readAllBytes()).strip();
+    Files.writeString(repo.resolve("app.txt"), "version two\n");
+    sh(repo, "git", "-c", "user.email=a@b.c", "-c", "user.name=A", "commit", "-qam", "two");
+    return sha;
+  }
+
+  private int runPod(String steps, String sha, Path shared) throws Exception {
+    Path jobJson = tmp.resolve("build/job.json");
+    Files.createDirectories(jobJson.getParent());
+    Files.writeString(jobJson, """
+        {"job": {"name": "build", "executor": {"kind": "docker", "images": [{"image": "cimg/base:current"}]},
+                 "environment": {"STAGE": "ci"}, "steps": %s},
+         "trigger": {"revision": "%s", "branch": "main", "repositoryUrl": "file://%s"},
+         "parallelIndex": 0, "parallelTotal": 1, "build": "shop-1-build", "buildNum": 1,
+         "secrets": {"DEPLOY_TOKEN": "tok-123456"}}""".formatted(steps, sha, tmp.resolve("origin")));
+    Path clone = Files.createDirectories(tmp.resolve("clone"));
+    Files.writeString(clone.resolve("username"), "bot");
+    Files.writeString(clone.resolve("password"), "clone-password-xyz");
+    assertThat(AgentMain.run(new String[] {"install", shared.toString()}, Map.of())).isZero();
+    Process primary = new ProcessBuilder("/bin/sh", shared.resolve("bin/circlet-shim").toString(), shared.toString())
+        .redirectErrorStream(true).start();
+    int agent = AgentMain.pod(shared, jobJson, Files.createDirectories(tmp.resolve("home")), clone,
+        new LocalBlobStore(tmp.resolve("store")));
+    assertThat(primary.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(primary.exitValue()).isEqualTo(agent);
+    return agent;
+  }
+
+  @Test
+  void clonesAtTheRevisionRunsStepsAndEndsThePrimaryWithTheOutcome() throws Exception {
+    String sha = repo();
+    Path shared = tmp.resolve("circlet");
+    int code = runPod("""
+        [{"type": "checkout"}, {"type": "run", "name": "show", "command": "cat app.txt; git log --oneline | wc -l; echo $STAGE $DEPLOY_TOKEN"}]""",
+        sha, shared);
+    assertThat(code).isZero();
+    assertThat(Files.readString(shared.resolve("summary.json")))
+        .matches("\\{\"outcome\":\"success\",\"steps\":\\[\\{\"n\":\"Checkout code\",\"s\":\"success\",\"ms\":\\d+,\"x\":0},"
+            + "\\{\"n\":\"show\",\"s\":\"success\",\"ms\":\\d+,\"x\":0}]}");
+    assertThat(Files.readString(shared.resolve("steps/2/out"))).isEqualTo("version one\n1\nci tok-123456\n");
+    // the clone credentials never reach the volumes the primary container mounts
+    for (Path vol : List.of(shared, tmp.resolve("home"))) {
+      try (Stream<Path> files = Files.walk(vol)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertThat(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1)).as(f.toString())
+              .doesNotContain("clone-password-xyz");
+        }
+      }
+    }
+  }
+
+  @Test
+  void failedJobEndsThePrimaryWithOne() throws Exception {
+    String sha = repo();
+    int code = runPod("[{\"type\": \"run\", \"command\": \"exit 4\"}]", sha, tmp.resolve("circlet"));
+    assertThat(code).isEqualTo(1);
+    assertThat(Files.readString(tmp.resolve("circlet/summary.json"))).contains("\"outcome\":\"failed\"", "\"x\":4");
+  }
+
+  @Test
+  void usageAndStorageErrorsAreOneLine() {
+    assertThatThrownBy(() -> AgentMain.run(new String[] {"fly"}, Map.of())).hasMessageStartingWith("usage: circlet-agent");
+    assertThatThrownBy(() -> AgentMain.store(Map.of(), Map.of()))
+        .hasMessage("no storage: set CIRCLET_S3_ENDPOINT and CIRCLET_S3_BUCKET, or --store-dir");
+    assertThatThrownBy(() -> AgentMain.store(Map.of(), Map.of("CIRCLET_S3_ENDPOINT", "http://x")))
+        .hasMessage("CIRCLET_S3_ENDPOINT is set but CIRCLET_S3_BUCKET is not");
+  }
+
+  @Test
+  void missingJobFileIsReported() {
+    assertThatThrownBy(() -> AgentMain.pod(tmp, tmp.resolve("absent.json"), tmp, tmp, new LocalBlobStore(tmp)))
+        .isInstanceOf(IOException.class).hasMessage("job file not found: " + tmp.resolve("absent.json"));
+  }
+}
