@@ -172,6 +172,7 @@ public final class KubeControlPlane implements AutoCloseable {
           "--unsafe-no-fsync=true",
           "--log-level=warn"));
       awaitHttps("etcd /health", etcdUrl() + "/health", false, List.of(etcd));
+      long etcdMs = millisSince(t);
       ManagedProcess apiserver = spawn("kube-apiserver", List.of(bin("kube-apiserver"),
           "--etcd-servers=http://127.0.0.1:" + etcdPort,
           "--bind-address=127.0.0.1",
@@ -193,7 +194,7 @@ public final class KubeControlPlane implements AutoCloseable {
           "--event-ttl=15m"));
       awaitHttps("kube-apiserver /readyz", "https://127.0.0.1:" + apiserverPort + "/readyz", true,
           List.of(etcd, apiserver));
-      log("kube-apiserver ready in " + millisSince(t) + " ms");
+      long apiserverMs = millisSince(t);
 
       caPem = lastPemCertificate(Files.readString(pkiDir.resolve("apiserver").resolve("apiserver.crt")));
       Files.writeString(pkiDir.resolve("ca.crt"), caPem);
@@ -243,12 +244,17 @@ public final class KubeControlPlane implements AutoCloseable {
       for (NodePool p : nodePools) {
         awaitNodesReady(p);
       }
+      long nodesMs = millisSince(t);
       awaitHttps("kube-controller-manager /healthz", "https://127.0.0.1:" + controllerManagerPort + "/healthz",
           false, List.of(kcm));
+      long kcmMs = millisSince(t);
       awaitHttps("kube-scheduler /healthz", "https://127.0.0.1:" + schedulerPort + "/healthz", false,
           List.of(scheduler));
       // the service account controller (KCM) gives every namespace its "default" ServiceAccount
       awaitDefaultServiceAccount("default");
+      log("ready after (ms since etcd start): etcd " + etcdMs + ", kube-apiserver " + apiserverMs + ", kwok nodes "
+          + nodesMs + ", kube-controller-manager " + kcmMs + ", kube-scheduler and default ServiceAccount "
+          + millisSince(t));
     } catch (IOException e) {
       throw new KubeControlPlaneException("cannot prepare " + dataDir + ": " + e, e);
     }
@@ -736,6 +742,7 @@ public final class KubeControlPlane implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    long t = System.nanoTime();
     if (Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -776,6 +783,8 @@ public final class KubeControlPlane implements AutoCloseable {
     } else {
       deleteRecursively(dataDir);
     }
+    log("control plane stopped in " + millisSince(t) + " ms"
+        + (Thread.currentThread() == shutdownHook ? " (JVM shutdown hook)" : ""));
   }
 
   private static void deleteRecursively(Path dir) {
