@@ -27,14 +27,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Prints the runner's figures beside the raw {@code sh -c} cost: agent start to first step running,
  * per-step overhead of a trivial run step, and log capture throughput (masked, prefixed lines).
- * Run: {@code mvn -q -o -pl runner-agent test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.circlet.runner.bench.RunnerBenchmark} (see docs/runner.md).
+ * How to run it is in docs/runner.md ("Performance").
  */
 public final class RunnerBenchmark {
   private static final int STEPS = 40;
   private static final long LOG_BYTES = 1L << 30;
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("--probe")) {
+      probeMain(Path.of(args[1]));
+      return;
+    }
     Path tmp = Files.createTempDirectory("circlet-bench");
     double rawSh = rawShell(30);
     System.out.printf("raw sh -c true (ProcessBuilder, median of 30): %.2f ms%n", rawSh);
@@ -49,6 +52,13 @@ public final class RunnerBenchmark {
     warm.sort(null);
     System.out.printf("agent start to first step running (warm, median of 5): %.1f ms%n", warm.get(2) / 1e6);
     System.out.printf("JVM start + agent install as a process (java ... AgentMain install): %.1f ms%n", agentProcess(tmp));
+    List<Double> probe = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      probe.add(probeProcess(tmp.resolve("probe" + i)));
+    }
+    probe.sort(null);
+    System.out.printf("agent start to first step running, new JVM (process spawn to the step's first output, median of 3): %.1f ms%n",
+        probe.get(1));
 
     List<StepDef> steps = new ArrayList<>();
     for (int i = 0; i < STEPS; i++) {
@@ -145,6 +155,35 @@ public final class RunnerBenchmark {
     long t0 = System.nanoTime();
     new ProcessBuilder("sh", "-c", cmd).inheritIO().start().waitFor();
     return (System.nanoTime() - t0) / 1e6;
+  }
+
+  /** Entry point of the child JVM measured by {@link #probeProcess}: one job with one step. */
+  static void probeMain(Path dir) throws Exception {
+    runJob(dir, List.of(StepDef.run("first", "echo running")), nullLog());
+  }
+
+  private static double probeProcess(Path dir) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // only what the agent's local path loads, as in the runner image's single jar
+    StringBuilder cp = new StringBuilder();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (e.endsWith("classes") || e.contains("jackson")) {
+        cp.append(cp.isEmpty() ? "" : java.io.File.pathSeparator).append(e);
+      }
+    }
+    Path out = dir.resolve("shim/steps/1/out");
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(javaBin, "-cp", cp.toString(), RunnerBenchmark.class.getName(), "--probe", dir.toString())
+        .inheritIO().start();
+    while (!(Files.exists(out) && Files.size(out) > 0)) {
+      if (!p.isAlive() && !(Files.exists(out) && Files.size(out) > 0)) {
+        throw new IllegalStateException("probe exited with " + p.exitValue() + " before its step ran");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+    }
+    double ms = (System.nanoTime() - t0) / 1e6;
+    p.waitFor();
+    return ms;
   }
 
   private static double agentProcess(Path tmp) throws Exception {
