@@ -4,12 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,25 +27,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * A real, local Kubernetes control plane on loopback for integration tests: etcd, kube-apiserver,
@@ -196,7 +184,7 @@ public final class KubeControlPlane implements AutoCloseable {
           List.of(etcd, apiserver));
       long apiserverMs = millisSince(t);
 
-      caPem = lastPemCertificate(Files.readString(pkiDir.resolve("apiserver").resolve("apiserver.crt")));
+      caPem = Pem.lastPemCertificate(Files.readString(pkiDir.resolve("apiserver").resolve("apiserver.crt")));
       Files.writeString(pkiDir.resolve("ca.crt"), caPem);
       kubeconfig = dataDir.resolve("kubeconfig");
       Files.writeString(kubeconfig, kubeconfigYaml());
@@ -296,35 +284,16 @@ public final class KubeControlPlane implements AutoCloseable {
       gen.initialize(2048);
       KeyPair kp = gen.generateKeyPair();
       Path key = pkiDir.resolve("sa.key");
-      Files.writeString(key, pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+      Files.writeString(key, Pem.pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
       try {
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
       } catch (UnsupportedOperationException ignored) {
         // not a POSIX file system
       }
-      Files.writeString(pkiDir.resolve("sa.pub"), pem("PUBLIC KEY", kp.getPublic().getEncoded()));
+      Files.writeString(pkiDir.resolve("sa.pub"), Pem.pem("PUBLIC KEY", kp.getPublic().getEncoded()));
     } catch (java.security.GeneralSecurityException e) {
       throw new KubeControlPlaneException("cannot generate the service account key pair", e);
     }
-  }
-
-  static String pem(String type, byte[] der) {
-    String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n";
-  }
-
-  /** The self-signed serving certificate file holds the leaf, then the CA that signed it. */
-  static String lastPemCertificate(String pems) {
-    Matcher m = Pattern.compile("-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", Pattern.DOTALL)
-        .matcher(pems);
-    String last = null;
-    while (m.find()) {
-      last = m.group();
-    }
-    if (last == null) {
-      throw new KubeControlPlaneException("no certificate in the apiserver's serving certificate file");
-    }
-    return last + "\n";
   }
 
   private String kubeconfigYaml() {
@@ -371,7 +340,7 @@ public final class KubeControlPlane implements AutoCloseable {
 
   private void awaitHttps(String what, String url, boolean withToken, List<ManagedProcess> watched) {
     HttpClient http = HttpClient.newBuilder()
-        .sslContext(trustAllSslContext())
+        .sslContext(Pem.trustAllSslContext())
         .connectTimeout(Duration.ofSeconds(2))
         .build();
     HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET();
@@ -410,40 +379,6 @@ public final class KubeControlPlane implements AutoCloseable {
       throw new KubeControlPlaneException("interrupted while waiting for " + what, e);
     } finally {
       http.close();
-    }
-  }
-
-  static SSLContext trustAllSslContext() {
-    try {
-      TrustManager tm = new X509ExtendedTrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {}
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      };
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {tm}, new SecureRandom());
-      return ctx;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -599,70 +534,18 @@ public final class KubeControlPlane implements AutoCloseable {
   }
 
   private List<Node> createNodes(NodePool pool) {
-    List<Node> out = new ArrayList<>();
-    String arch = pool.labels().getOrDefault(NodePool.ARCH_LABEL, "amd64");
-    Map<String, Quantity> resources = new LinkedHashMap<>();
-    resources.put("cpu", new Quantity(pool.cpu()));
-    resources.put("memory", new Quantity(pool.memory()));
-    resources.put("pods", new Quantity("110"));
-    resources.put("ephemeral-storage", new Quantity("100Gi"));
-    for (int i = 0; i < pool.nodes(); i++) {
-      String name = pool.name() + "-" + i;
-      Map<String, String> labels = new LinkedHashMap<>();
-      labels.put("type", "kwok");
-      labels.put(NodePool.POOL_LABEL, pool.name());
-      labels.put("kubernetes.io/hostname", name);
-      labels.put("kubernetes.io/os", "linux");
-      labels.put(NodePool.ARCH_LABEL, arch);
-      labels.putAll(pool.labels());
-      Node node = new NodeBuilder()
-          .withNewMetadata()
-            .withName(name)
-            .withLabels(labels)
-            .withAnnotations(Map.of(KWOK_NODE_ANNOTATION, "fake", "node.alpha.kubernetes.io/ttl", "0"))
-          .endMetadata()
-          .withNewSpec()
-            .withTaints(pool.taints())
-          .endSpec()
-          .withNewStatus()
-            .withCapacity(resources)
-            .withAllocatable(resources)
-            .withNewNodeInfo()
-              .withArchitecture(arch)
-              .withOperatingSystem("linux")
-              .withKubeletVersion("kwok")
-              .withContainerRuntimeVersion("kwok")
-              .withKernelVersion("kwok")
-              .withOsImage("kwok")
-              .withKubeProxyVersion("")
-              .withBootID("")
-              .withMachineID("")
-              .withSystemUUID("")
-            .endNodeInfo()
-          .endStatus()
-          .build();
-      out.add(client.nodes().resource(node).create());
+    List<Node> created = new ArrayList<>();
+    for (Node node : pool.toNodes()) {
+      created.add(client.nodes().resource(node).create());
     }
-    return out;
+    return created;
   }
 
   private void awaitNodesReady(NodePool pool) {
     await("kwok to make the " + pool.nodes() + " nodes of pool " + pool.name() + " Ready", () -> {
       List<Node> nodes = client.nodes().withLabel(NodePool.POOL_LABEL, pool.name()).list().getItems();
-      return nodes.size() >= pool.nodes() && nodes.stream().allMatch(KubeControlPlane::isReady);
+      return nodes.size() >= pool.nodes() && nodes.stream().allMatch(Readiness::isReady);
     }, "kwok");
-  }
-
-  static boolean isReady(Node n) {
-    if (n.getStatus() == null || n.getStatus().getConditions() == null) {
-      return false;
-    }
-    for (NodeCondition c : n.getStatus().getConditions()) {
-      if ("Ready".equals(c.getType())) {
-        return "True".equals(c.getStatus());
-      }
-    }
-    return false;
   }
 
   /**
@@ -713,25 +596,9 @@ public final class KubeControlPlane implements AutoCloseable {
     }
     for (String name : names) {
       client.apiextensions().v1().customResourceDefinitions().withName(name)
-          .waitUntilCondition(c -> c != null && isEstablished(c), timeout.toSeconds(), TimeUnit.SECONDS);
+          .waitUntilCondition(c -> c != null && Readiness.isEstablished(c), timeout.toSeconds(), TimeUnit.SECONDS);
     }
     return names;
-  }
-
-  static boolean isEstablished(CustomResourceDefinition crd) {
-    if (crd.getStatus() == null || crd.getStatus().getConditions() == null) {
-      return false;
-    }
-    boolean established = false;
-    boolean accepted = false;
-    for (CustomResourceDefinitionCondition c : crd.getStatus().getConditions()) {
-      if ("Established".equals(c.getType())) {
-        established = "True".equals(c.getStatus());
-      } else if ("NamesAccepted".equals(c.getType())) {
-        accepted = "True".equals(c.getStatus());
-      }
-    }
-    return established && accepted;
   }
 
   // ------------------------------------------------------------------------------------------ stop

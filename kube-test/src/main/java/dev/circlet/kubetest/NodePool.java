@@ -1,7 +1,12 @@
 package dev.circlet.kubetest;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,4 +47,53 @@ public record NodePool(String name, int nodes, Map<String, String> labels, List<
 
   /** The pools every control plane starts with, matching Circlet's example ResourceClasses. */
   public static final List<NodePool> DEFAULTS = List.of(GENERAL, HIGHCPU, ARM);
+
+  /** The Node objects of this pool, annotated so that kwok manages them. */
+  public List<Node> toNodes() {
+    List<Node> out = new ArrayList<>();
+    String arch = labels.getOrDefault(ARCH_LABEL, "amd64");
+    Map<String, Quantity> resources = new LinkedHashMap<>();
+    resources.put("cpu", new Quantity(cpu));
+    resources.put("memory", new Quantity(memory));
+    resources.put("pods", new Quantity("110"));
+    resources.put("ephemeral-storage", new Quantity("100Gi"));
+    for (int i = 0; i < nodes; i++) {
+      String nodeName = name + "-" + i;
+      Map<String, String> nodeLabels = new LinkedHashMap<>();
+      nodeLabels.put("type", "kwok");
+      nodeLabels.put(POOL_LABEL, name);
+      nodeLabels.put("kubernetes.io/hostname", nodeName);
+      nodeLabels.put("kubernetes.io/os", "linux");
+      nodeLabels.put(ARCH_LABEL, arch);
+      nodeLabels.putAll(labels);
+      Node node = new NodeBuilder()
+          .withNewMetadata()
+            .withName(nodeName)
+            .withLabels(nodeLabels)
+            .withAnnotations(Map.of(KubeControlPlane.KWOK_NODE_ANNOTATION, "fake", "node.alpha.kubernetes.io/ttl", "0"))
+          .endMetadata()
+          .withNewSpec()
+            .withTaints(taints)
+          .endSpec()
+          .withNewStatus()
+            .withCapacity(resources)
+            .withAllocatable(resources)
+            .withNewNodeInfo()
+              .withArchitecture(arch)
+              .withOperatingSystem("linux")
+              .withKubeletVersion("kwok")
+              .withContainerRuntimeVersion("kwok")
+              .withKernelVersion("kwok")
+              .withOsImage("kwok")
+              .withKubeProxyVersion("")
+              .withBootID("")
+              .withMachineID("")
+              .withSystemUUID("")
+            .endNodeInfo()
+          .endStatus()
+          .build();
+      out.add(node);
+    }
+    return out;
+  }
 }

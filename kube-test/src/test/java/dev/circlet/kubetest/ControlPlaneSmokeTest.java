@@ -59,7 +59,7 @@ class ControlPlaneSmokeTest {
     });
     Node highcpu = client.nodes().withName("highcpu-0").get();
     assertThat(highcpu.getStatus().getAllocatable()).containsEntry("cpu", new Quantity("32"));
-    assertThat(KubeControlPlane.isReady(highcpu)).isTrue();
+    assertThat(Readiness.isReady(highcpu)).isTrue();
   }
 
   @Test

@@ -52,8 +52,8 @@ class FakeKubeletTest {
 
   @Test
   void lastPemCertificateIsTheCa() {
-    String leaf = KubeControlPlane.pem("CERTIFICATE", new byte[] {1, 2, 3});
-    String ca = KubeControlPlane.pem("CERTIFICATE", new byte[] {4, 5, 6});
-    assertThat(KubeControlPlane.lastPemCertificate(leaf + ca)).isEqualTo(ca);
+    String leaf = Pem.pem("CERTIFICATE", new byte[] {1, 2, 3});
+    String ca = Pem.pem("CERTIFICATE", new byte[] {4, 5, 6});
+    assertThat(Pem.lastPemCertificate(leaf + ca)).isEqualTo(ca);
   }
 }
