@@ -83,6 +83,20 @@ public final class AgentMain {
     return new LocalBlobStore(Path.of(dir));
   }
 
+  /** Every value in the clone-credentials directory, so that git output never shows them. */
+  static java.util.List<String> credentialValues(Path clone) throws IOException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (!Files.isDirectory(clone)) {
+      return out;
+    }
+    try (var files = Files.list(clone)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        out.add(Files.readString(f).strip());
+      }
+    }
+    return out;
+  }
+
   /** Runs the job of job.json in a build pod; the shim in the primary container runs the steps. */
   static int pod(Path shared, Path jobFile, Path home, Path clone, BlobStore store)
       throws IOException, InterruptedException {
@@ -94,7 +108,7 @@ public final class AgentMain {
     var info = jf.buildInfo();
     JobContext ctx = new JobContext(jf.job(), info, shared, home, store,
         new GitCheckout(info.repositoryUrl(), info.revision(), info.branch(), clone, privateTmp),
-        jf.secretsOrEmpty(), null, Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10));
+        jf.secretsOrEmpty(), null, Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10), credentialValues(clone));
     BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16);
     try (ConsoleLog log = new ConsoleLog(jf.job().name(), out, null)) {
       JobRunner runner = new JobRunner(ctx, log, shim);

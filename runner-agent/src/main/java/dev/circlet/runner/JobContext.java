@@ -6,6 +6,7 @@ import dev.circlet.runner.steps.CheckoutSource;
 import dev.circlet.runner.store.BlobStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,6 +19,7 @@ import java.util.Set;
  * @param upstreamJobs jobs whose workspace layers attach_workspace applies; null for all of the workflow
  * @param sshKeysDir private keys named by fingerprint (colons removed), or null
  * @param killGrace time between TERM and KILL when a step is stopped
+ * @param maskOnly values masked in output but not put in the environment (clone credentials)
  */
 public record JobContext(
     JobDef job,
@@ -29,4 +31,5 @@ public record JobContext(
     Map<String, String> secrets,
     Set<String> upstreamJobs,
     Path sshKeysDir,
-    Duration killGrace) {}
+    Duration killGrace,
+    List<String> maskOnly) {}

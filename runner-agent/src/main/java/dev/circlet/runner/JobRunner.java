@@ -48,6 +48,7 @@ public final class JobRunner {
     this.log = log;
     this.shim = shim;
     List<String> secrets = new ArrayList<>(ctx.secrets().values());
+    secrets.addAll(ctx.maskOnly());
     this.masker = new SecretMasker(secrets);
   }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentPodTest {
   @TempDir Path tmp;
+  String head;
 
   private static void sh(Path dir, String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
@@ -37,6 +38,8 @@ class AgentPodTest {
     String sha = new String(p.getInputStream().readAllBytes()).strip();
     Files.writeString(repo.resolve("app.txt"), "version two\n");
     sh(repo, "git", "-c", "user.email=a@b.c", "-c", "user.name=A", "commit", "-qam", "two");
+    Process h = new ProcessBuilder("git", "rev-parse", "HEAD").directory(repo.toFile()).start();
+    head = new String(h.getInputStream().readAllBytes()).strip();
     return sha;
   }
 
@@ -83,6 +86,17 @@ class AgentPodTest {
         }
       }
     }
+  }
+
+  @Test
+  void fullCheckoutHasTheHistoryShallowDoesNot() throws Exception {
+    repo();
+    int code = runPod("""
+        [{"type": "checkout", "path": "shallow"}, {"type": "checkout", "path": "full", "method": "full"},
+         {"type": "run", "name": "count", "command": "git -C shallow log --oneline | wc -l; git -C full log --oneline | wc -l; cat full/app.txt"}]""",
+        head, tmp.resolve("circlet"));
+    assertThat(code).isZero();
+    assertThat(Files.readString(tmp.resolve("circlet/steps/3/out")).replace(" ", "")).isEqualTo("1\n2\nversiontwo\n");
   }
 
   @Test

@@ -49,7 +49,7 @@ final class JobHarness {
     Path dir = root.resolve("jobs").resolve(job.name() + "." + nodeIndex);
     Path home = Files.createDirectories(dir.resolve("home"));
     JobContext ctx = new JobContext(job, info(job.name()), dir.resolve("shim"), home, store,
-        new LocalCheckout(project), secrets, null, null, Duration.ofMillis(500));
+        new LocalCheckout(project), secrets, null, null, Duration.ofMillis(500), java.util.List.of());
     try (ShimDriver shim = new ShimDriver(ctx.shimDir())) {
       shim.startLocal();
       shim.awaitReady(Duration.ofSeconds(10));

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code circlet run}: compiles {@code PATH/.circleci/config.yml}, picks a workflow (or one job) and runs it locally. */
 public final class LocalRun {
@@ -80,13 +82,24 @@ public final class LocalRun {
     }
     LocalWorkflowRunner runner = new LocalWorkflowRunner(new LocalWorkflowRunner.Options(project,
         req.maxParallel(), req.env(), (OutputStream) out, Duration.ofSeconds(3)));
-    Thread hook = new Thread(runner::cancel);
+    // Ctrl-C: stop the running steps and let the jobs record it before the JVM exits
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      err.println("circlet run: canceling the running jobs");
+      runner.cancel();
+      try {
+        finished.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     Runtime.getRuntime().addShutdownHook(hook);
     List<JobOutcome> outcomes;
     try {
       outcomes = runner.run(jobs);
     } catch (IllegalArgumentException e) {
       err.println("circlet run: " + e.getMessage());
+      finished.countDown();
       return 2;
     } finally {
       try {
@@ -95,13 +108,18 @@ public final class LocalRun {
         // already shutting down: the hook is running
       }
     }
-    out.flush();
-    out.print(SummaryTable.render(wf.name(), outcomes));
-    out.println("Logs, artifacts and test results: " + runner.runDir() + " and "
-        + project.resolve(".circlet/store"));
-    boolean ok = outcomes.stream().allMatch(JobOutcome::success);
-    out.println("Workflow " + wf.name() + (ok ? " succeeded" : " failed"));
-    return ok ? 0 : 1;
+    try {
+      out.flush();
+      out.print(SummaryTable.render(wf.name(), outcomes));
+      out.println("Logs, artifacts and test results: " + runner.runDir() + " and "
+          + project.resolve(".circlet/store"));
+      boolean ok = outcomes.stream().allMatch(JobOutcome::success);
+      out.println("Workflow " + wf.name() + (ok ? " succeeded" : " failed"));
+      out.flush();
+      return ok ? 0 : 1;
+    } finally {
+      finished.countDown();
+    }
   }
 
   private CompiledWorkflow pick(CompileResult result, String name) {

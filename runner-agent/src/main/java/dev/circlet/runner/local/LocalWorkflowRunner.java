@@ -201,7 +201,7 @@ public final class LocalWorkflowRunner {
           git.user() != null ? git.user() : System.getProperty("user.name"), null, num, num - 1,
           dir.toUri().toString(), workflowId, workflowId + "/" + id, workflowId, index, total);
       JobContext ctx = new JobContext(job, info, shimDir, home, store, new LocalCheckout(o.project()),
-          o.secrets(), upstream, null, o.killGrace());
+          o.secrets(), upstream, null, o.killGrace(), List.of());
       shim.startLocal();
       shim.awaitReady(Duration.ofSeconds(10));
       JobRunner runner = new JobRunner(ctx, log, shim);

@@ -54,7 +54,17 @@ public final class ShimDriver implements AutoCloseable {
   /** Local runs: installs the shim and starts it as a child process with this environment. */
   public void startLocal() throws IOException {
     install(dir);
-    ProcessBuilder pb = new ProcessBuilder("/bin/sh", dir.resolve("bin/circlet-shim").toString(), dir.toString());
+    List<String> cmd = new java.util.ArrayList<>();
+    // its own session: Ctrl-C in the terminal reaches only circlet, which then stops the steps
+    // through the shim; a shim killed by the same SIGINT would leave the steps running
+    for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
+      if (Files.isExecutable(Path.of(setsid))) {
+        cmd.add(setsid);
+        break;
+      }
+    }
+    cmd.addAll(List.of("/bin/sh", dir.resolve("bin/circlet-shim").toString(), dir.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectErrorStream(true);
     pb.redirectOutput(dir.resolve("shim.log").toFile());
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -125,7 +125,7 @@ public final class RunnerBenchmark {
     Path home = Files.createDirectories(dir.resolve("home"));
     BuildInfo info = new BuildInfo("r", "main", null, null, "bench", null, 1, 0, "", "wf", "wf/bench", "wf", 0, 1);
     JobContext ctx = new JobContext(job, info, dir.resolve("shim"), home, new LocalBlobStore(dir.resolve("store")),
-        new LocalCheckout(dir), secrets, null, null, Duration.ofSeconds(1));
+        new LocalCheckout(dir), secrets, null, null, Duration.ofSeconds(1), java.util.List.of());
     try (ShimDriver shim = new ShimDriver(ctx.shimDir())) {
       shim.startLocal();
       shim.awaitReady(Duration.ofSeconds(10));
