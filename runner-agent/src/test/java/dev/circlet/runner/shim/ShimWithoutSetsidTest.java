@@ -1,0 +1,52 @@
+package dev.circlet.runner.shim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Images without {@code setsid} (no util-linux, no busybox applet): the shim kills the step's process tree via /proc. */
+class ShimWithoutSetsidTest {
+  @TempDir Path tmp;
+
+  @Test
+  void killReachesGrandchildrenWithoutSetsid() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    for (String tool : List.of("mkdir", "mkfifo", "sed", "cat", "sleep", "date", "true")) {
+      for (String dir : List.of("/usr/bin/", "/bin/")) {
+        if (Files.isExecutable(Path.of(dir + tool))) {
+          Files.createSymbolicLink(bin.resolve(tool), Path.of(dir + tool));
+          break;
+        }
+      }
+    }
+    Path d = tmp.resolve("circlet");
+    ShimDriver.install(d);
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", d.resolve("bin/circlet-shim").toString(), d.toString());
+    pb.environment().put("PATH", bin.toString());
+    pb.redirectErrorStream(true);
+    Process shim = pb.start();
+    try (ShimDriver driver = new ShimDriver(d)) {
+      driver.awaitReady(Duration.ofSeconds(10));
+      Path marker = tmp.resolve("alive");
+      StepProcess p = driver.start(1, "command -v setsid || echo no-setsid\n(while true; do date > " + marker
+          + "; sleep 0.1; done) &\nsleep 30\n", "", "", "/bin/sh");
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      long t0 = System.nanoTime();
+      StepProcess.Result r = p.await(out::write, null, () -> System.nanoTime() - t0 > 500_000_000L, Duration.ofMillis(500));
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("no-setsid\n");
+      assertThat(r.end()).isEqualTo(StepProcess.End.CANCELED);
+      long before = Files.getLastModifiedTime(marker).toMillis();
+      Thread.sleep(400);
+      assertThat(Files.getLastModifiedTime(marker).toMillis()).isEqualTo(before);
+    } finally {
+      shim.destroy();
+    }
+  }
+}
