@@ -74,7 +74,14 @@ public final class BuildAdmission implements AutoCloseable {
    *
    * @param hasPod whether a Build already has a pod, which holds a slot whatever its status says
    */
-  public synchronized void seedOnce(Iterable<Build> builds, Predicate<Build> hasPod) {
+  public void seedOnce(Iterable<Build> builds, Predicate<Build> hasPod) {
+    if (seeded) {
+      return;
+    }
+    seed(builds, hasPod);
+  }
+
+  private synchronized void seed(Iterable<Build> builds, Predicate<Build> hasPod) {
     if (seeded) {
       return;
     }
