@@ -29,7 +29,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = {"-e", "--env"}, description = "Secret environment variable K=V for every job, masked in output.")
   Map<String, String> env = new LinkedHashMap<>();
 
-  @Option(names = "--parallel", description = "Jobs run at once (default: number of CPUs).")
+  @Option(names = "--parallel", description = "Jobs run at once (default: number of CPUs, at least 2).")
   Integer parallel;
 
   @Override
