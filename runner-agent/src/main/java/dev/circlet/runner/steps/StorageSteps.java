@@ -67,8 +67,11 @@ public final class StorageSteps {
     List<String> entries = found.stream().map(p -> base.relativize(p).toString()).toList();
     Path archive = tmp("cache");
     Archiver.pack(base, entries, archive);
-    store.put(caches.objectKeyFor(key, underHome), archive);
-    log.accept("Stored cache " + key + " (" + Files.size(archive) + " bytes): " + String.join(", ", s.paths()));
+    if (store.putIfAbsent(caches.objectKeyFor(key, underHome), archive)) {
+      log.accept("Stored cache " + key + " (" + Files.size(archive) + " bytes): " + String.join(", ", s.paths()));
+    } else {
+      log.accept("Skipping cache generation, cache was saved meanwhile for key: " + key);
+    }
     Files.deleteIfExists(archive);
   }
 

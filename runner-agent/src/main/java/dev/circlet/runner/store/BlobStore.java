@@ -26,6 +26,18 @@ public interface BlobStore {
   /** Objects whose key starts with {@code prefix}. */
   List<Blob> list(String prefix) throws IOException;
 
+  /**
+   * Uploads unless {@code key} exists; false when it did. Immutable objects (cache keys) use this;
+   * the default checks then writes, stores that can do it atomically override it.
+   */
+  default boolean putIfAbsent(String key, Path file) throws IOException {
+    if (exists(key)) {
+      return false;
+    }
+    put(key, file);
+    return true;
+  }
+
   default boolean exists(String key) throws IOException {
     return list(key).stream().anyMatch(b -> b.key().equals(key));
   }

@@ -42,6 +42,23 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
+  public boolean putIfAbsent(String key, Path src) throws IOException {
+    Path dest = file(key);
+    Files.createDirectories(dest.getParent());
+    Path tmp = dest.resolveSibling(dest.getFileName() + ".part" + ProcessHandle.current().pid() + Thread.currentThread().threadId());
+    Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+    try {
+      // a hard link fails atomically when the name exists: two writers cannot both win
+      Files.createLink(dest, tmp);
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return false;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  @Override
   public void putBytes(String key, byte[] data) throws IOException {
     Path dest = file(key);
     Files.createDirectories(dest.getParent());

@@ -48,6 +48,7 @@ class BlobStoreContractTest {
     store.putBytes("timings/j.json", "{}".getBytes());
     assertThat(store.list("caches/v1-").stream().map(BlobStore.Blob::key)).containsExactlyInAnyOrder(
         "caches/v1-a.tar.gz", "caches/v1-b.tar.gz");
+    assertThat(store.list("caches/").stream().map(BlobStore.Blob::key)).noneMatch(k -> k.contains(".part"));
     assertThat(store.list("caches/v1-a").get(0).size()).isEqualTo(7);
     assertThat(store.list("nothing/")).isEmpty();
     assertThat(store.exists("caches/v1-a.tar.gz")).isTrue();
@@ -58,6 +59,11 @@ class BlobStoreContractTest {
     assertThat(store.get("caches/absent", tmp.resolve("absent"))).isFalse();
     assertThat(store.getBytes("caches/v1-b.tar.gz")).hasValueSatisfying(b -> assertThat(new String(b)).isEqualTo("bee"));
     assertThat(store.getBytes("absent")).isEmpty();
+    assertThat(store.putIfAbsent("caches/v1-a.tar.gz", tmp.resolve("f"))).isFalse();
+    Path g = Files.writeString(tmp.resolve("g"), "other");
+    assertThat(store.putIfAbsent("caches/v1-c.tar.gz", g)).isTrue();
+    assertThat(store.putIfAbsent("caches/v1-c.tar.gz", f)).isFalse();
+    assertThat(new String(store.getBytes("caches/v1-c.tar.gz").orElseThrow())).isEqualTo("other");
     store.putBytes("caches/v1-b.tar.gz", "replaced".getBytes());
     assertThat(new String(store.getBytes("caches/v1-b.tar.gz").orElseThrow())).isEqualTo("replaced");
   }
