@@ -92,6 +92,8 @@ public final class JobRunner {
       }
     });
 
+    // archives in transit stay in the agent's own temp space, never on a volume the primary mounts
+    Path scratch = Files.createTempDirectory("circlet-agent-");
     List<StepResult> results = new ArrayList<>();
     boolean failed = false;
     boolean timedOut = false;
@@ -116,7 +118,7 @@ public final class JobRunner {
         MaskingLineWriter out = new MaskingLineWriter(masker, log.lines(n, name));
         StepResult r;
         try {
-          r = execute(n, name, step, env, paths, out, wd);
+          r = execute(n, name, step, env, paths, out, scratch);
         } catch (IOException | IllegalArgumentException e) {
           say(out, "Error: " + e.getMessage());
           r = new StepResult(n, name, "failed", 0, 1);
@@ -141,6 +143,7 @@ public final class JobRunner {
       stopBackgroundSteps();
       running.set(false);
       joinQuietly(toolThread);
+      deleteTree(scratch);
     }
     String outcome = canceled.get() ? "canceled" : timedOut ? "timedout" : failed ? "failed" : "success";
     return new JobResult(job.name(), outcome, results, JUnitReport.Totals.of(tests), List.copyOf(artifacts),
@@ -148,10 +151,9 @@ public final class JobRunner {
   }
 
   private StepResult execute(int n, String name, StepDef step, JobEnvironment env, PathResolver paths,
-      MaskingLineWriter out, Path wd) throws IOException {
+      MaskingLineWriter out, Path scratch) throws IOException {
     Consumer<String> say = line -> say(out, line);
     String type = step.type() == null ? "" : step.type();
-    Path scratch = ctx.shimDir().resolveSibling(ctx.shimDir().getFileName() + "-agent");
     StorageSteps storage = new StorageSteps(ctx.store(), paths, scratch, say);
     String node = ctx.job().name() + "." + ctx.build().nodeIndex();
     switch (type) {
@@ -258,6 +260,16 @@ public final class JobRunner {
   private void say(MaskingLineWriter out, String line) {
     byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
     out.write(b, 0, b.length);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // leftovers in the temp directory do not change the job's outcome
+    }
   }
 
   private static void sleepQuietly(long ms) {
