@@ -108,7 +108,8 @@ public final class AgentMain {
     var info = jf.buildInfo();
     JobContext ctx = new JobContext(jf.job(), info, shared, home, store,
         new GitCheckout(info.repositoryUrl(), info.revision(), info.branch(), clone, privateTmp),
-        jf.secretsOrEmpty(), null, Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10), credentialValues(clone));
+        jf.secretsOrEmpty(), jf.upstreamJobs() == null ? null : java.util.Set.copyOf(jf.upstreamJobs()),
+        Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10), credentialValues(clone));
     BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16);
     try (ConsoleLog log = new ConsoleLog(jf.job().name(), out, null)) {
       JobRunner runner = new JobRunner(ctx, log, shim);

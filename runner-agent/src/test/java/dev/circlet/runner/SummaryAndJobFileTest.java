@@ -38,7 +38,7 @@ class SummaryAndJobFileTest {
          "trigger": {"revision": "deadbeef", "branch": "main", "actor": "bob",
                      "repositoryUrl": "git@github.com:acme/shop.git"},
          "parallelIndex": 2, "parallelTotal": 3, "build": "shop-12-build-2", "buildNum": 12,
-         "secrets": {"TOKEN": "abcd1234"}}""";
+         "secrets": {"TOKEN": "abcd1234"}, "upstreamJobs": ["prep", "lint"]}""";
     JobFile f = JobFile.parse(json);
     assertThat(f.job().executor().images().get(1).name()).isEqualTo("db");
     assertThat(f.job().steps().get(1).noOutputTimeout()).isEqualTo("5m");
@@ -50,6 +50,7 @@ class SummaryAndJobFileTest {
     assertThat(b.projectUsername() + "/" + b.projectReponame()).isEqualTo("acme/shop");
     assertThat(b.buildNum()).isEqualTo(12);
     assertThat(f.secretsOrEmpty()).containsEntry("TOKEN", "abcd1234");
+    assertThat(f.upstreamJobs()).containsExactly("prep", "lint");
   }
 
   @Test

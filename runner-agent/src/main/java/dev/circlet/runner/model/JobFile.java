@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The agent's {@code job.json}: the Build's compiled job (api JobSpec JSON), its trigger, its
- * parallel index and the build name, plus the build's masked secrets (project settings, contexts).
+ * parallel index and the build name, plus the build's masked secrets (project settings, contexts)
+ * and, optionally, every job upstream of this one in the workflow (for attach_workspace).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobFile(
@@ -22,7 +23,8 @@ public record JobFile(
     Long buildNum,
     String buildUrl,
     String workflowId,
-    Map<String, String> secrets) {
+    Map<String, String> secrets,
+    java.util.List<String> upstreamJobs) {
 
   /** The trigger part of job.json (api Trigger JSON). */
   @JsonIgnoreProperties(ignoreUnknown = true)
