@@ -6,7 +6,7 @@
 #   hack/bench-admission.sh --master https://127.0.0.1:6443 --builds 2000 --orgs 20 --concurrency 32
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+source hack/env.sh
 MVN_OPTS=(-B -q)
 [[ "${CIRCLET_MAVEN_OFFLINE:-1}" == 1 ]] && MVN_OPTS+=(-o)
 mvn "${MVN_OPTS[@]}" -pl operator -am test-compile
