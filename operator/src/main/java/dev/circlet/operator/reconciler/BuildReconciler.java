@@ -45,6 +45,13 @@ import java.util.stream.Collectors;
  * cancel and timeout. Status is computed in memory and written once at the end of a reconcile.
  */
 public final class BuildReconciler implements Reconciler<Build> {
+  /**
+   * A Build waiting for its Organization or ResourceClass to appear is woken by that object's
+   * informer; it also looks again after this long, so that an event missed in a race between
+   * informers never leaves it queued for good.
+   */
+  static final Duration WAITING_RECHECK = Duration.ofSeconds(15);
+
   static final String DEFAULT_RESOURCE_CLASS = "medium";
 
   private final BuildAdmission admission;
@@ -158,13 +165,15 @@ public final class BuildReconciler implements Reconciler<Build> {
         admission.forget(key, org);
         BuildStatusChanges.waiting(next, "UnknownResourceClass",
             "resource class \"" + resourceClassOf(build) + "\" does not exist", gen, now);
-        return null;
+        return WAITING_RECHECK;
       }
       if (rc.getSpec().executor != ExecutorKind.DOCKER) {
         return unsupported(next, key, org, rc.getSpec().executor, gen, now);
       }
       if (!admit(build, next, pod, rc, gen, now)) {
-        return null;
+        // Waits for capacity end through admission passes in this process; only waits on objects
+        // that other informers deliver are rechecked.
+        return "UnknownOrganization".equals(next.reason) ? WAITING_RECHECK : null;
       }
       pod = launcher.launch(build, rc, cloneSecret(build), pod, context, pods);
       BuildStatusChanges.admitted(next, pod.getMetadata().getName(), rc.getSpec().nodePool, gen, now);
