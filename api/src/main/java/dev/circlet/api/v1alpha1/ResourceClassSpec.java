@@ -37,6 +37,9 @@ public class ResourceClassSpec {
   @JsonPropertyDescription("RuntimeClass of build pods, e.g. 'gvisor' or 'kata'.")
   public String runtimeClassName;
 
+  @JsonPropertyDescription("Scheduler of build pods, e.g. a batch scheduler; default the cluster's default scheduler.")
+  public String schedulerName;
+
   @Default("restricted")
   @JsonPropertyDescription("Pod Security Standard the build pod meets: restricted (default) or baseline.")
   public String podSecurity = "restricted";

@@ -226,6 +226,7 @@ public final class BuildPodFactory {
             .withNodeSelector(emptyToNull(rc.nodeSelector))
             .withTolerations(rc.tolerations == null || rc.tolerations.isEmpty() ? null : List.copyOf(rc.tolerations))
             .withRuntimeClassName(rc.runtimeClassName)
+            .withSchedulerName(rc.schedulerName)
             .endSpec();
     if (!serviceHosts.isEmpty()) {
       // Services share the pod's network; their names resolve to localhost as on CircleCI.

@@ -9,9 +9,6 @@ import dev.circlet.operator.runtime.KubernetesClientTuning;
 import dev.circlet.operator.runtime.OperatorSettings;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.kubetest.KubeControlPlane;
-import dev.circlet.kubetest.NodePool;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -52,6 +49,12 @@ public final class AdmissionBenchmark {
   static final String RAW_NAMESPACE = "circlet-bench-raw";
   static final String NAMESPACE = "circlet-bench";
   static final String BENCH_POOL = "bench";
+  /**
+   * On the local control plane both phases' pods name a scheduler that does not run, so neither
+   * kube-scheduler nor kwok works on them: the run measures the API server and the operator, not
+   * the simulated nodes, which on a real cluster run elsewhere.
+   */
+  static final String BENCH_SCHEDULER = "circlet-bench-unscheduled";
 
   private AdmissionBenchmark() {}
 
@@ -93,7 +96,6 @@ public final class AdmissionBenchmark {
         cp.applyCrds(Path.of("crds/generated"));
         cp.createNamespace(RAW_NAMESPACE);
         cp.createNamespace(NAMESPACE);
-        addBenchNode(cp.client());
         try (KubernetesClient c = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config())).build()) {
           run(c, opt, false, true);
         }
@@ -124,25 +126,6 @@ public final class AdmissionBenchmark {
     System.exit(0);
   }
 
-  /**
-   * One kwok node that takes every pod of the run. Without it the default pools (110 pods per
-   * node, CPU requests of 2) leave most pods of both phases unschedulable, and the scheduler's
-   * retries of those pods eat the CPU that the API server and the operator are measured on.
-   */
-  static void addBenchNode(KubernetesClient client) {
-    NodePool pool = new NodePool(BENCH_POOL, 1, Map.of(), List.of(), "100000", "100000Gi");
-    for (Node node : pool.toNodes()) {
-      Map<String, Quantity> capacity = new java.util.LinkedHashMap<>(node.getStatus().getCapacity());
-      capacity.put("pods", new Quantity("10000"));
-      node.getStatus().setCapacity(capacity);
-      node.getStatus().setAllocatable(capacity);
-      client.nodes().resource(node).create();
-      client.nodes().withName(node.getMetadata().getName()).waitUntilCondition(n -> n != null
-          && n.getStatus().getConditions() != null && n.getStatus().getConditions().stream()
-              .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())), 60, TimeUnit.SECONDS);
-    }
-  }
-
   static void run(KubernetesClient client, Options opt, boolean mock, boolean benchPool) throws Exception {
     OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent", null,
         java.util.Set.of(), false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, false, opt.threads(),
@@ -162,10 +145,7 @@ public final class AdmissionBenchmark {
     String resourceClass = "medium";
     if (benchPool) {
       ResourceClass rc = harness.resourceClass(BENCH_POOL, ExecutorKind.DOCKER);
-      rc.getSpec().cpu = "10m";
-      rc.getSpec().memory = "16Mi";
-      rc.getSpec().nodePool = BENCH_POOL;
-      rc.getSpec().nodeSelector.put(NodePool.POOL_LABEL, BENCH_POOL);
+      rc.getSpec().schedulerName = BENCH_SCHEDULER;
       client.resource(rc).update();
       resourceClass = BENCH_POOL;
     }
@@ -187,17 +167,6 @@ public final class AdmissionBenchmark {
         .resource(plainPod(rawNs, "raw-" + i, benchPool)).create());
     double rawRate = opt.builds() / rawSeconds;
     System.out.printf("raw pod creation:     %5d pods in %6.2f s = %7.1f pods/s%n", opt.builds(), rawSeconds, rawRate);
-    if (benchPool) {
-      // Let the scheduler and kwok finish with the raw pods so their work does not spill into
-      // the operator's phase.
-      long settle = System.nanoTime();
-      while (client.pods().inNamespace(rawNs).list().getItems().stream()
-          .anyMatch(p -> p.getSpec().getNodeName() == null || p.getStatus() == null
-              || !"Running".equals(p.getStatus().getPhase()))) {
-        Thread.sleep(500);
-      }
-      System.out.printf("raw pods bound and running %.1f s after the last create%n", (System.nanoTime() - settle) / 1e9);
-    }
     if (mock) {
       // The mock server scans its whole store on every request: start the operator phase from
       // the same store size as the raw phase.
@@ -294,7 +263,7 @@ public final class AdmissionBenchmark {
         .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("main").withImage("busybox:1.36")
         .withCommand(Arrays.asList("true")).endContainer().endSpec().build();
     if (benchPool) {
-      pod.getSpec().setNodeSelector(Map.of(NodePool.POOL_LABEL, BENCH_POOL));
+      pod.getSpec().setSchedulerName(BENCH_SCHEDULER);
     }
     return pod;
   }

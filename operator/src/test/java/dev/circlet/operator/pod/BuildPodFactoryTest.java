@@ -131,6 +131,7 @@ class BuildPodFactoryTest {
       Toleration t = new Toleration("NoSchedule", "circlet.dev/arm", "Equal", null, "true");
       spec.tolerations.add(t);
       spec.runtimeClassName = "gvisor";
+      spec.schedulerName = "volcano";
     });
     Pod pod = FACTORY.pod(b, rc, "web-clone");
     assertGolden("arm-medium-gvisor.yaml", pod);
