@@ -80,6 +80,10 @@ public final class ConfigCompiler {
     }
     checkVersion(root, source.name(), d);
     Nodes.warnUnknown(root, TOP, "the config", d);
+    if (root.get("setup") instanceof YScalar setup && "true".equals(setup.text())) {
+      // A setup config runs as the first phase of dynamic config.
+      ctx = ctx.with("in_setup", true);
+    }
     Map<String, YNode> pipelineParams = pipelineParameters(root, ctx, source.name(), d);
     Scope base = Scope.pipelineOnly(ctx, pipelineParams);
     YNode orbSection = orbVersions(root.get("orbs"), base, d);

@@ -26,6 +26,13 @@ public record PipelineContext(Map<String, Object> values, Map<String, Object> pa
     return builder().tag(tag).build();
   }
 
+  /** The same context with one pipeline value changed. */
+  public PipelineContext with(String key, Object value) {
+    Map<String, Object> changed = new LinkedHashMap<>(values);
+    changed.put(key, value);
+    return new PipelineContext(changed, parameters);
+  }
+
   /** The value of {@code pipeline.<key>}, or null if the key is not a pipeline value. */
   public Object value(String key) {
     return values.get(key);

@@ -190,4 +190,26 @@ class WorkflowFeaturesTest {
     assertThat(r.warnings()).extracting(Diagnostic::message).contains(
         "'deploy' is deprecated; it runs like 'run' (on node 0 after all nodes succeeded)");
   }
+
+  @Test
+  void setupConfigRunsWithPipelineInSetupTrue() {
+    String config = """
+        version: 2.1
+        setup: << pipeline.parameters.dynamic >>
+        parameters: {dynamic: {type: boolean, default: true}}
+        jobs:
+          generate:
+            docker: [{image: cimg/base:current}]
+            steps:
+              - run: echo in_setup=<< pipeline.in_setup >>
+        workflows:
+          setup:
+            jobs: [generate]
+        """;
+    String plain = config.replace("setup: << pipeline.parameters.dynamic >>\n", "");
+    assertThat(Fixtures.ok(plain).workflows().get(0).job("generate").steps().get(0).command())
+        .isEqualTo("echo in_setup=false");
+    assertThat(Fixtures.ok(config.replace("<< pipeline.parameters.dynamic >>", "true")).workflows().get(0)
+        .job("generate").steps().get(0).command()).isEqualTo("echo in_setup=true");
+  }
 }
