@@ -96,13 +96,14 @@ class BuildReconcilerTest {
   @Test
   void timeoutDeletesThePodAndRecordsTimedOut() {
     Build b = build(NS, "b4", "acme", "medium");
-    b.getSpec().timeoutSeconds = 1L;
+    // Long enough for the test to see the Build Admitted on a loaded machine.
+    b.getSpec().timeoutSeconds = 5L;
     harness.create(b);
     harness.awaitPhase(NS, "b4", BuildPhase.Admitted);
     harness.runPod(NS, Names.pod("b4"), "node-1");
     harness.awaitPhase(NS, "b4", BuildPhase.TimedOut);
     eventually().until(() -> client.pods().inNamespace(NS).withName(Names.pod("b4")).get() == null);
-    assertThat(harness.get(NS, "b4").getStatus().message).contains("timeout of 1s");
+    assertThat(harness.get(NS, "b4").getStatus().message).contains("timeout of 5s");
   }
 
   @Test
