@@ -73,6 +73,10 @@ public final class BuildStatusChanges {
           o.nodeName() == null ? "the pod was scheduled" : "the pod runs on " + o.nodeName(), generation, now);
     }
     if (o.phase().isTerminal()) {
+      if (s.startedAt == null && o.startedAt() != null) {
+        // The pod ran and ended between two observations: its own start time still counts.
+        s.startedAt = Timestamps.format(o.startedAt());
+      }
       end(s, o.phase(), o.reason(), o.message(), o.exitCode(), o.finishedAt() == null ? now : o.finishedAt(), generation);
       return;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.circlet.api.v1alpha1.BuildPhase;
 import dev.circlet.api.v1alpha1.BuildStatus;
+import dev.circlet.api.v1alpha1.Timestamps;
 import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.operator.pod.PodStatusMapper.PodObservation;
 import java.time.Instant;
@@ -57,6 +58,17 @@ class BuildStatusChangesTest {
     assertThat(s.finishedAt).isEqualTo("2026-01-01T10:00:05Z");
     assertThat(Conditions.isTrue(s.conditions, BuildStatusChanges.SUCCEEDED)).isTrue();
     assertThat(Conditions.isTrue(s.conditions, BuildStatusChanges.READY)).isFalse();
+  }
+
+  @Test
+  void aPodThatRanAndEndedBetweenObservationsKeepsItsStartTime() {
+    BuildStatus s = new BuildStatus();
+    BuildStatusChanges.queued(s, 1L, T0);
+    BuildStatusChanges.admitted(s, "b", "general", 1L, T0);
+    BuildStatusChanges.observe(s, new PodObservation(BuildPhase.Succeeded, "Completed", "the job succeeded", 0, "node-1", true, T1, T1, null), 1L, T1);
+    assertThat(s.phase).isEqualTo(BuildPhase.Succeeded);
+    assertThat(s.startedAt).isEqualTo(Timestamps.format(T1));
+    assertThat(s.finishedAt).isEqualTo(Timestamps.format(T1));
   }
 
   @Test
