@@ -140,28 +140,33 @@ class OperatorOnApiServerTest {
   }
 
   @Test
-  void deletingABuildLetsTheGarbageCollectorRemoveItsPodAndFreesCapacity(FakeKubelet kubelet) {
+  void deletingABuildLetsTheGarbageCollectorRemoveItsPodAndFreesCapacity() {
     String ns = "gc";
     cluster.createNamespace(ns);
     ClusterFixture.organization(client, "gc-org", 1);
-    Build first = client.resource(OperatorHarness.build(ns, "first", "gc-org", "medium")).create();
-    Build second = client.resource(OperatorHarness.build(ns, "second", "gc-org", "medium")).create();
-    eventually().until(() -> client.pods().inNamespace(ns).withName("first").get() != null);
-    Pod pod = client.pods().inNamespace(ns).withName("first").get();
+    client.resource(OperatorHarness.build(ns, "one", "gc-org", "medium")).create();
+    client.resource(OperatorHarness.build(ns, "two", "gc-org", "medium")).create();
+    // Capacity 1: whichever arrives first is admitted, the other waits.
+    eventually().until(() -> !client.pods().inNamespace(ns).withLabel(CircletApi.LABEL_BUILD).list().getItems().isEmpty());
+    Pod pod = client.pods().inNamespace(ns).withLabel(CircletApi.LABEL_BUILD).list().getItems().get(0);
+    String admitted = pod.getMetadata().getLabels().get(CircletApi.LABEL_BUILD);
+    String waiting = admitted.equals("one") ? "two" : "one";
+    Build admittedBuild = client.resources(Build.class).inNamespace(ns).withName(admitted).get();
     assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
-        .satisfies(o -> assertThat(o.getUid()).isEqualTo(first.getMetadata().getUid()));
-    eventually().alias("second waits for capacity").until(() -> {
-      Build s = client.resource(second).get();
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(admittedBuild.getMetadata().getUid()));
+    eventually().alias(waiting + " waits for capacity").until(() -> {
+      Build s = client.resources(Build.class).inNamespace(ns).withName(waiting).get();
       return s.getStatus() != null && s.getStatus().phase == BuildPhase.Queued
           && s.getStatus().conditions.stream().anyMatch(c -> "Admitted".equals(c.getType())
               && c.getMessage() != null && c.getMessage().contains("gc-org"));
     });
+    assertThat(client.pods().inNamespace(ns).withName(waiting).get()).isNull();
 
-    client.resource(first).delete();
+    client.resource(admittedBuild).delete();
     eventually().alias("garbage collector deletes the pod")
-        .until(() -> client.pods().inNamespace(ns).withName("first").get() == null);
-    eventually().alias("second admitted once first is gone")
-        .until(() -> client.pods().inNamespace(ns).withName("second").get() != null);
+        .until(() -> client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).get() == null);
+    eventually().alias(waiting + " admitted once the other is gone")
+        .until(() -> client.pods().inNamespace(ns).withName(waiting).get() != null);
   }
 
   @Test
