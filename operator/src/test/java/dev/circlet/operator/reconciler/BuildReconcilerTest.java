@@ -9,10 +9,8 @@ import dev.circlet.api.v1alpha1.BuildPhase;
 import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.api.v1alpha1.ExecutorKind;
 import dev.circlet.operator.naming.Names;
-import dev.circlet.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,16 +19,13 @@ import org.junit.jupiter.api.Test;
 class BuildReconcilerTest {
   static final String NS = "ci";
 
-  KubernetesMockServer server;
   KubernetesClient client;
   OperatorHarness harness;
 
   @BeforeEach
   void start() {
-    server = OperatorHarness.mockServer();
-    client = OperatorHarness.client(server);
-    harness = new OperatorHarness(client, OperatorSettings.defaults());
-    harness.installCrds();
+    harness = OperatorHarness.onMockServer();
+    client = harness.client();
     harness.resourceClass("medium", ExecutorKind.DOCKER);
     harness.resourceClass("machine.medium", ExecutorKind.MACHINE);
     harness.organization("acme", 5);
@@ -40,8 +35,6 @@ class BuildReconcilerTest {
   @AfterEach
   void stop() {
     harness.close();
-    client.close();
-    server.destroy();
   }
 
   @Test

@@ -62,6 +62,8 @@ public final class OperatorHarness implements AutoCloseable {
   private final OperatorSettings settings;
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private CircletOperator operator;
+  /** Set when this harness made its own mock server, which {@link #close()} then destroys. */
+  private KubernetesMockServer ownedServer;
 
   /** Kept so the quieter level sticks: the mock server logs every request at INFO. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -136,6 +138,18 @@ public final class OperatorHarness implements AutoCloseable {
     String resource = parts[start];
     String sub = parts.length > start + 2 ? "/" + parts[start + 2] : "";
     return resource + sub + (path.contains("watch=true") ? " (watch)" : "");
+  }
+
+  /**
+   * A harness on a fresh mock server with Circlet's CRDs installed and default settings; the
+   * operator is not started yet. {@link #close()} also closes the client and the server.
+   */
+  public static OperatorHarness onMockServer() {
+    KubernetesMockServer server = mockServer();
+    OperatorHarness harness = new OperatorHarness(client(server), OperatorSettings.defaults());
+    harness.ownedServer = server;
+    harness.installCrds();
+    return harness;
   }
 
   /** A client for the mock server with the operator's request-concurrency tuning. */
@@ -220,6 +234,10 @@ public final class OperatorHarness implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    if (ownedServer != null) {
+      client.close();
+      ownedServer.destroy();
+    }
   }
 
   // ---- fixtures -------------------------------------------------------------------------

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineSpec;
-import dev.circlet.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,24 +16,19 @@ import org.junit.jupiter.api.Test;
 class PipelineReconcilerTest {
   static final String NS = "ci";
 
-  KubernetesMockServer server;
   KubernetesClient client;
   OperatorHarness harness;
 
   @BeforeEach
   void start() {
-    server = OperatorHarness.mockServer();
-    client = OperatorHarness.client(server);
-    harness = new OperatorHarness(client, OperatorSettings.defaults());
-    harness.installCrds();
+    harness = OperatorHarness.onMockServer();
+    client = harness.client();
     harness.start();
   }
 
   @AfterEach
   void stop() {
     harness.close();
-    client.close();
-    server.destroy();
   }
 
   Pipeline pipeline(String name, String config) {

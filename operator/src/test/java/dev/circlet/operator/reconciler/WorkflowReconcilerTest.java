@@ -13,9 +13,7 @@ import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.api.v1alpha1.WorkflowSpec;
 import dev.circlet.operator.naming.Names;
-import dev.circlet.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,16 +23,13 @@ import org.junit.jupiter.api.Test;
 class WorkflowReconcilerTest {
   static final String NS = "ci";
 
-  KubernetesMockServer server;
   KubernetesClient client;
   OperatorHarness harness;
 
   @BeforeEach
   void start() {
-    server = OperatorHarness.mockServer();
-    client = OperatorHarness.client(server);
-    harness = new OperatorHarness(client, OperatorSettings.defaults());
-    harness.installCrds();
+    harness = OperatorHarness.onMockServer();
+    client = harness.client();
     harness.resourceClass("medium", ExecutorKind.DOCKER);
     harness.organization("acme", 10);
     harness.start();
@@ -43,8 +38,6 @@ class WorkflowReconcilerTest {
   @AfterEach
   void stop() {
     harness.close();
-    client.close();
-    server.destroy();
   }
 
   static Workflow workflow(String name, JobSpec... jobs) {
