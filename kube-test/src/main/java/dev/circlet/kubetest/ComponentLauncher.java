@@ -95,17 +95,8 @@ final class ComponentLauncher {
   }
 
   ManagedProcess startControllerManager(Path kubeconfig) throws IOException {
-    String kc = kubeconfig.toString();
-    return processes.spawn("kube-controller-manager", List.of(bin("kube-controller-manager"),
-        "--kubeconfig=" + kc,
-        "--authentication-kubeconfig=" + kc,
-        "--authorization-kubeconfig=" + kc,
-        "--bind-address=127.0.0.1",
-        "--secure-port=" + controllerManagerPort,
-        "--cert-dir=" + pki.certDir("kube-controller-manager"),
-        // the apiserver has no client CA or request-header config: nothing to look up
-        "--authentication-skip-lookup=true",
-        "--leader-elect=false",
+    return processes.spawn("kube-controller-manager", kubeClientComponent("kube-controller-manager", kubeconfig,
+        controllerManagerPort,
         "--cluster-name=circlet",
         // every default controller except node lifecycle: kwok nodes are Ready or gone
         "--controllers=*,-node-lifecycle-controller",
@@ -116,17 +107,29 @@ final class ComponentLauncher {
   }
 
   ManagedProcess startScheduler(Path kubeconfig) throws IOException {
+    return processes.spawn("kube-scheduler", kubeClientComponent("kube-scheduler", kubeconfig, schedulerPort,
+        "--profiling=false"));
+  }
+
+  /**
+   * The command line of kube-controller-manager or kube-scheduler: the admin kubeconfig for the API
+   * and for checking its own callers, a loopback serving port with a self-signed certificate, no
+   * leader election, then {@code extraFlags}.
+   */
+  private List<String> kubeClientComponent(String name, Path kubeconfig, int port, String... extraFlags) {
     String kc = kubeconfig.toString();
-    return processes.spawn("kube-scheduler", List.of(bin("kube-scheduler"),
+    List<String> command = new ArrayList<>(List.of(bin(name),
         "--kubeconfig=" + kc,
         "--authentication-kubeconfig=" + kc,
         "--authorization-kubeconfig=" + kc,
         "--bind-address=127.0.0.1",
-        "--secure-port=" + schedulerPort,
-        "--cert-dir=" + pki.certDir("kube-scheduler"),
+        "--secure-port=" + port,
+        "--cert-dir=" + pki.certDir(name),
+        // the apiserver has no client CA or request-header config: nothing to look up
         "--authentication-skip-lookup=true",
-        "--leader-elect=false",
-        "--profiling=false"));
+        "--leader-elect=false"));
+    command.addAll(List.of(extraFlags));
+    return command;
   }
 
   /** kwok manages only the nodes annotated {@value KubeControlPlane#KWOK_NODE_ANNOTATION}{@code =fake}. */
