@@ -1,7 +1,7 @@
 package dev.circlet.runner;
 
+import dev.circlet.config.model.JobSpec;
 import dev.circlet.runner.model.BuildInfo;
-import dev.circlet.runner.model.JobDef;
 import dev.circlet.runner.steps.CheckoutSource;
 import dev.circlet.runner.store.BlobStore;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ import java.util.Set;
  * @param maskOnly values masked in output but not put in the environment (clone credentials)
  */
 public record JobContext(
-    JobDef job,
+    JobSpec job,
     BuildInfo build,
     Path shimDir,
     Path home,

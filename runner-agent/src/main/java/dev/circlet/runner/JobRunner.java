@@ -1,12 +1,14 @@
 package dev.circlet.runner;
 
+import dev.circlet.config.model.JobSpec;
+import dev.circlet.config.model.Step;
 import dev.circlet.runner.cache.CacheKeyTemplate;
 import dev.circlet.runner.env.JobEnvironment;
 import dev.circlet.runner.env.PathResolver;
 import dev.circlet.runner.mask.MaskingLineWriter;
 import dev.circlet.runner.mask.SecretMasker;
-import dev.circlet.runner.model.JobDef;
-import dev.circlet.runner.model.StepDef;
+import dev.circlet.runner.model.Jobs;
+import dev.circlet.runner.model.Steps;
 import dev.circlet.runner.shim.ShimDriver;
 import dev.circlet.runner.shim.StepProcess;
 import dev.circlet.runner.steps.SshKeys;
@@ -64,8 +66,8 @@ public final class JobRunner {
   /** Runs the job to its end. The shim must be ready. */
   public JobResult run() throws IOException {
     long start = System.nanoTime();
-    JobDef job = ctx.job();
-    Path wd = PathResolver.expandHome(job.workingDirectoryOrDefault(), ctx.home());
+    JobSpec job = ctx.job();
+    Path wd = PathResolver.expandHome(Jobs.workingDirectoryOrDefault(job), ctx.home());
     if (!wd.isAbsolute()) {
       wd = ctx.home().resolve(wd);
     }
@@ -100,10 +102,10 @@ public final class JobRunner {
     boolean halted = false;
     try {
       int n = 0;
-      for (StepDef step : job.steps()) {
+      for (Step step : job.steps()) {
         n++;
-        String name = step.displayName();
-        String when = step.whenOrDefault();
+        String name = Steps.displayName(step);
+        String when = Steps.whenOrDefault(step);
         boolean skip = canceled.get() || halted
             || (failed && when.equals("on_success"))
             || (!failed && when.equals("on_fail"))
@@ -150,7 +152,7 @@ public final class JobRunner {
         (System.nanoTime() - start) / 1_000_000);
   }
 
-  private StepResult execute(int n, String name, StepDef step, JobEnvironment env, PathResolver paths,
+  private StepResult execute(int n, String name, Step step, JobEnvironment env, PathResolver paths,
       MaskingLineWriter out, Path scratch) throws IOException {
     Consumer<String> say = line -> say(out, line);
     String type = step.type() == null ? "" : step.type();
@@ -170,7 +172,7 @@ public final class JobRunner {
       case "store_test_results" -> tests.addAll(new TestResultsStep(ctx.store(), say).store(
           paths.resolve(step.path()), "test-results/" + ctx.build().workflowId() + "/" + ctx.job().name() + "/"
               + ctx.build().nodeIndex() + "/", ctx.job().name()));
-      case "add_ssh_keys" -> SshKeys.install(ctx.sshKeysDir(), ctx.home(), step.fingerprints(), say);
+      case "add_ssh_keys" -> SshKeys.install(ctx.sshKeysDir(), ctx.home(), Steps.fingerprints(step), say);
       case "setup_remote_docker" -> say.accept("setup_remote_docker: no remote Docker engine is available to this "
           + "job; DOCKER_HOST is not set and docker commands will fail");
       default -> throw new IllegalArgumentException("unknown step type: " + type);
@@ -178,17 +180,17 @@ public final class JobRunner {
     return new StepResult(n, name, "success", 0, 0);
   }
 
-  private StepResult runStep(int n, String name, StepDef step, JobEnvironment env, PathResolver paths,
+  private StepResult runStep(int n, String name, Step step, JobEnvironment env, PathResolver paths,
       MaskingLineWriter out) throws IOException {
     if (step.command() == null || step.command().isBlank()) {
       throw new IllegalArgumentException("run step has no command");
     }
-    String shell = step.shell() != null ? step.shell() : ctx.job().shell();
+    String shell = Steps.shell(step, ctx.job());
     String script = (sourcesBashEnv(shell) ? BASH_ENV_PRELUDE : "") + step.command() + "\n";
     String cwd = paths.resolve(step.workingDirectory()).toString();
     Duration noOutput = step.noOutputTimeout() == null ? DEFAULT_NO_OUTPUT : parseDuration(step.noOutputTimeout());
     StepProcess p = shim.start(n, script, JobEnvironment.toShellExports(env.forStep(step)), cwd, shell);
-    if (step.isBackground()) {
+    if (Steps.isBackground(step)) {
       backgroundSteps.add(p);
       background.add(Thread.ofVirtual().name("bg-" + n).start(() -> {
         try {

@@ -1,8 +1,8 @@
 package dev.circlet.runner;
 
+import dev.circlet.config.model.JobSpec;
+import dev.circlet.config.model.Step;
 import dev.circlet.runner.model.BuildInfo;
-import dev.circlet.runner.model.JobDef;
-import dev.circlet.runner.model.StepDef;
 import dev.circlet.runner.shim.ShimDriver;
 import dev.circlet.runner.steps.LocalCheckout;
 import dev.circlet.runner.store.LocalBlobStore;
@@ -35,17 +35,18 @@ final class JobHarness {
         "file:///build/7", workflowId, workflowId + "/" + job, workflowId, nodeIndex, nodeTotal);
   }
 
-  static StepDef step(String type, Map<String, Object> fields) {
+  static Step step(String type, Map<String, Object> fields) {
     Map<String, Object> m = new java.util.HashMap<>(fields);
     m.put("type", type);
-    return new com.fasterxml.jackson.databind.ObjectMapper().convertValue(m, StepDef.class);
+    return new com.fasterxml.jackson.databind.ObjectMapper().convertValue(m, Step.class);
   }
 
-  JobResult run(String name, List<StepDef> steps, RecordingLog log) throws IOException {
-    return run(new JobDef(name, "build", List.of(), null, null, null, null, Map.of("JOB_VAR", "job"), 1, steps), log);
+  JobResult run(String name, List<Step> steps, RecordingLog log) throws IOException {
+    return run(new JobSpec(name, "build", List.of(), null, null, null, null, Map.of("JOB_VAR", "job"), 1, steps,
+        List.of(), null), log);
   }
 
-  JobResult run(JobDef job, RecordingLog log) throws IOException {
+  JobResult run(JobSpec job, RecordingLog log) throws IOException {
     Path dir = root.resolve("jobs").resolve(job.name() + "." + nodeIndex);
     Path home = Files.createDirectories(dir.resolve("home"));
     JobContext ctx = new JobContext(job, info(job.name()), dir.resolve("shim"), home, store,

@@ -3,8 +3,8 @@ package dev.circlet.runner;
 import static dev.circlet.runner.JobHarness.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.circlet.runner.model.JobDef;
-import dev.circlet.runner.model.StepDef;
+import dev.circlet.config.model.JobSpec;
+import dev.circlet.config.model.Step;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +26,11 @@ class JobRunnerTest {
     h = new JobHarness(tmp);
   }
 
-  private static StepDef run(String name, String command) {
-    return StepDef.run(name, command);
+  private static Step run(String name, String command) {
+    return TestJobs.run(name, command);
   }
 
-  private static StepDef runWhen(String name, String command, String when) {
+  private static Step runWhen(String name, String command, String when) {
     return step("run", Map.of("name", name, "command", command, "when", when));
   }
 
@@ -101,7 +101,7 @@ class JobRunnerTest {
   @Test
   void environmentPrecedenceAndBuiltIns() throws Exception {
     h.secrets = Map.of("PROJECT_TOKEN", "p-secret-value", "CIRCLE_BRANCH", "from-project", "SHARED", "project");
-    JobDef job = new JobDef("env-job", "build", List.of(), null, null, "~/work", null,
+    JobSpec job = new JobSpec("env-job", "build", List.of(), null, null, "~/work", null,
         Map.of("SHARED", "job", "JOB_ONLY", "j"), 1, List.of(
             step("run", Map.of("name", "show", "environment", Map.of("SHARED", "step"),
                 "command", "echo \"$SHARED $JOB_ONLY $CIRCLE_BRANCH $CIRCLE_SHA1 $CIRCLE_JOB $CIRCLE_BUILD_NUM"
@@ -109,7 +109,8 @@ class JobRunnerTest {
                     + " $CIRCLE_NODE_INDEX/$CIRCLE_NODE_TOTAL $CIRCLE_WORKFLOW_ID $CIRCLE_USERNAME\"; echo \"wd=$CIRCLE_WORKING_DIRECTORY pwd=$(pwd)\"")),
             run("export", "echo 'export SHARED=from-bash-env' >> \"$BASH_ENV\""),
             step("run", Map.of("name", "shell-wins", "environment", Map.of("SHARED", "step"), "command", "echo $SHARED")),
-            step("run", Map.of("name", "posix", "shell", "/bin/sh", "command", "echo sh:$SHARED"))));
+            step("run", Map.of("name", "posix", "shell", "/bin/sh", "command", "echo sh:$SHARED"))),
+        List.of(), null);
     JobResult r = h.run(job, log);
     assertThat(r.outcome()).isEqualTo("success");
     Path wd = h.home("env-job").resolve("work");

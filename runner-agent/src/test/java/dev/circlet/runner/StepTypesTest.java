@@ -3,7 +3,6 @@ package dev.circlet.runner;
 import static dev.circlet.runner.JobHarness.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.circlet.runner.model.StepDef;
 import dev.circlet.runner.store.BlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ class StepTypesTest {
   @Test
   void checkoutCopiesTheWorkingTreeWithoutCircletStateAndIntoPath() throws Exception {
     JobResult r = h.run("j", List.of(step("checkout", Map.of()), step("checkout", Map.of("path", "copy")),
-        StepDef.run("ls", "cat README; ls -a copy")), log);
+        TestJobs.run("ls", "cat README; ls -a copy")), log);
     assertThat(r.outcome()).isEqualTo("success");
     assertThat(log.text()).contains("ls: hello from the project").contains("ls: src").doesNotContain(".circlet");
     assertThat(h.home("j").resolve("project/copy/README")).exists();
@@ -47,20 +46,20 @@ class StepTypesTest {
   @Test
   void saveCacheIsImmutableAndRestoreTakesNewestPrefixMatch() throws Exception {
     JobResult first = h.run("j", List.of(
-        StepDef.run("make", "mkdir -p ~/.cache/x && echo v1 > ~/.cache/x/f && echo dep > deps.lock"),
+        TestJobs.run("make", "mkdir -p ~/.cache/x && echo v1 > ~/.cache/x/f && echo dep > deps.lock"),
         step("save_cache", Map.of("key", "deps-{{ checksum \"deps.lock\" }}-{{ .Branch }}", "paths", List.of("~/.cache/x"))),
-        StepDef.run("change", "echo v2 > ~/.cache/x/f"),
+        TestJobs.run("change", "echo v2 > ~/.cache/x/f"),
         step("save_cache", Map.of("key", "deps-{{ checksum \"deps.lock\" }}-{{ .Branch }}", "paths", List.of("~/.cache/x")))), log);
     assertThat(first.outcome()).isEqualTo("success");
     assertThat(log.text()).contains("Skipping cache generation, cache already exists for key: deps-");
     Thread.sleep(1100);
-    h.run("k", List.of(StepDef.run("make", "mkdir -p ~/.cache/x && echo newer > ~/.cache/x/f"),
+    h.run("k", List.of(TestJobs.run("make", "mkdir -p ~/.cache/x && echo newer > ~/.cache/x/f"),
         step("save_cache", Map.of("key", "deps-other", "paths", List.of("~/.cache/x")))), log);
 
     RecordingLog second = new RecordingLog();
     JobResult r = h.run("m", List.of(
         step("restore_cache", Map.of("keys", List.of("nothing-{{ .Revision }}", "deps-"))),
-        StepDef.run("show", "cat ~/.cache/x/f"),
+        TestJobs.run("show", "cat ~/.cache/x/f"),
         step("restore_cache", Map.of("key", "missing-{{ epoch }}"))), second);
     assertThat(r.outcome()).isEqualTo("success");
     assertThat(second.text()).contains("Restored cache deps-other").contains("show: newer")
@@ -69,11 +68,11 @@ class StepTypesTest {
 
   @Test
   void workspaceLayersFlowBetweenJobsOfTheWorkflow() throws Exception {
-    h.run("producer", List.of(StepDef.run("w", "mkdir -p out/sub && echo data > out/sub/f.txt && echo skip > out/g.log"),
+    h.run("producer", List.of(TestJobs.run("w", "mkdir -p out/sub && echo data > out/sub/f.txt && echo skip > out/g.log"),
         step("persist_to_workspace", Map.of("root", "out", "paths", List.of("sub/*.txt")))), log);
     RecordingLog l2 = new RecordingLog();
     JobResult r = h.run("consumer", List.of(step("attach_workspace", Map.of("at", "/tmp/../" + tmp.resolve("ws"))),
-        StepDef.run("r", "cat " + tmp.resolve("ws/sub/f.txt") + "; ls " + tmp.resolve("ws"))), l2);
+        TestJobs.run("r", "cat " + tmp.resolve("ws/sub/f.txt") + "; ls " + tmp.resolve("ws"))), l2);
     assertThat(r.outcome()).isEqualTo("success");
     assertThat(l2.text()).contains("r: data").doesNotContain("g.log");
 
@@ -86,7 +85,7 @@ class StepTypesTest {
 
   @Test
   void artifactsAreStoredUnderJobAndDestination() throws Exception {
-    JobResult r = h.run("art", List.of(StepDef.run("w", "mkdir -p dist/x && echo 1 > dist/a && echo 2 > dist/x/b && echo r > report.txt"),
+    JobResult r = h.run("art", List.of(TestJobs.run("w", "mkdir -p dist/x && echo 1 > dist/a && echo 2 > dist/x/b && echo r > report.txt"),
         step("store_artifacts", Map.of("path", "dist", "destination", "build")),
         step("store_artifacts", Map.of("path", "report.txt"))), log);
     assertThat(r.artifacts()).containsExactly("artifacts/wf-1/art/0/build/a", "artifacts/wf-1/art/0/build/x/b",
@@ -114,16 +113,16 @@ class StepTypesTest {
     h.nodeTotal = 2;
     RecordingLog split = new RecordingLog();
     h.run("tests", List.of(step("checkout", Map.of()),
-        StepDef.run("split", "circleci tests glob 'src/**/*.test.js' | circleci tests split --split-by=timings | tr '\\n' ' '"),
-        StepDef.run("byname", "circleci tests glob 'src/*.js' | circleci tests split"),
-        StepDef.run("bysize", "circleci tests glob 'src/*.js' | circleci tests split --split-by filesize | tr '\\n' ' '")), split);
+        TestJobs.run("split", "circleci tests glob 'src/**/*.test.js' | circleci tests split --split-by=timings | tr '\\n' ' '"),
+        TestJobs.run("byname", "circleci tests glob 'src/*.js' | circleci tests split"),
+        TestJobs.run("bysize", "circleci tests glob 'src/*.js' | circleci tests split --split-by filesize | tr '\\n' ' '")), split);
     assertThat(split.text()).contains("split: src/b.test.js \n").contains("byname: src/a.test.js")
         .contains("byname: src/c.test.js").contains("bysize: src/a.test.js ");
   }
 
   @Test
   void toolErrorsReachTheStep() throws Exception {
-    JobResult r = h.run("t", List.of(StepDef.run("bad", "echo x | circleci tests split --split-by=magic")), log);
+    JobResult r = h.run("t", List.of(TestJobs.run("bad", "echo x | circleci tests split --split-by=magic")), log);
     assertThat(r.outcome()).isEqualTo("failed");
     assertThat(log.text()).contains("bad: circleci: unknown --split-by magic (name, filesize, timings)");
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.circlet.runner.model.BuildInfo;
 import dev.circlet.runner.model.JobFile;
+import dev.circlet.runner.model.Jobs;
+import dev.circlet.runner.model.Steps;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +44,9 @@ class SummaryAndJobFileTest {
     JobFile f = JobFile.parse(json);
     assertThat(f.job().executor().images().get(1).name()).isEqualTo("db");
     assertThat(f.job().steps().get(1).noOutputTimeout()).isEqualTo("5m");
-    assertThat(f.job().steps().get(1).isBackground()).isTrue();
+    assertThat(Steps.isBackground(f.job().steps().get(1))).isTrue();
     assertThat(f.job().steps().get(2).keys()).containsExactly("a-", "b-");
-    assertThat(f.job().parallelismOrOne()).isEqualTo(3);
+    assertThat(Jobs.parallelismOrOne(f.job())).isEqualTo(3);
     BuildInfo b = f.buildInfo();
     assertThat(b.nodeIndex()).isEqualTo(2);
     assertThat(b.projectUsername() + "/" + b.projectReponame()).isEqualTo("acme/shop");

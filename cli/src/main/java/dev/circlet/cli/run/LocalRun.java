@@ -6,11 +6,11 @@ import dev.circlet.config.ConfigSource;
 import dev.circlet.config.Diagnostic;
 import dev.circlet.config.PipelineContext;
 import dev.circlet.config.model.CompiledWorkflow;
+import dev.circlet.config.model.JobSpec;
 import dev.circlet.config.orbs.DirectoryOrbStore;
 import dev.circlet.runner.local.JobOutcome;
 import dev.circlet.runner.local.LocalGit;
 import dev.circlet.runner.local.LocalWorkflowRunner;
-import dev.circlet.runner.model.JobDef;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -69,16 +69,15 @@ public final class LocalRun {
     if (wf == null) {
       return 2;
     }
-    List<JobDef> jobs = JobConversion.toRunner(wf.jobs());
+    List<JobSpec> jobs = wf.jobs();
     if (req.job() != null) {
-      JobDef only = jobs.stream().filter(j -> j.name().equals(req.job())).findFirst().orElse(null);
+      JobSpec only = jobs.stream().filter(j -> j.name().equals(req.job())).findFirst().orElse(null);
       if (only == null) {
         err.println("circlet run: workflow " + wf.name() + " has no job " + req.job() + "; jobs: "
-            + String.join(", ", jobs.stream().map(JobDef::name).toList()));
+            + String.join(", ", jobs.stream().map(JobSpec::name).toList()));
         return 2;
       }
-      jobs = List.of(new JobDef(only.name(), only.type(), List.of(), only.executor(), only.resourceClass(),
-          only.workingDirectory(), only.shell(), only.environment(), only.parallelism(), only.steps()));
+      jobs = List.of(only.withRequires(List.of()));
     }
     LocalWorkflowRunner runner = new LocalWorkflowRunner(new LocalWorkflowRunner.Options(project,
         req.maxParallel(), req.env(), (OutputStream) out, Duration.ofSeconds(3)));

@@ -1,8 +1,10 @@
 package dev.circlet.runner.env;
 
+import dev.circlet.config.model.JobSpec;
+import dev.circlet.config.model.Step;
 import dev.circlet.runner.model.BuildInfo;
-import dev.circlet.runner.model.JobDef;
-import dev.circlet.runner.model.StepDef;
+import dev.circlet.runner.model.Jobs;
+import dev.circlet.runner.model.Steps;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,20 +21,18 @@ public final class JobEnvironment {
    * @param builtIns the CIRCLE_* and related variables
    * @param job the job, whose primary image environment and own environment apply
    */
-  public JobEnvironment(Map<String, String> secrets, Map<String, String> builtIns, JobDef job) {
+  public JobEnvironment(Map<String, String> secrets, Map<String, String> builtIns, JobSpec job) {
     Map<String, String> m = new LinkedHashMap<>(secrets);
     m.putAll(builtIns);
-    if (job.executor() != null && !job.executor().images().isEmpty()) {
-      m.putAll(job.executor().images().get(0).environment());
-    }
+    m.putAll(Jobs.primaryImageEnvironment(job));
     m.putAll(job.environment());
     jobLevel = Map.copyOf(m);
   }
 
   /** The environment of one step. */
-  public Map<String, String> forStep(StepDef step) {
+  public Map<String, String> forStep(Step step) {
     Map<String, String> m = new LinkedHashMap<>(jobLevel);
-    m.putAll(step.environment());
+    m.putAll(Steps.environment(step));
     return m;
   }
 
@@ -50,7 +50,7 @@ public final class JobEnvironment {
    * @param testReportsDir legacy CIRCLE_TEST_REPORTS directory
    */
   public static Map<String, String> builtIns(
-      BuildInfo b, JobDef job, String workingDirectory, String home, String bashEnv,
+      BuildInfo b, JobSpec job, String workingDirectory, String home, String bashEnv,
       String artifactsDir, String testReportsDir) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("CI", "true");

@@ -1,12 +1,13 @@
 package dev.circlet.runner.local;
 
+import dev.circlet.config.model.ContainerImage;
+import dev.circlet.config.model.JobSpec;
 import dev.circlet.runner.JobContext;
 import dev.circlet.runner.JobResult;
 import dev.circlet.runner.JobRunner;
 import dev.circlet.runner.Summary;
 import dev.circlet.runner.model.BuildInfo;
-import dev.circlet.runner.model.ImageDef;
-import dev.circlet.runner.model.JobDef;
+import dev.circlet.runner.model.Jobs;
 import dev.circlet.runner.shim.ShimDriver;
 import dev.circlet.runner.steps.LocalCheckout;
 import dev.circlet.runner.store.LocalBlobStore;
@@ -75,7 +76,7 @@ public final class LocalWorkflowRunner {
   }
 
   /** Runs the jobs (a validated DAG) and returns an outcome per job in workflow order. */
-  public List<JobOutcome> run(List<JobDef> jobs) throws IOException, InterruptedException {
+  public List<JobOutcome> run(List<JobSpec> jobs) throws IOException, InterruptedException {
     WorkflowGraph graph = new WorkflowGraph(jobs);
     Files.createDirectories(circlet);
     try (FileChannel lockFile = FileChannel.open(circlet.resolve("run.lock"), StandardOpenOption.CREATE,
@@ -87,7 +88,7 @@ public final class LocalWorkflowRunner {
     }
   }
 
-  private List<JobOutcome> runLocked(List<JobDef> jobs, WorkflowGraph graph) throws IOException, InterruptedException {
+  private List<JobOutcome> runLocked(List<JobSpec> jobs, WorkflowGraph graph) throws IOException, InterruptedException {
     runDir = newRunDir();
     workflowId = UUID.randomUUID().toString();
     LocalGit.Info git = LocalGit.read(o.project());
@@ -97,7 +98,7 @@ public final class LocalWorkflowRunner {
     ExecutorCompletionService<JobOutcome> cs = new ExecutorCompletionService<>(pool);
     try {
       while (done.size() < jobs.size()) {
-        for (JobDef j : jobs) {
+        for (JobSpec j : jobs) {
           if (done.containsKey(j.name()) || running.containsKey(j.name())) {
             continue;
           }
@@ -128,7 +129,7 @@ public final class LocalWorkflowRunner {
       pool.shutdownNow();
     }
     List<JobOutcome> ordered = new ArrayList<>();
-    for (JobDef j : jobs) {
+    for (JobSpec j : jobs) {
       ordered.add(done.get(j.name()));
     }
     return ordered;
@@ -142,8 +143,8 @@ public final class LocalWorkflowRunner {
     }
   }
 
-  private JobOutcome runJob(JobDef job, Set<String> upstream, LocalGit.Info git) throws IOException, InterruptedException {
-    String type = job.type();
+  private JobOutcome runJob(JobSpec job, Set<String> upstream, LocalGit.Info git) throws IOException, InterruptedException {
+    String type = Jobs.type(job);
     if (type.equals("approval")) {
       consoleLine("[" + job.name() + "] approval job: approved at once in a local run");
       return new JobOutcome(job.name(), "approved", 0, 0, 0, null);
@@ -151,7 +152,7 @@ public final class LocalWorkflowRunner {
     if (type.equals("no-op") || job.steps().isEmpty()) {
       return new JobOutcome(job.name(), "success", 0, 0, 0, null);
     }
-    int total = job.parallelismOrOne();
+    int total = Jobs.parallelismOrOne(job);
     List<Future<JobResult>> nodes = new ArrayList<>();
     try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < total; i++) {
@@ -182,7 +183,7 @@ public final class LocalWorkflowRunner {
     return new JobOutcome(job.name(), status, ms, passed, failed, results.get(0));
   }
 
-  private JobResult runNode(JobDef job, int index, int total, Set<String> upstream, LocalGit.Info git)
+  private JobResult runNode(JobSpec job, int index, int total, Set<String> upstream, LocalGit.Info git)
       throws IOException, InterruptedException {
     String id = total > 1 ? job.name() + "." + index : job.name();
     // the same absolute HOME every run, as in a container: cached paths under ~ restore where they were saved
@@ -234,22 +235,23 @@ public final class LocalWorkflowRunner {
     }
   }
 
-  private void noticeExecutor(JobDef job, ConsoleLog log) {
+  private void noticeExecutor(JobSpec job, ConsoleLog log) {
     if (job.executor() == null) {
       return;
     }
     String p = "[" + job.name() + "] notice: ";
-    if (!job.executor().kind().equals("docker")) {
-      log.text(p + job.executor().kind() + " executor" + (job.executor().machineImage() == null ? "" : " image "
+    String kind = Jobs.executorKind(job);
+    if (!kind.equals("docker")) {
+      log.text(p + kind + " executor" + (job.executor().machineImage() == null ? "" : " image "
           + job.executor().machineImage()) + " cannot run locally; the steps run in this machine's shell");
     }
-    List<ImageDef> images = job.executor().images();
+    List<ContainerImage> images = job.executor().images();
     for (int i = 0; i < images.size(); i++) {
-      ImageDef img = images.get(i);
+      ContainerImage img = images.get(i);
       if (i == 0) {
         log.text(p + "docker image " + img.image() + " is not started locally; the steps run in this machine's shell");
       } else {
-        log.text(p + "service container " + img.image() + (img.name() == null ? "" : " (" + img.name() + ")")
+        log.text(p + "service container " + img.image() + (img.name() == null || img.name().isBlank() ? "" : " (" + img.name() + ")")
             + " cannot run locally and is not started; steps that need it will fail");
       }
     }

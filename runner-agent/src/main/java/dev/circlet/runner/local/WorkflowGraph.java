@@ -1,6 +1,6 @@
 package dev.circlet.runner.local;
 
-import dev.circlet.runner.model.JobDef;
+import dev.circlet.config.model.JobSpec;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -11,30 +11,30 @@ import java.util.Set;
 
 /** The DAG of a workflow's jobs: validation, readiness and upstream closures. */
 public final class WorkflowGraph {
-  private final Map<String, JobDef> jobs = new LinkedHashMap<>();
+  private final Map<String, JobSpec> jobs = new LinkedHashMap<>();
 
   /** A clear {@link IllegalArgumentException} on duplicates, unknown requirements or cycles. */
-  public WorkflowGraph(List<JobDef> list) {
-    for (JobDef j : list) {
+  public WorkflowGraph(List<JobSpec> list) {
+    for (JobSpec j : list) {
       if (jobs.put(j.name(), j) != null) {
         throw new IllegalArgumentException("job " + j.name() + " appears twice in the workflow");
       }
     }
-    for (JobDef j : list) {
+    for (JobSpec j : list) {
       for (String r : j.requires()) {
         if (!jobs.containsKey(r)) {
           throw new IllegalArgumentException("job " + j.name() + " requires " + r + ", which is not in the workflow");
         }
       }
     }
-    for (JobDef j : list) {
+    for (JobSpec j : list) {
       if (upstream(j.name()).contains(j.name())) {
         throw new IllegalArgumentException("job " + j.name() + " requires itself through a cycle");
       }
     }
   }
 
-  public Map<String, JobDef> jobs() {
+  public Map<String, JobSpec> jobs() {
     return jobs;
   }
 

@@ -1,11 +1,15 @@
 package dev.circlet.runner.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.circlet.config.model.JobSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,7 +19,7 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobFile(
-    JobDef job,
+    JobSpec job,
     Trigger trigger,
     Integer parallelIndex,
     Integer parallelTotal,
@@ -24,14 +28,25 @@ public record JobFile(
     String buildUrl,
     String workflowId,
     Map<String, String> secrets,
-    java.util.List<String> upstreamJobs) {
+    // absent means every job of the workflow, not none
+    @JsonSetter(nulls = Nulls.SET) List<String> upstreamJobs) {
 
   /** The trigger part of job.json (api Trigger JSON). */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Trigger(String revision, String branch, String tag, String actor, String repositoryUrl) {}
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  /**
+   * Newer operators may add fields, and api JSON leaves out empty lists and maps: unknown
+   * properties are skipped and absent or null lists and maps read as empty.
+   */
+  private static final ObjectMapper JSON = mapper();
+
+  private static ObjectMapper mapper() {
+    ObjectMapper m = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    m.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY));
+    m.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY));
+    return m;
+  }
 
   /** Parses job.json; a clear one-line {@link IllegalArgumentException} on bad input. */
   public static JobFile parse(String json) {

@@ -1,9 +1,10 @@
 package dev.circlet.runner.steps;
 
+import dev.circlet.config.model.Step;
 import dev.circlet.runner.cache.CacheKeyTemplate;
 import dev.circlet.runner.cache.CacheStore;
 import dev.circlet.runner.env.PathResolver;
-import dev.circlet.runner.model.StepDef;
+import dev.circlet.runner.model.Steps;
 import dev.circlet.runner.store.Archiver;
 import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.testing.TestGlob;
@@ -40,7 +41,7 @@ public final class StorageSteps {
   }
 
   /** save_cache: archives the paths under the rendered key unless that key already exists. */
-  public void saveCache(StepDef s, CacheKeyTemplate.Values values) throws IOException {
+  public void saveCache(Step s, CacheKeyTemplate.Values values) throws IOException {
     if (s.key() == null || s.key().isBlank()) {
       throw new IllegalArgumentException("save_cache needs a key");
     }
@@ -50,7 +51,7 @@ public final class StorageSteps {
       return;
     }
     List<Path> found = new ArrayList<>();
-    for (String p : s.paths()) {
+    for (String p : Steps.paths(s)) {
       Path abs = paths.resolve(p);
       if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
         found.add(abs);
@@ -68,7 +69,7 @@ public final class StorageSteps {
     Path archive = tmp("cache");
     Archiver.pack(base, entries, archive);
     if (store.putIfAbsent(caches.objectKeyFor(key, underHome), archive)) {
-      log.accept("Stored cache " + key + " (" + Files.size(archive) + " bytes): " + String.join(", ", s.paths()));
+      log.accept("Stored cache " + key + " (" + Files.size(archive) + " bytes): " + String.join(", ", Steps.paths(s)));
     } else {
       log.accept("Skipping cache generation, cache was saved meanwhile for key: " + key);
     }
@@ -76,12 +77,12 @@ public final class StorageSteps {
   }
 
   /** restore_cache: the first key (a prefix) with a match wins; its newest cache is restored. */
-  public void restoreCache(StepDef s, CacheKeyTemplate.Values values) throws IOException {
+  public void restoreCache(Step s, CacheKeyTemplate.Values values) throws IOException {
     List<String> keys = new ArrayList<>();
     if (s.key() != null && !s.key().isBlank()) {
       keys.add(CacheKeyTemplate.render(s.key(), values));
     }
-    for (String k : s.keys()) {
+    for (String k : Steps.keys(s)) {
       keys.add(CacheKeyTemplate.render(k, values));
     }
     if (keys.isEmpty()) {
@@ -103,13 +104,13 @@ public final class StorageSteps {
   }
 
   /** persist_to_workspace: a layer of files (globs under root) for later jobs of the workflow. */
-  public void persist(StepDef s, String workflowId, String layerName) throws IOException {
-    if (s.root() == null || s.paths().isEmpty()) {
+  public void persist(Step s, String workflowId, String layerName) throws IOException {
+    if (s.root() == null || Steps.paths(s).isEmpty()) {
       throw new IllegalArgumentException("persist_to_workspace needs root and paths");
     }
     Path root = paths.resolve(s.root());
     List<String> entries = new ArrayList<>();
-    for (String p : s.paths()) {
+    for (String p : Steps.paths(s)) {
       String rel = p.startsWith("/") ? root.relativize(Path.of(p)).toString() : p;
       if (Files.exists(root.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
         entries.add(rel);
@@ -129,7 +130,7 @@ public final class StorageSteps {
   }
 
   /** attach_workspace: applies the workflow's layers, oldest first, limited to the given upstream jobs when known. */
-  public void attach(StepDef s, String workflowId, Set<String> upstreamJobs) throws IOException {
+  public void attach(Step s, String workflowId, Set<String> upstreamJobs) throws IOException {
     Path at = paths.resolve(s.at() == null ? "." : s.at());
     String prefix = "workspaces/" + workflowId + "/";
     List<BlobStore.Blob> layers = new ArrayList<>(store.list(prefix));
@@ -157,7 +158,7 @@ public final class StorageSteps {
   }
 
   /** store_artifacts: uploads a file or a folder under {@code prefix/destination}; returns the stored keys. */
-  public List<String> storeArtifacts(StepDef s, String prefix) throws IOException {
+  public List<String> storeArtifacts(Step s, String prefix) throws IOException {
     if (s.path() == null) {
       throw new IllegalArgumentException("store_artifacts needs a path");
     }

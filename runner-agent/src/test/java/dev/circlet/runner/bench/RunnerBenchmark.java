@@ -1,15 +1,16 @@
 package dev.circlet.runner.bench;
 
+import dev.circlet.config.model.JobSpec;
+import dev.circlet.config.model.Step;
 import dev.circlet.runner.JobContext;
 import dev.circlet.runner.JobLog;
 import dev.circlet.runner.JobResult;
 import dev.circlet.runner.JobRunner;
 import dev.circlet.runner.StepResult;
+import dev.circlet.runner.TestJobs;
 import dev.circlet.runner.local.ConsoleLog;
 import dev.circlet.runner.mask.MaskingLineWriter;
 import dev.circlet.runner.model.BuildInfo;
-import dev.circlet.runner.model.JobDef;
-import dev.circlet.runner.model.StepDef;
 import dev.circlet.runner.shim.ShimDriver;
 import dev.circlet.runner.steps.LocalCheckout;
 import dev.circlet.runner.store.LocalBlobStore;
@@ -60,9 +61,9 @@ public final class RunnerBenchmark {
     System.out.printf("agent start to first step running, new JVM (process spawn to the step's first output, median of 3): %.1f ms%n",
         probe.get(1));
 
-    List<StepDef> steps = new ArrayList<>();
+    List<Step> steps = new ArrayList<>();
     for (int i = 0; i < STEPS; i++) {
-      steps.add(StepDef.run("s" + i, "true"));
+      steps.add(TestJobs.run("s" + i, "true"));
     }
     runJob(tmp.resolve("warmup"), steps, nullLog());
     long t0 = System.nanoTime();
@@ -83,7 +84,7 @@ public final class RunnerBenchmark {
     };
     ConsoleLog log = new ConsoleLog("bench", new BufferedOutputStream(counting, 1 << 16), null);
     long l0 = System.nanoTime();
-    JobResult lr = runJob(tmp.resolve("log"), List.of(StepDef.run("flood", "set +o pipefail; yes " + line + " | head -c " + LOG_BYTES)), log,
+    JobResult lr = runJob(tmp.resolve("log"), List.of(TestJobs.run("flood", "set +o pipefail; yes " + line + " | head -c " + LOG_BYTES)), log,
         Map.of("SECRET", "not-in-the-output-1234"));
     double secs = (System.nanoTime() - l0) / 1e9;
     log.close();
@@ -107,21 +108,21 @@ public final class RunnerBenchmark {
       @Override public void stepFinished(StepResult result) {}
     };
     long[] ready = {0};
-    runJob(dir, List.of(StepDef.run("first", "echo running")), log, Map.of(), ready);
+    runJob(dir, List.of(TestJobs.run("first", "echo running")), log, Map.of(), ready);
     return new long[] {firstLine[0] - t0, ready[0] - t0};
   }
 
-  private static JobResult runJob(Path dir, List<StepDef> steps, JobLog log) throws IOException {
+  private static JobResult runJob(Path dir, List<Step> steps, JobLog log) throws IOException {
     return runJob(dir, steps, log, Map.of());
   }
 
-  private static JobResult runJob(Path dir, List<StepDef> steps, JobLog log, Map<String, String> secrets) throws IOException {
+  private static JobResult runJob(Path dir, List<Step> steps, JobLog log, Map<String, String> secrets) throws IOException {
     return runJob(dir, steps, log, secrets, new long[1]);
   }
 
-  private static JobResult runJob(Path dir, List<StepDef> steps, JobLog log, Map<String, String> secrets, long[] ready)
+  private static JobResult runJob(Path dir, List<Step> steps, JobLog log, Map<String, String> secrets, long[] ready)
       throws IOException {
-    JobDef job = JobDef.of("bench", List.of(), steps);
+    JobSpec job = TestJobs.job("bench", List.of(), steps);
     Path home = Files.createDirectories(dir.resolve("home"));
     BuildInfo info = new BuildInfo("r", "main", null, null, "bench", null, 1, 0, "", "wf", "wf/bench", "wf", 0, 1);
     JobContext ctx = new JobContext(job, info, dir.resolve("shim"), home, new LocalBlobStore(dir.resolve("store")),
@@ -159,7 +160,7 @@ public final class RunnerBenchmark {
 
   /** Entry point of the child JVM measured by {@link #probeProcess}: one job with one step. */
   static void probeMain(Path dir) throws Exception {
-    runJob(dir, List.of(StepDef.run("first", "echo running")), nullLog());
+    runJob(dir, List.of(TestJobs.run("first", "echo running")), nullLog());
   }
 
   private static double probeProcess(Path dir) throws Exception {

@@ -2,11 +2,11 @@ package dev.circlet.runner.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.circlet.config.model.ContainerImage;
+import dev.circlet.config.model.Executor;
+import dev.circlet.config.model.JobSpec;
+import dev.circlet.config.model.Step;
 import dev.circlet.runner.model.BuildInfo;
-import dev.circlet.runner.model.ExecutorDef;
-import dev.circlet.runner.model.ImageDef;
-import dev.circlet.runner.model.JobDef;
-import dev.circlet.runner.model.StepDef;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,9 @@ class JobEnvironmentTest {
   static final BuildInfo PR = new BuildInfo("sha1", "feature", null, "git@github.com:acme/api.git", "carol",
       "https://github.com/acme/api/pull/17", 9, 8, "https://ci/9", "wf", "wf/j", "wf", 1, 4);
 
-  static final JobDef JOB = new JobDef("test", "build", List.of(),
-      new ExecutorDef("docker", List.of(new ImageDef("img", null, Map.of("V", "image", "IMG", "i"))), null),
-      null, null, null, Map.of("V", "job", "JOBV", "j"), 4, List.of());
+  static final JobSpec JOB = new JobSpec("test", "build", List.of(),
+      new Executor("docker", List.of(new ContainerImage("img", null, null, null, null, Map.of("V", "image", "IMG", "i"))), null),
+      null, null, null, Map.of("V", "job", "JOBV", "j"), 4, List.of(), List.of(), null);
 
   static Stream<Arguments> precedence() {
     return Stream.of(
@@ -41,7 +41,7 @@ class JobEnvironmentTest {
     Map<String, String> builtIns = JobEnvironment.builtIns(PR, JOB, "/w", "/h", "/b", "/a", "/t");
     JobEnvironment env = new JobEnvironment(
         Map.of("V", "secret", "CIRCLE_BRANCH", "secret", "ONLY_SECRET", "s"), builtIns, JOB);
-    StepDef step = new StepDef("run", null, "x", null, stepEnv, null, null, null, null, null, null, null, null, null,
+    Step step = new Step("run", null, "x", null, stepEnv, null, null, null, null, null, null, null, null, null,
         null, null, null, null);
     assertThat(env.forStep(step)).containsEntry(var, expected);
   }

@@ -3,8 +3,8 @@ package dev.circlet.runner.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.circlet.runner.model.JobDef;
-import dev.circlet.runner.model.StepDef;
+import dev.circlet.config.model.JobSpec;
+import dev.circlet.runner.TestJobs;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +23,8 @@ class LocalWorkflowRunnerTest {
     return new LocalWorkflowRunner(new LocalWorkflowRunner.Options(project, 2, Map.of(), console, Duration.ofMillis(500)));
   }
 
-  static JobDef job(String name, List<String> requires, String command) {
-    return JobDef.of(name, requires, List.of(StepDef.run("s", command)));
+  static JobSpec job(String name, List<String> requires, String command) {
+    return TestJobs.job(name, requires, List.of(TestJobs.run("s", command)));
   }
 
   static List<String> statuses(List<JobOutcome> o) {
@@ -39,7 +39,7 @@ class LocalWorkflowRunnerTest {
         job("b", List.of("a"), "echo b >> " + order),
         job("c", List.of("a"), "echo c >> " + order + "; exit 1"),
         job("d", List.of("b", "c"), "echo d >> " + order),
-        new JobDef("hold", "approval", List.of("b"), null, null, null, null, Map.of(), null, List.of()),
+        new JobSpec("hold", "approval", List.of("b"), null, null, null, null, Map.of(), null, List.of(), List.of(), null),
         job("e", List.of("hold"), "echo e >> " + order)));
     assertThat(statuses(out)).containsExactly("a=success", "b=success", "c=failed", "d=blocked", "hold=approved", "e=success");
     List<String> lines = Files.readAllLines(order);
@@ -50,8 +50,8 @@ class LocalWorkflowRunnerTest {
 
   @Test
   void parallelNodesEachGetTheirIndex() throws Exception {
-    JobDef par = new JobDef("par", "build", List.of(), null, null, null, null, Map.of(), 3,
-        List.of(StepDef.run("s", "echo node $CIRCLE_NODE_INDEX of $CIRCLE_NODE_TOTAL")));
+    JobSpec par = new JobSpec("par", "build", List.of(), null, null, null, null, Map.of(), 3,
+        List.of(TestJobs.run("s", "echo node $CIRCLE_NODE_INDEX of $CIRCLE_NODE_TOTAL")), List.of(), null);
     List<JobOutcome> out = runner().run(List.of(par));
     assertThat(out.get(0).status()).isEqualTo("success");
     String log = console.toString(StandardCharsets.UTF_8);
