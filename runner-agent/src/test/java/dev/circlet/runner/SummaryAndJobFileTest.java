@@ -56,6 +56,29 @@ class SummaryAndJobFileTest {
   }
 
   @Test
+  void parsesJobJsonWhoseEmptyFieldsAreLeftOut() {
+    // api JSON omits empty lists and maps; the agent reads them as empty, and upstreamJobs as unknown
+    JobFile f = JobFile.parse("""
+        {"job": {"name": "lint", "executor": {"images": [{"image": "cimg/base:current"}]},
+                 "steps": [{"type": "run", "command": "make lint"}, {"type": "store_artifacts", "path": "out"}]}}""");
+    assertThat(f.job().requires()).isEmpty();
+    assertThat(f.job().contexts()).isEmpty();
+    assertThat(Jobs.type(f.job())).isEqualTo("build");
+    assertThat(Jobs.executorKind(f.job())).isEqualTo("docker");
+    assertThat(Jobs.primaryImageEnvironment(f.job())).isEmpty();
+    assertThat(Jobs.parallelismOrOne(f.job())).isEqualTo(1);
+    assertThat(Jobs.workingDirectoryOrDefault(f.job())).isEqualTo("~/project");
+    assertThat(f.job().steps().get(0).environment()).isEmpty();
+    assertThat(f.job().steps().get(0).keys()).isEmpty();
+    assertThat(Steps.displayName(f.job().steps().get(0))).isEqualTo("make lint");
+    assertThat(Steps.whenOrDefault(f.job().steps().get(0))).isEqualTo("on_success");
+    assertThat(Steps.whenOrDefault(f.job().steps().get(1))).isEqualTo("always");
+    assertThat(f.upstreamJobs()).isNull();
+    assertThat(f.secretsOrEmpty()).isEmpty();
+    assertThat(JobFile.parse("{\"job\": {\"name\": \"empty\"}}").job().steps()).isEmpty();
+  }
+
+  @Test
   void badJobJsonIsAOneLineError() {
     assertThatThrownBy(() -> JobFile.parse("{\"job\": [")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("job.json is not valid: ").message().doesNotContain("\n");
