@@ -15,7 +15,8 @@ import java.util.TreeSet;
 
 /**
  * Decides which queued Builds get a slot: per-organization concurrency limits, a cluster-wide cap
- * and weighted fair share between organizations.
+ * weighted fair share between organizations, and serial groups (Builds of one organization sharing
+ * a {@code serial-group} key hold a slot one at a time, first queued first).
  *
  * <p>Pure and thread-safe: it never reads a clock or the cluster; callers feed it what they
  * observe (Builds queued, Builds holding a slot, Organization plans) and act on what {@link
@@ -24,13 +25,30 @@ import java.util.TreeSet;
  */
 public final class AdmissionQueue {
 
-  /** A Build waiting for a slot. {@code key} is {@code namespace/name}. */
-  public record Candidate(String key, String organization, int priority, Instant queuedAt) {
+  /**
+   * A Build waiting for a slot. {@code key} is {@code namespace/name}; {@code serialGroup} is the
+   * job's {@code serial-group} key, or null.
+   */
+  public record Candidate(String key, String organization, int priority, Instant queuedAt, String serialGroup) {
     public Candidate {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(organization, "organization");
       Objects.requireNonNull(queuedAt, "queuedAt");
+      serialGroup = serialGroup == null || serialGroup.isBlank() ? null : serialGroup;
     }
+
+    public Candidate(String key, String organization, int priority, Instant queuedAt) {
+      this(key, organization, priority, queuedAt, null);
+    }
+
+    String groupKey() {
+      return AdmissionQueue.groupKey(organization, serialGroup);
+    }
+  }
+
+  /** Serial groups are scoped to an organization (whose names hold no slash). */
+  static String groupKey(String organization, String serialGroup) {
+    return serialGroup == null ? null : organization + "/" + serialGroup;
   }
 
   /**
@@ -57,6 +75,14 @@ public final class AdmissionQueue {
   private final Map<String, TreeSet<Candidate>> queues = new HashMap<>();
   private final Map<String, String> holdingByKey = new HashMap<>();
   private final Map<String, Set<String>> holdersByOrg = new HashMap<>();
+  /** Serial groups: who holds a slot in each (normally one) and who waits, first queued first. */
+  private final Map<String, String> groupByHolder = new HashMap<>();
+  private final Map<String, Set<String>> holdersByGroup = new HashMap<>();
+  private final Map<String, TreeSet<Candidate>> groupQueues = new HashMap<>();
+
+  /** First queued first inside a serial group, whatever the priority. */
+  static final Comparator<Candidate> GROUP_ORDER =
+      Comparator.comparing(Candidate::queuedAt).thenComparing(Candidate::key);
 
   /** Whether the last {@link #admit(int)} stopped because the cluster cap ran out. */
   private boolean clusterExhausted;
@@ -91,16 +117,25 @@ public final class AdmissionQueue {
     }
     queuedByKey.put(c.key(), c);
     queues.computeIfAbsent(c.organization(), o -> new TreeSet<>(ORDER)).add(c);
+    if (c.serialGroup() != null) {
+      groupQueues.computeIfAbsent(c.groupKey(), g -> new TreeSet<>(GROUP_ORDER)).add(c);
+    }
     return true;
   }
 
-  /** Forgets a Build entirely (deleted, or ended): it neither waits nor holds a slot. */
-  public synchronized void remove(String key) {
+  /**
+   * Forgets a Build entirely (deleted, or ended): it neither waits nor holds a slot.
+   *
+   * @return whether it was queued or holding a slot
+   */
+  public synchronized boolean remove(String key) {
     Candidate c = queuedByKey.get(key);
     if (c != null) {
       dequeue(c);
     }
+    boolean held = holdingByKey.containsKey(key);
     release(key);
+    return c != null || held;
   }
 
   /**
@@ -108,15 +143,31 @@ public final class AdmissionQueue {
    * leaves the queue if it was there; calling it again is a no-op.
    */
   public synchronized void markHolding(String key, String organization) {
+    markHolding(key, organization, null);
+  }
+
+  /** {@link #markHolding(String, String)} for a Build in a serial group (null for none). */
+  public synchronized void markHolding(String key, String organization, String serialGroup) {
     Candidate c = queuedByKey.get(key);
     if (c != null) {
       dequeue(c);
+      if (serialGroup == null) {
+        serialGroup = c.serialGroup();
+      }
     }
     String previousOrg = holdingByKey.put(key, organization);
     if (previousOrg != null && !previousOrg.equals(organization)) {
       removeHolder(previousOrg, key);
     }
     holdersByOrg.computeIfAbsent(organization, o -> new LinkedHashSet<>()).add(key);
+    String group = groupKey(organization, serialGroup == null || serialGroup.isBlank() ? null : serialGroup);
+    if (group != null) {
+      String previousGroup = groupByHolder.put(key, group);
+      if (previousGroup != null && !previousGroup.equals(group)) {
+        removeFrom(holdersByGroup, previousGroup, key);
+      }
+      holdersByGroup.computeIfAbsent(group, g -> new LinkedHashSet<>()).add(key);
+    }
   }
 
   /** Frees the slot a Build held; a no-op when it held none. */
@@ -124,6 +175,10 @@ public final class AdmissionQueue {
     String org = holdingByKey.remove(key);
     if (org != null) {
       removeHolder(org, key);
+    }
+    String group = groupByHolder.remove(key);
+    if (group != null) {
+      removeFrom(holdersByGroup, group, key);
     }
   }
 
@@ -145,13 +200,19 @@ public final class AdmissionQueue {
       if (org == null) {
         break;
       }
-      Candidate head = queues.get(org).first();
-      markHolding(head.key(), org);
+      Candidate head = firstEligible(org);
+      markHolding(head.key(), org, head.serialGroup());
       admitted.add(head);
       remaining--;
     }
     clusterExhausted = remaining == 0 && nextOrganization() != null;
     return List.copyOf(admitted);
+  }
+
+  /** Keys of the Builds waiting in {@code c}'s serial group, first queued first; empty for none. */
+  public synchronized List<String> queuedInSerialGroup(Candidate c) {
+    TreeSet<Candidate> group = c.serialGroup() == null ? null : groupQueues.get(c.groupKey());
+    return group == null ? List.of() : group.stream().map(Candidate::key).toList();
   }
 
   public synchronized int holding(String org) {
@@ -188,6 +249,15 @@ public final class AdmissionQueue {
     if (plan == null) {
       return Optional.of(
           "UnknownOrganization: organization \"" + org + "\" does not exist");
+    }
+    if (c.serialGroup() != null && !eligible(c)) {
+      Set<String> running = holdersByGroup.get(c.groupKey());
+      TreeSet<Candidate> group = groupQueues.get(c.groupKey());
+      int ahead = group.headSet(c, false).size();
+      String why = running != null && !running.isEmpty()
+          ? "serial group \"" + c.serialGroup() + "\" is held by " + String.join(", ", running)
+          : "serial group \"" + c.serialGroup() + "\" runs one Build at a time";
+      return Optional.of("SerialGroup: " + why + "; " + ahead + " queued before this one");
     }
     int holding = holding(org);
     if (holding >= plan.maxConcurrent()) {
@@ -226,7 +296,11 @@ public final class AdmissionQueue {
       if (holding >= plan.maxConcurrent()) {
         continue;
       }
-      Instant head = e.getValue().first().queuedAt();
+      Candidate first = firstEligible(org);
+      if (first == null) {
+        continue;
+      }
+      Instant head = first.queuedAt();
       if (best == null) {
         best = org;
         bestHolding = holding;
@@ -252,7 +326,47 @@ public final class AdmissionQueue {
     return best;
   }
 
+  /**
+   * The organization's best queued Build that may take a slot now: the head of its queue unless a
+   * serial group holds that one back, in which case the next one that is free to go.
+   */
+  private Candidate firstEligible(String org) {
+    TreeSet<Candidate> q = queues.get(org);
+    if (q == null) {
+      return null;
+    }
+    for (Candidate c : q) {
+      if (eligible(c)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Outside a serial group always; inside one, only when nobody in it holds a slot and it is first. */
+  private boolean eligible(Candidate c) {
+    if (c.serialGroup() == null) {
+      return true;
+    }
+    String group = c.groupKey();
+    Set<String> running = holdersByGroup.get(group);
+    if (running != null && !running.isEmpty()) {
+      return false;
+    }
+    TreeSet<Candidate> waiting = groupQueues.get(group);
+    return waiting == null || waiting.isEmpty() || waiting.first().equals(c);
+  }
+
   private void dequeue(Candidate c) {
+    if (c.serialGroup() != null) {
+      TreeSet<Candidate> group = groupQueues.get(c.groupKey());
+      if (group != null) {
+        group.remove(c);
+        if (group.isEmpty()) {
+          groupQueues.remove(c.groupKey());
+        }
+      }
+    }
     queuedByKey.remove(c.key());
     TreeSet<Candidate> q = queues.get(c.organization());
     if (q != null) {
@@ -264,11 +378,15 @@ public final class AdmissionQueue {
   }
 
   private void removeHolder(String org, String key) {
-    Set<String> holders = holdersByOrg.get(org);
-    if (holders != null) {
-      holders.remove(key);
-      if (holders.isEmpty()) {
-        holdersByOrg.remove(org);
+    removeFrom(holdersByOrg, org, key);
+  }
+
+  private static void removeFrom(Map<String, Set<String>> index, String bucket, String key) {
+    Set<String> keys = index.get(bucket);
+    if (keys != null) {
+      keys.remove(key);
+      if (keys.isEmpty()) {
+        index.remove(bucket);
       }
     }
   }

@@ -59,6 +59,11 @@ public final class BuildAdmission implements AutoCloseable {
     this.organizationChanged = listener;
   }
 
+  /** The Build's {@code serial-group} key, or null. */
+  public static String serialGroup(Build build) {
+    return build.getSpec() == null || build.getSpec().job == null ? null : build.getSpec().job.serialGroup;
+  }
+
   public static String key(Build build) {
     return build.getMetadata().getNamespace() + "/" + build.getMetadata().getName();
   }
@@ -91,7 +96,7 @@ public final class BuildAdmission implements AutoCloseable {
         continue;
       }
       if ((phase != null && phase.holdsCapacity()) || hasPod.test(b)) {
-        hold(key(b), b.getSpec().organization);
+        hold(key(b), b.getSpec().organization, serialGroup(b));
       }
     }
     seeded = true;
@@ -137,8 +142,8 @@ public final class BuildAdmission implements AutoCloseable {
   }
 
   /** Records a slot held by a Build observed Admitted or Running. Idempotent. */
-  public synchronized void hold(String key, String organization) {
-    queue.markHolding(key, organization);
+  public synchronized void hold(String key, String organization, String serialGroup) {
+    queue.markHolding(key, organization, serialGroup);
     holders.add(key);
   }
 
@@ -146,8 +151,8 @@ public final class BuildAdmission implements AutoCloseable {
   public void forget(String key, String organization) {
     boolean changed;
     synchronized (this) {
-      changed = holders.remove(key) | grants.remove(key);
-      queue.remove(key);
+      // A queued Build leaving can free the head of its serial group, so it asks for a pass too.
+      changed = holders.remove(key) | grants.remove(key) | queue.remove(key);
     }
     if (organization != null) {
       organizationChanged.accept(organization);
@@ -208,6 +213,10 @@ public final class BuildAdmission implements AutoCloseable {
       organizationChanged.accept(c.organization());
       if (!c.key().equals(inlineKey)) {
         buildWaker.accept(resourceId(c.key()));
+      }
+      // The rest of its serial group now waits for this Build: refresh what their status says.
+      for (String waiting : queue.queuedInSerialGroup(c)) {
+        buildWaker.accept(resourceId(waiting));
       }
     }
   }

@@ -187,7 +187,7 @@ public final class BuildReconciler implements Reconciler<Build> {
       }
       return timeoutLeft(build, next, now);
     }
-    admission.hold(key, org);
+    admission.hold(key, org, BuildAdmission.serialGroup(build));
     if (pod == null && next.phase == BuildPhase.Admitted && rc != null) {
       pod = launcher.launch(build, rc, cloneSecret(build), null, context, pods);
     }
@@ -232,14 +232,14 @@ public final class BuildReconciler implements Reconciler<Build> {
     }
     if (pod != null) {
       // A pod from before a restart holds its slot whatever the status says.
-      admission.hold(key, orgName);
+      admission.hold(key, orgName, BuildAdmission.serialGroup(build));
       return true;
     }
     if (admission.granted(key)) {
       return true;
     }
     Candidate candidate = new Candidate(key, orgName, build.getSpec().priorityOrZero(),
-        Timestamps.parse(next.queuedAt));
+        Timestamps.parse(next.queuedAt), BuildAdmission.serialGroup(build));
     if (!admission.offer(candidate)) {
       BuildStatusChanges.end(next, BuildPhase.Failed, "QueueFull",
           "organization \"" + orgName + "\" has reached its most queued Builds", null, now, gen);

@@ -146,7 +146,78 @@ class AdmissionQueueTest {
     assertThat(q.admit(0)).isEmpty();
   }
 
-  /** Random interleavings against a model: no org over its limit, no call over the cluster cap. */
+  private static Candidate serial(String key, String org, int priority, int second, String group) {
+    return new Candidate(key, org, priority, T0.plusSeconds(second), group);
+  }
+
+  @Test
+  void serialGroupRunsOneBuildAtATimeFirstQueuedFirst() {
+    AdmissionQueue q = new AdmissionQueue();
+    q.upsertOrganization(new OrgPlan("acme", 10, 1, null));
+    // Queued out of order, and the later deploy has a higher priority: the group is still FIFO.
+    q.enqueue(serial("ns/deploy-2", "acme", 5, 2, "prod"));
+    q.enqueue(serial("ns/deploy-1", "acme", 0, 1, "prod"));
+    q.enqueue(serial("ns/deploy-3", "acme", 0, 3, "prod"));
+    q.enqueue(c("ns/test-1", "acme", 0, 4));
+    q.enqueue(serial("ns/stage-1", "acme", 0, 5, "staging"));
+
+    assertThat(keys(q.admit(10))).containsExactlyInAnyOrder("ns/deploy-1", "ns/test-1", "ns/stage-1");
+    assertThat(q.waitingReason("ns/deploy-2"))
+        .contains("SerialGroup: serial group \"prod\" is held by ns/deploy-1; 0 queued before this one");
+    assertThat(q.waitingReason("ns/deploy-3"))
+        .contains("SerialGroup: serial group \"prod\" is held by ns/deploy-1; 1 queued before this one");
+    assertThat(q.admit(10)).isEmpty();
+
+    q.release("ns/deploy-1");
+    assertThat(keys(q.admit(10))).containsExactly("ns/deploy-2");
+    q.remove("ns/deploy-2");
+    assertThat(keys(q.admit(10))).containsExactly("ns/deploy-3");
+  }
+
+  @Test
+  void serialGroupsAreScopedToTheOrganization() {
+    AdmissionQueue q = new AdmissionQueue();
+    q.upsertOrganization(new OrgPlan("a", 10, 1, null));
+    q.upsertOrganization(new OrgPlan("b", 10, 1, null));
+    q.enqueue(serial("ns/a-deploy", "a", 0, 1, "deploy"));
+    q.enqueue(serial("ns/b-deploy", "b", 0, 2, "deploy"));
+    assertThat(keys(q.admit(10))).containsExactlyInAnyOrder("ns/a-deploy", "ns/b-deploy");
+  }
+
+  @Test
+  void aBlockedSerialHeadDoesNotHoldBackTheRestOfItsOrganization() {
+    AdmissionQueue q = new AdmissionQueue();
+    q.upsertOrganization(new OrgPlan("acme", 2, 1, null));
+    q.markHolding("ns/deploy-1", "acme", "prod"); // e.g. found running after a restart
+    q.enqueue(serial("ns/deploy-2", "acme", 9, 1, "prod"));
+    q.enqueue(c("ns/lint", "acme", 0, 2));
+    assertThat(keys(q.admit(10))).containsExactly("ns/lint");
+    assertThat(q.waitingReason("ns/deploy-2")).hasValueSatisfying(r -> assertThat(r).startsWith("SerialGroup:"));
+
+    // The organization is full now; the serial group still explains the wait first.
+    q.release("ns/deploy-1");
+    q.markHolding("ns/other", "acme");
+    assertThat(q.admit(10)).isEmpty();
+    assertThat(q.waitingReason("ns/deploy-2")).hasValueSatisfying(r -> assertThat(r).startsWith("OrganizationAtCapacity:"));
+  }
+
+  @Test
+  void aQueuedSerialBuildThatLeavesLetsTheNextOneGo() {
+    AdmissionQueue q = new AdmissionQueue();
+    q.upsertOrganization(new OrgPlan("acme", 1, 1, null));
+    q.markHolding("ns/busy", "acme");
+    q.enqueue(serial("ns/deploy-1", "acme", 0, 1, "prod"));
+    q.enqueue(serial("ns/deploy-2", "acme", 0, 2, "prod"));
+    assertThat(q.remove("ns/deploy-1")).as("was queued").isTrue();
+    assertThat(q.remove("ns/deploy-1")).as("already gone").isFalse();
+    q.release("ns/busy");
+    assertThat(keys(q.admit(10))).containsExactly("ns/deploy-2");
+  }
+
+  /**
+   * Random interleavings against a model: no org over its limit, no call over the cluster cap, never
+   * two Builds of one serial group holding slots together.
+   */
   @Test
   void capacityHoldsUnderRandomInterleavings() {
     Random random = new Random(20260101L);
@@ -155,6 +226,7 @@ class AdmissionQueueTest {
       AdmissionQueue q = new AdmissionQueue();
       Map<String, Integer> limits = new HashMap<>();
       Map<String, String> orgOf = new HashMap<>();
+      Map<String, String> groupOf = new HashMap<>();
       Set<String> holdingModel = new HashSet<>();
       for (String org : List.of("a", "b", "c")) {
         int max = random.nextInt(6);
@@ -167,7 +239,8 @@ class AdmissionQueueTest {
         if (op < 4 || known.isEmpty()) {
           String key = "ns/b" + random.nextInt(60);
           String org = orgOf.computeIfAbsent(key, k -> orgs[random.nextInt(orgs.length)]);
-          q.enqueue(new Candidate(key, org, random.nextInt(3), T0.plusSeconds(random.nextInt(1000))));
+          String group = groupOf.computeIfAbsent(key, k -> List.of("", "", "g1", "g2").get(random.nextInt(4)));
+          q.enqueue(new Candidate(key, org, random.nextInt(3), T0.plusSeconds(random.nextInt(1000)), group));
           known.add(key);
         } else if (op < 6) {
           int free = random.nextBoolean() ? Integer.MAX_VALUE : random.nextInt(5);
@@ -179,6 +252,10 @@ class AdmissionQueueTest {
           assertThat(admitted.size()).isLessThanOrEqualTo(free);
           for (Candidate a : admitted) {
             assertThat(a.organization()).isNotEqualTo("ghost");
+            if (!groupOf.get(a.key()).isEmpty()) {
+              assertThat(holdingModel).as("serial group of " + a.key()).noneMatch(h -> orgOf.get(h).equals(a.organization())
+                  && groupOf.get(h).equals(groupOf.get(a.key())));
+            }
             assertThat(holdingModel.add(a.key())).as("admitted twice: " + a.key()).isTrue();
           }
           for (String org : List.of("a", "b", "c")) {
@@ -198,7 +275,7 @@ class AdmissionQueueTest {
           String key = known.get(random.nextInt(known.size()));
           String org = orgOf.get(key);
           if (org != null && !org.equals("ghost") && !holdingModel.contains(key)
-              && q.holding(org) < limits.get(org)) {
+              && q.holding(org) < limits.get(org) && groupOf.get(key).isEmpty()) {
             q.markHolding(key, org);
             holdingModel.add(key);
           }
