@@ -1,10 +1,12 @@
 package dev.circlet.operator.status;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
@@ -38,34 +40,8 @@ public final class EventRecorder implements AutoCloseable {
   /** Records an Event on {@code object}; {@code reason} is a CamelCase word such as a phase. */
   public void record(HasMetadata object, String type, String reason, String message) {
     var meta = object.getMetadata();
-    String namespace = meta.getNamespace() == null ? "default" : meta.getNamespace();
-    String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
-    var event =
-        new EventBuilder()
-            .withNewMetadata()
-            .withName(meta.getName() + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()))
-            .withNamespace(namespace)
-            .endMetadata()
-            .withInvolvedObject(
-                new ObjectReferenceBuilder()
-                    .withApiVersion(object.getApiVersion())
-                    .withKind(object.getKind())
-                    .withName(meta.getName())
-                    .withNamespace(meta.getNamespace())
-                    .withUid(meta.getUid())
-                    .withResourceVersion(meta.getResourceVersion())
-                    .build())
-            .withType(type)
-            .withReason(reason)
-            .withMessage(message == null ? reason : message)
-            .withFirstTimestamp(now)
-            .withLastTimestamp(now)
-            .withCount(1)
-            .withNewSource()
-            .withComponent(COMPONENT)
-            .endSource()
-            .withReportingComponent(COMPONENT)
-            .build();
+    Event event = event(object, type, reason, message, clock.instant());
+    String namespace = event.getMetadata().getNamespace();
     try {
       writer.execute(
           () -> {
@@ -78,6 +54,38 @@ public final class EventRecorder implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       log.debug("event {} on {}/{} dropped: recorder stopped", reason, namespace, meta.getName());
     }
+  }
+
+  /** The core/v1 Event {@link #record} writes. */
+  public static Event event(HasMetadata object, String type, String reason, String message, Instant at) {
+    var meta = object.getMetadata();
+    String namespace = meta.getNamespace() == null ? "default" : meta.getNamespace();
+    String now = DateTimeFormatter.ISO_INSTANT.format(at);
+    return new EventBuilder()
+        .withNewMetadata()
+        .withName(meta.getName() + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()))
+        .withNamespace(namespace)
+        .endMetadata()
+        .withInvolvedObject(
+            new ObjectReferenceBuilder()
+                .withApiVersion(object.getApiVersion())
+                .withKind(object.getKind())
+                .withName(meta.getName())
+                .withNamespace(meta.getNamespace())
+                .withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion())
+                .build())
+        .withType(type)
+        .withReason(reason)
+        .withMessage(message == null ? reason : message)
+        .withFirstTimestamp(now)
+        .withLastTimestamp(now)
+        .withCount(1)
+        .withNewSource()
+        .withComponent(COMPONENT)
+        .endSource()
+        .withReportingComponent(COMPONENT)
+        .build();
   }
 
   @Override

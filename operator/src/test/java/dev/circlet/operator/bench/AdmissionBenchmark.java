@@ -40,7 +40,9 @@ import java.util.function.IntConsumer;
  * API server: the rate at which the same client creates plain Pods with the same concurrency.
  *
  * <p>Usage: {@code AdmissionBenchmark [--kubeconfig FILE | --master URL] [--builds 2000] [--orgs 20]
- * [--concurrency 32] [--threads 64] [--install-crds] [--local-apiserver]}. Without a cluster it
+ * [--concurrency 32] [--threads 64] [--install-crds] [--local-apiserver] [--backlog]}. With {@code --backlog}
+ * every Build exists before the operator starts and the clock runs from its start (a queue
+ * drained after an outage); otherwise Builds are created while the operator runs. Without a cluster it
  * starts a Fabric8 mock server in CRUD mode; {@code --local-apiserver} starts kube-test's real
  * local control plane (kube-apiserver, etcd, scheduler, controller-manager, kwok). Against a cluster it creates namespaces {@code circlet-bench-raw} and
  * {@code circlet-bench}; delete them afterwards.
@@ -59,7 +61,7 @@ public final class AdmissionBenchmark {
   private AdmissionBenchmark() {}
 
   record Options(String kubeconfig, String master, int builds, int orgs, int concurrency, int threads, boolean installCrds,
-      boolean localApiServer) {
+      boolean localApiServer, boolean backlog) {
     static Options parse(String[] args) {
       String kubeconfig = null;
       String master = null;
@@ -69,6 +71,7 @@ public final class AdmissionBenchmark {
       int threads = 64;
       boolean installCrds = false;
       boolean localApiServer = false;
+      boolean backlog = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--kubeconfig" -> kubeconfig = args[++i];
@@ -79,10 +82,11 @@ public final class AdmissionBenchmark {
           case "--threads" -> threads = Integer.parseInt(args[++i]);
           case "--install-crds" -> installCrds = true;
           case "--local-apiserver" -> localApiServer = true;
+          case "--backlog" -> backlog = true;
           default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the class Javadoc");
         }
       }
-      return new Options(kubeconfig, master, builds, orgs, concurrency, threads, installCrds, localApiServer);
+      return new Options(kubeconfig, master, builds, orgs, concurrency, threads, installCrds, localApiServer, backlog);
     }
   }
 
@@ -127,8 +131,9 @@ public final class AdmissionBenchmark {
   }
 
   static void run(KubernetesClient client, Options opt, boolean mock, boolean benchPool) throws Exception {
+    // The operator watches only its namespace: the ceiling phase's Builds in the raw one stay untouched.
     OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent", null,
-        java.util.Set.of(), false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, false, opt.threads(),
+        java.util.Set.of(NAMESPACE), false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, false, opt.threads(),
         java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(2));
     OperatorHarness harness = new OperatorHarness(client, settings);
     if (mock || opt.installCrds()) {
@@ -150,12 +155,13 @@ public final class AdmissionBenchmark {
       resourceClass = BENCH_POOL;
     }
     String buildResourceClass = resourceClass;
+    ResourceClass rcObject = client.resources(ResourceClass.class).withName(resourceClass).get();
     for (int o = 0; o < opt.orgs(); o++) {
       harness.organization("bench-org-" + o, Math.max(200, opt.builds() / opt.orgs() + 1));
     }
-    System.out.printf("API server %s (%s), %d builds across %d organizations, client concurrency %d, %d reconcile threads%n",
+    System.out.printf("API server %s (%s), %d builds across %d organizations, client concurrency %d, %d reconcile threads, %s%n",
         client.getMasterUrl(), mock ? "Fabric8 mock server, CRUD mode" : "cluster", opt.builds(), opt.orgs(),
-        opt.concurrency(), opt.threads());
+        opt.concurrency(), opt.threads(), opt.backlog() ? "backlog drained from operator start" : "Builds created while the operator runs");
 
     // 0. Warm-up (connections, JIT, API server caches), not measured.
     timed(Math.min(400, opt.builds()), opt.concurrency(), i -> client.pods().inNamespace(rawNs)
@@ -163,10 +169,23 @@ public final class AdmissionBenchmark {
     timed(Math.min(400, opt.builds()), opt.concurrency(), i -> client.pods().inNamespace(rawNs).withName("warmup-" + i).delete());
 
     // 1. The ceiling: plain pods, same client, same concurrency.
+    var cpuBefore = CpuMeter.sample();
     double rawSeconds = timed(opt.builds(), opt.concurrency(), i -> client.pods().inNamespace(rawNs)
         .resource(plainPod(rawNs, "raw-" + i, benchPool)).create());
     double rawRate = opt.builds() / rawSeconds;
     System.out.printf("raw pod creation:     %5d pods in %6.2f s = %7.1f pods/s%n", opt.builds(), rawSeconds, rawRate);
+    System.out.println("  CPU: " + CpuMeter.perObject(CpuMeter.between(cpuBefore, CpuMeter.sample()), opt.builds()));
+    WriteCeiling.Result ceiling = null;
+    if (!mock) {
+      // 1b. Each write a Build needs, alone; together they bound any controller on this server.
+      ceiling = WriteCeiling.measure(client, rawNs, rcObject, opt.builds(), opt.concurrency());
+      System.out.println("the writes one Build needs, each alone (same client, same concurrency):");
+      for (var e : ceiling.rates().entrySet()) {
+        System.out.printf("  %-22s %7.1f /s   CPU: %s%n", e.getKey(), e.getValue(), ceiling.cpu().get(e.getKey()));
+      }
+      System.out.printf("  combined ceiling: %.1f Builds/s with the Build create, %.1f/s without it%n",
+          ceiling.combined(true), ceiling.combined(false));
+    }
     if (mock) {
       // The mock server scans its whole store on every request: start the operator phase from
       // the same store size as the raw phase.
@@ -191,15 +210,30 @@ public final class AdmissionBenchmark {
     });
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CircletOperator operator = new CircletOperator(client, settings, registry, Clock.systemUTC());
-    operator.start();
-    long start = System.nanoTime();
-    timed(opt.builds(), opt.concurrency(), i -> {
+    IntConsumer createBuild = i -> {
       Build b = OperatorHarness.build(ns, "bench-" + i, "bench-org-" + (i % opt.orgs()), buildResourceClass);
       client.resource(b).create();
       buildCreated.put("bench-" + i, System.nanoTime());
-    });
+    };
+    long start;
+    if (opt.backlog()) {
+      // A backlog (e.g. after an outage): every Build exists before the operator starts; the
+      // clock runs from the operator's start, so its start-up is part of the figure.
+      timed(opt.builds(), opt.concurrency(), createBuild);
+      cpuBefore = CpuMeter.sample();
+      start = System.nanoTime();
+      long t0 = start;
+      buildCreated.replaceAll((name, t) -> t0);
+      operator.start();
+    } else {
+      operator.start();
+      cpuBefore = CpuMeter.sample();
+      start = System.nanoTime();
+      timed(opt.builds(), opt.concurrency(), createBuild);
+    }
     boolean complete = allPods.await(10, TimeUnit.MINUTES);
     long end = podSeen.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
+    var operatorCpu = CpuMeter.between(cpuBefore, CpuMeter.sample());
     watch.close();
     operator.stop();
     double opSeconds = (end - start) / 1e9;
@@ -216,7 +250,11 @@ public final class AdmissionBenchmark {
         podSeen.size(), opSeconds, opRate, complete ? "" : " (INCOMPLETE: timed out)");
     System.out.printf("build -> pod latency: p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms%n",
         pct(sorted, 0.50), pct(sorted, 0.99), pct(sorted, 1.0));
+    System.out.println("  CPU: " + CpuMeter.perObject(operatorCpu, Math.max(1, podSeen.size())));
     System.out.printf("ratio operator/raw:   %.2f%n", opRate / rawRate);
+    if (ceiling != null) {
+      System.out.printf("ratio operator/combined ceiling of its writes: %.2f%n", opRate / ceiling.combined(true));
+    }
     if (mock) {
       System.out.println("API requests during the operator phase, per Build:");
       OperatorHarness.mockRequests().forEach((k, v) -> System.out.printf("  %-40s %6.2f%n", k, v / (double) opt.builds()));
