@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What one job run is: the compiled job, who pays for it, and how urgent it is. */
@@ -31,6 +32,10 @@ public class BuildSpec {
   @Min(1)
   @JsonPropertyDescription("Total nodes of the job (CIRCLE_NODE_TOTAL).")
   public Integer parallelTotal;
+
+  @JsonPropertyDescription("Jobs of the Workflow this job requires, directly or through others: attach_workspace"
+      + " applies only their workspace layers. Unset for a Build outside a Workflow.")
+  public List<String> upstreamJobs;
 
   @JsonPropertyDescription("Higher runs first within the organization. Default 0.")
   public Integer priority;

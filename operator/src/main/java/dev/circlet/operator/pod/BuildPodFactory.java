@@ -236,7 +236,8 @@ public final class BuildPodFactory {
   }
 
   /**
-   * The Secret the agent reads: {@code job.json} (compiled job, trigger, parallel index) and the
+   * The Secret the agent reads: {@code job.json} (compiled job, trigger, parallel index, the
+   * upstream jobs whose workspace layers it may attach) and the
    * per-build output {@code token}. Immutable: neither changes during the Build's life.
    */
   public Secret agentSecret(Build build, String token) {
@@ -249,6 +250,9 @@ public final class BuildPodFactory {
     doc.put("trigger", spec.trigger == null ? Map.of() : spec.trigger);
     doc.put("parallelIndex", spec.parallelIndex == null ? 0 : spec.parallelIndex);
     doc.put("parallelTotal", spec.parallelTotal == null ? 1 : spec.parallelTotal);
+    if (spec.upstreamJobs != null) {
+      doc.put("upstreamJobs", spec.upstreamJobs);
+    }
     String jobJson;
     try {
       jobJson = JSON.writeValueAsString(doc);

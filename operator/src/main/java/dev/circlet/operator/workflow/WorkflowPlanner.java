@@ -20,7 +20,9 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -217,6 +219,19 @@ public final class WorkflowPlanner {
       }
     }
 
+    /** Every job {@code name} requires, directly or through others, in the Workflow's job order. */
+    List<String> upstream(String name) {
+      Set<String> seen = new HashSet<>();
+      Deque<String> todo = new ArrayDeque<>(jobs.get(name).requires);
+      while (!todo.isEmpty()) {
+        String r = todo.pop();
+        if (seen.add(r) && jobs.containsKey(r)) {
+          todo.addAll(jobs.get(r).requires);
+        }
+      }
+      return jobs.keySet().stream().filter(seen::contains).toList();
+    }
+
     List<String> expectedBuilds(JobSpec job) {
       if (job.type != JobType.BUILD) {
         return List.of();
@@ -375,6 +390,7 @@ public final class WorkflowPlanner {
         bs.parallelIndex = index;
         bs.parallelTotal = total;
       }
+      bs.upstreamJobs = upstream(job.name);
       bs.priority = spec.priority;
       bs.timeoutSeconds = spec.buildTimeoutSeconds;
       bs.trigger = TriggerEnvironment.of(spec.trigger, wf.getUid());

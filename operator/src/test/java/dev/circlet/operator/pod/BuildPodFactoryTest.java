@@ -231,6 +231,7 @@ class BuildPodFactoryTest {
     Build b = build("web-12-build-test-2", s -> {
       s.parallelIndex = 2;
       s.parallelTotal = 4;
+      s.upstreamJobs = List.of("checkout", "build");
     });
     Secret secret = FACTORY.agentSecret(b, "secret-token");
     assertThat(secret.getMetadata().getName()).isEqualTo("web-12-build-test-2-agent");
@@ -244,6 +245,10 @@ class BuildPodFactoryTest {
     assertThat(job.path("trigger").path("CIRCLE_BRANCH").asText()).isEqualTo("main");
     assertThat(job.path("parallelIndex").asInt()).isEqualTo(2);
     assertThat(job.path("parallelTotal").asInt()).isEqualTo(4);
+    assertThat(job.path("upstreamJobs")).extracting(JsonNode::asText).containsExactly("checkout", "build");
+    Secret standalone = FACTORY.agentSecret(build("b1", s -> {}), "t");
+    assertThat(new ObjectMapper().readTree(decode(standalone, "job.json")).has("upstreamJobs"))
+        .as("a Build outside a Workflow attaches every layer").isFalse();
   }
 
   @Test

@@ -135,6 +135,23 @@ class WorkflowPlannerTest {
     assertThat(r.created()).containsExactly("web-12-build-deploy");
   }
 
+  /** attach_workspace in a pod applies the layers of exactly these jobs, as on CircleCI. */
+  @Test
+  void buildsNameTheirUpstreamJobsTransitivelyAndNoSiblings() {
+    Run r = new Run(job("checkout"), job("build", "checkout"), job("docs", "checkout"), job("unit", "build"),
+        job("lint", "build"), job("deploy", "unit", "lint"));
+    r.step();
+    assertThat(r.last.buildsToCreate().get(0).getSpec().upstreamJobs).isEmpty();
+    r.set("web-12-build-checkout", BuildPhase.Succeeded).step();
+    r.set("web-12-build-build", BuildPhase.Succeeded).set("web-12-build-docs", BuildPhase.Succeeded).step();
+    assertThat(r.last.buildsToCreate()).extracting(b -> b.getSpec().upstreamJobs)
+        .containsOnly(List.of("checkout", "build"));
+    r.set("web-12-build-unit", BuildPhase.Succeeded).set("web-12-build-lint", BuildPhase.Succeeded).step();
+    Build deploy = r.last.buildsToCreate().get(0);
+    assertThat(deploy.getMetadata().getName()).isEqualTo("web-12-build-deploy");
+    assertThat(deploy.getSpec().upstreamJobs).containsExactly("checkout", "build", "unit", "lint");
+  }
+
   @Test
   void failurePropagatesToNotRun() {
     Run r = new Run(job("build"), job("test", "build"), job("lint"), job("deploy", "test", "lint"));
