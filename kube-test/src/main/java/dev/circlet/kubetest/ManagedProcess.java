@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One child process of the control plane (etcd, kube-apiserver, ...): stdout and stderr go to
- * {@code <name>.log} in the data directory; {@link #terminate()} and {@link #awaitStopped(Duration)} end its whole process tree.
+ * {@code <name>.log} in the data directory; {@link #terminate()} and {@link
+ * #awaitStopped(Duration)} end its whole process tree.
  */
 final class ManagedProcess {
 
