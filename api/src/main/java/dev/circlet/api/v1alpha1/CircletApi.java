@@ -12,6 +12,10 @@ public final class CircletApi {
   public static final String LABEL_ORGANIZATION = GROUP + "/organization";
   public static final String LABEL_JOB = GROUP + "/job";
   public static final String LABEL_RESOURCE_CLASS = GROUP + "/resource-class";
+  /** On a ConfigMap of vendored orb sources: the orb's registry namespace ({@code circleci}). */
+  public static final String LABEL_ORB_NAMESPACE = GROUP + "/orb-namespace";
+  /** On a ConfigMap of vendored orb sources: the orb's name ({@code node}). */
+  public static final String LABEL_ORB_NAME = GROUP + "/orb-name";
   public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGER = "circlet";
 

@@ -8,30 +8,62 @@ import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.ConfigSource;
 import dev.circlet.config.Diagnostic;
 import dev.circlet.config.PipelineContext;
+import dev.circlet.api.v1alpha1.CircletApi;
+import dev.circlet.config.orbs.OrbStore;
+import dev.circlet.operator.orbs.ConfigMapOrbStore;
 import dev.circlet.operator.status.StatusWriter;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Validates a Pipeline's inline CircleCI config with the config compiler and reports it: the
  * {@code ConfigValid} condition (with {@code line:column: message} of the first error) and the
- * workflows the config defines.
+ * workflows the config defines. Registry orbs come from the ConfigMaps vendored in the orb namespace
+ * ({@link ConfigMapOrbStore}); when one of them changes, every Pipeline is validated again, so a
+ * Pipeline waiting for a missing orb turns valid once the platform team adds it.
  */
 public final class PipelineReconciler implements Reconciler<Pipeline> {
   public static final String CONFIG_VALID = "ConfigValid";
   static final String DEFAULT_CONFIG_PATH = ".circleci/config.yml";
 
-  private final ConfigCompiler compiler;
+  private final String orbNamespace;
   private final StatusWriter statusWriter;
   private final Clock clock;
+  private volatile ConfigCompiler compiler = new ConfigCompiler(OrbStore.empty());
 
-  public PipelineReconciler(ConfigCompiler compiler, StatusWriter statusWriter, Clock clock) {
-    this.compiler = compiler;
+  /** @param orbNamespace where orb ConfigMaps are read from; null for no registry orbs */
+  public PipelineReconciler(String orbNamespace, StatusWriter statusWriter, Clock clock) {
+    this.orbNamespace = orbNamespace;
     this.statusWriter = statusWriter;
     this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, Pipeline>> prepareEventSources(EventSourceContext<Pipeline> context) {
+    if (orbNamespace == null) {
+      return List.of();
+    }
+    var orbs = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, Pipeline.class)
+        .withName("orbs")
+        .withNamespaces(Set.of(orbNamespace))
+        .withLabelSelector(CircletApi.LABEL_ORB_NAME)
+        .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache().list()
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build(), context);
+    compiler = new ConfigCompiler(new ConfigMapOrbStore(orbNamespace, orbs::list));
+    return List.of(orbs);
   }
 
   @Override

@@ -1,7 +1,5 @@
 package dev.circlet.operator.runtime;
 
-import dev.circlet.config.ConfigCompiler;
-import dev.circlet.config.orbs.OrbStore;
 import dev.circlet.operator.admission.AdmissionQueue;
 import dev.circlet.operator.metrics.CircletMetrics;
 import dev.circlet.operator.pod.BuildPodFactory;
@@ -64,7 +62,8 @@ public final class CircletOperator implements AutoCloseable {
         settings.stuckGrace()), controller("build", settings, false));
     operator.register(new WorkflowReconciler(client, statusWriter, events, clock),
         controller("workflow", settings, false));
-    operator.register(new PipelineReconciler(new ConfigCompiler(OrbStore.empty()), statusWriter, clock),
+    String orbNamespace = settings.orbNamespace() != null ? settings.orbNamespace() : client.getNamespace();
+    operator.register(new PipelineReconciler(orbNamespace, statusWriter, clock),
         controller("pipeline", settings, false));
   }
 

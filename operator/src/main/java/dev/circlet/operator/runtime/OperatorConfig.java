@@ -25,6 +25,8 @@ public interface OperatorConfig {
 
   Build build();
 
+  Orbs orbs();
+
   /** The runner image that goes into every build pod. */
   interface Runner {
     @WithDefault(OperatorSettings.DEFAULT_RUNNER_IMAGE)
@@ -79,6 +81,12 @@ public interface OperatorConfig {
     Duration stuckGrace();
   }
 
+  /** Registry orbs for Pipeline validation. */
+  interface Orbs {
+    /** Namespace of the orb ConfigMaps; unset uses the operator's own namespace. */
+    Optional<String> namespace();
+  }
+
   default OperatorSettings toSettings() {
     return new OperatorSettings(
         runner().image(),
@@ -92,6 +100,7 @@ public interface OperatorConfig {
         true,
         reconcile().threads(),
         build().stuckGrace(),
-        admission().organizationStatusInterval());
+        admission().organizationStatusInterval(),
+        orbs().namespace().orElse(null));
   }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param identity this replica's name in the Lease; null uses the host name
  * @param exitOnLostLeadership exit the JVM when the Lease is lost (a restarted pod rejoins as a
  *     standby); off in tests, where several operators share one JVM
+ * @param orbNamespace namespace of the vendored orb ConfigMaps; null uses the client's namespace
  */
 public record OperatorSettings(
     String runnerImage,
@@ -26,7 +27,8 @@ public record OperatorSettings(
     boolean exitOnLostLeadership,
     int reconcileThreads,
     Duration stuckGrace,
-    Duration organizationStatusInterval) {
+    Duration organizationStatusInterval,
+    String orbNamespace) {
 
   public static final String DEFAULT_RUNNER_IMAGE = "ghcr.io/circlet/runner:0.1.0";
   public static final String DEFAULT_LEASE_NAME = "circlet-operator-leader";
@@ -38,18 +40,19 @@ public record OperatorSettings(
   /** Defaults for tests and tools: no leader election, no cluster cap, all namespaces. */
   public static OperatorSettings defaults() {
     return new OperatorSettings(DEFAULT_RUNNER_IMAGE, "IfNotPresent", null, Set.of(), false,
-        DEFAULT_LEASE_NAME, null, null, false, 64, Duration.ofMinutes(5), Duration.ofSeconds(2));
+        DEFAULT_LEASE_NAME, null, null, false, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), null);
   }
 
   public OperatorSettings withClusterMaxBuilds(Integer max) {
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, max, namespaces, leaderElection,
         leaseName, leaseNamespace, identity, exitOnLostLeadership, reconcileThreads, stuckGrace,
-        organizationStatusInterval);
+        organizationStatusInterval, orbNamespace);
   }
 
   /** Leader election on, in-process (no exit when the Lease is lost). */
   public OperatorSettings withLeaderElection(String leaseNamespace, String identity) {
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, true,
-        leaseName, leaseNamespace, identity, false, reconcileThreads, stuckGrace, organizationStatusInterval);
+        leaseName, leaseNamespace, identity, false, reconcileThreads, stuckGrace, organizationStatusInterval,
+        orbNamespace);
   }
 }

@@ -34,12 +34,8 @@ final class ClusterFixture {
     cluster.applyCrds(REPO.resolve("crds/generated"));
     KubernetesClient client = cluster.client();
     for (String file : List.of("organization.yaml", "resourceclasses.yaml")) {
-      try (InputStream in = Files.newInputStream(REPO.resolve("examples/cluster").resolve(file))) {
-        for (HasMetadata item : client.load(in).items()) {
-          client.resource(item).createOr(existing -> existing.update());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      for (HasMetadata item : load(client, file)) {
+        client.resource(item).createOr(existing -> existing.update());
       }
     }
     // A resource class no node pool can satisfy.
@@ -51,6 +47,15 @@ final class ClusterFixture {
     gpu.getSpec().nodePool = "gpu";
     gpu.getSpec().nodeSelector.put("circlet.dev/pool", "gpu");
     client.resource(gpu).createOr(existing -> existing.update());
+  }
+
+  /** The objects of one file of {@code examples/cluster}. */
+  static List<HasMetadata> load(KubernetesClient client, String file) {
+    try (InputStream in = Files.newInputStream(REPO.resolve("examples/cluster").resolve(file))) {
+      return client.load(in).items();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static Organization organization(KubernetesClient client, String name, int maxConcurrent) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildPhase;
 import dev.circlet.api.v1alpha1.CircletApi;
+import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.api.v1alpha1.JobSpec;
 import dev.circlet.api.v1alpha1.JobState;
+import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
@@ -15,7 +17,10 @@ import dev.circlet.kubetest.FakeKubelet;
 import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
 import dev.circlet.operator.reconciler.OperatorHarness;
+import dev.circlet.operator.reconciler.PipelineReconciler;
 import dev.circlet.operator.runtime.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -240,6 +245,34 @@ class OperatorOnApiServerTest {
     assertThat(pods).hasSize(count);
     assertThat(pods.values()).allSatisfy(uids -> assertThat(uids).as("pods of one Build").hasSize(1));
     assertThat(client.pods().inNamespace(ns).withLabel(CircletApi.LABEL_BUILD).list().getItems()).hasSize(count);
+  }
+
+  /** The example Pipeline uses a registry orb that the example ConfigMap vendors. */
+  @Test
+  void examplePipelineCompilesOnceItsOrbIsVendoredInTheOperatorsNamespace() {
+    String ns = "pipelines";
+    cluster.createNamespace(ns);
+    HasMetadata pipeline = ClusterFixture.load(client, "pipeline.yaml").get(0);
+    pipeline.getMetadata().setNamespace(ns);
+    client.resource(pipeline).create();
+    eventually().alias("ConfigValid=False naming the missing orb").until(() -> {
+      Condition c = configValid(ns, "web");
+      return c != null && "False".equals(c.getStatus()) && c.getMessage().contains("acme/toolkit@1.2");
+    });
+
+    HasMetadata orb = ClusterFixture.load(client, "orb-acme-toolkit.yaml").get(0);
+    orb.getMetadata().setNamespace(client.getNamespace());
+    client.resource(orb).createOr(existing -> existing.update());
+    eventually().alias("ConfigValid=True once the orb is vendored")
+        .until(() -> configValid(ns, "web") != null && "True".equals(configValid(ns, "web").getStatus()));
+    assertThat(client.resources(Pipeline.class).inNamespace(ns).withName("web").get().getStatus().workflows)
+        .containsExactly("release");
+  }
+
+  private static Condition configValid(String ns, String name) {
+    Pipeline p = client.resources(Pipeline.class).inNamespace(ns).withName(name).get();
+    return p == null || p.getStatus() == null ? null
+        : Conditions.find(p.getStatus().conditions, PipelineReconciler.CONFIG_VALID);
   }
 
   private static JobSpec job(String name, String resourceClass, String... requires) {

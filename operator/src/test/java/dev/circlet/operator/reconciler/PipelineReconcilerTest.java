@@ -3,10 +3,12 @@ package dev.circlet.operator.reconciler;
 import static dev.circlet.operator.reconciler.OperatorHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineSpec;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,6 +95,38 @@ class PipelineReconcilerTest {
     assertThat(c.getStatus()).isEqualTo("False");
     assertThat(c.getReason()).isEqualTo("InvalidConfig");
     assertThat(c.getMessage()).matches("\\d+:\\d+: .+");
+  }
+
+  @Test
+  void aMissingRegistryOrbSaysHowToVendorItAndTheConfigTurnsValidOnceItIs() {
+    pipeline("orbs", """
+        version: 2.1
+        orbs:
+          toolkit: acme/toolkit@1.2
+        workflows:
+          ci:
+            jobs:
+              - toolkit/lint
+        """);
+    Condition missing = configValid("orbs");
+    assertThat(missing.getStatus()).isEqualTo("False");
+    String orbNamespace = client.getNamespace();
+    assertThat(missing.getMessage()).contains("acme/toolkit@1.2", "kubectl -n " + orbNamespace + " create configmap");
+
+    client.resource(new ConfigMapBuilder().withNewMetadata().withNamespace(orbNamespace).withName("orb-acme-toolkit")
+        .addToLabels(CircletApi.LABEL_ORB_NAMESPACE, "acme").addToLabels(CircletApi.LABEL_ORB_NAME, "toolkit")
+        .endMetadata().addToData("1.2.3.yml", """
+            version: 2.1
+            jobs:
+              lint:
+                docker:
+                  - image: cimg/base:2024.02
+                steps:
+                  - run: make lint
+            """).build()).create();
+    eventually().until(() -> "True".equals(configValid("orbs").getStatus()));
+    assertThat(client.resources(Pipeline.class).inNamespace(NS).withName("orbs").get().getStatus().workflows)
+        .containsExactly("ci");
   }
 
   @Test

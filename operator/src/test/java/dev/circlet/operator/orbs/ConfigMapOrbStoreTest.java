@@ -1,0 +1,58 @@
+package dev.circlet.operator.orbs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.circlet.api.v1alpha1.CircletApi;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigMapOrbStoreTest {
+  static ConfigMap orb(String namespace, String name, String orbNamespace, String orbName, Map<String, String> data) {
+    return new ConfigMapBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+        .addToLabels(CircletApi.LABEL_ORB_NAMESPACE, orbNamespace).addToLabels(CircletApi.LABEL_ORB_NAME, orbName)
+        .endMetadata().withData(data).build();
+  }
+
+  final List<ConfigMap> configMaps = List.of(
+      orb("circlet-system", "orb-circleci-node", "circleci", "node",
+          Map.of("5.0.3.yml", "v503", "5.1.0.yml", "v510", "5.1.2.yml", "v512", "README", "not an orb")),
+      orb("circlet-system", "orb-circleci-node-6", "circleci", "node", Map.of("6.0.0.yml", "v600")),
+      orb("circlet-system", "orb-acme-toolkit", "acme", "toolkit", Map.of("1.2.3.yml", "toolkit")),
+      orb("team-a", "sneaky", "circleci", "python", Map.of("2.0.0.yml", "from a tenant namespace")));
+  final ConfigMapOrbStore store = new ConfigMapOrbStore("circlet-system", configMaps::stream);
+
+  @Test
+  void versionsResolveAcrossTheOrbsConfigMapsLikeTheRegistry() {
+    record Row(String orb, String version, String expected) {}
+    for (Row row : List.of(
+        new Row("node", "5.1.0", "v510"),
+        new Row("node", "5.1", "v512"),
+        new Row("node", "5", "v512"),
+        new Row("node", "6", "v600"),
+        new Row("node", "volatile", "v600"),
+        new Row("node", "5.2", null),
+        new Row("node", "README", null))) {
+      assertThat(store.source("circleci", row.orb(), row.version()).orElse(null))
+          .as(row.orb() + "@" + row.version()).isEqualTo(row.expected());
+    }
+    assertThat(store.source("acme", "toolkit", "1.2")).contains("toolkit");
+    assertThat(store.source("acme", "node", "5")).as("orb namespace must match").isEmpty();
+  }
+
+  @Test
+  void onlyTheOrbNamespaceCounts() {
+    assertThat(store.source("circleci", "python", "2")).isEmpty();
+  }
+
+  @Test
+  void howToVendorNamesTheConfigMapKeyAndLabels() {
+    assertThat(store.howToVendor("circleci", "python", "2.1")).isEqualTo(
+        "vendor it into namespace circlet-system: circleci orb source circleci/python@2.1 > 2.1.0.yml;"
+            + " kubectl -n circlet-system create configmap orb-circleci-python --from-file=2.1.0.yml;"
+            + " kubectl -n circlet-system label configmap orb-circleci-python"
+            + " ci.circlet.dev/orb-namespace=circleci ci.circlet.dev/orb-name=python");
+  }
+}
