@@ -110,7 +110,7 @@ public final class LocalWorkflowRunner {
           boolean ready = j.requires().stream().allMatch(r -> done.containsKey(r) && done.get(r).success());
           if (blocked) {
             done.put(j.name(), new JobOutcome(j.name(), "blocked", 0, 0, 0, null));
-          } else if (ready) {
+          } else if (ready && !serialGroupBusy(j, running.keySet(), jobs)) {
             Set<String> up = graph.upstream(j.name());
             running.put(j.name(), cs.submit(() -> runJob(j, up, git)));
           }
@@ -133,6 +133,15 @@ public final class LocalWorkflowRunner {
       ordered.add(done.get(j.name()));
     }
     return ordered;
+  }
+
+  /** A job of a serial group waits while another job of the group runs (ties: the config's order). */
+  private static boolean serialGroupBusy(JobSpec job, Set<String> running, List<JobSpec> jobs) {
+    String group = job.serialGroup();
+    if (group == null || group.isBlank()) {
+      return false;
+    }
+    return jobs.stream().anyMatch(other -> running.contains(other.name()) && group.equals(other.serialGroup()));
   }
 
   private static JobOutcome get(Future<JobOutcome> f) throws InterruptedException, IOException {

@@ -49,6 +49,23 @@ class LocalWorkflowRunnerTest {
   }
 
   @Test
+  void jobsOfASerialGroupNeverOverlap() throws Exception {
+    Path log = project.resolve("serial.log");
+    String body = "echo start-$CIRCLE_JOB >> " + log + "; sleep 0.3; echo end-$CIRCLE_JOB >> " + log;
+    List<JobSpec> jobs = List.of(
+        new JobSpec("deploy-eu", "build", List.of(), null, null, null, null, Map.of(), null,
+            List.of(TestJobs.run("s", body)), List.of(), "prod"),
+        new JobSpec("deploy-us", "build", List.of(), null, null, null, null, Map.of(), null,
+            List.of(TestJobs.run("s", body)), List.of(), "prod"),
+        job("lint", List.of(), body));
+    List<JobOutcome> out = runner().run(jobs);
+    assertThat(statuses(out)).containsExactly("deploy-eu=success", "deploy-us=success", "lint=success");
+    List<String> lines = Files.readAllLines(log);
+    assertThat(lines.indexOf("start-deploy-us")).as(String.join(",", lines))
+        .isGreaterThan(lines.indexOf("end-deploy-eu"));
+  }
+
+  @Test
   void parallelNodesEachGetTheirIndex() throws Exception {
     JobSpec par = new JobSpec("par", "build", List.of(), null, null, null, null, Map.of(), 3,
         List.of(TestJobs.run("s", "echo node $CIRCLE_NODE_INDEX of $CIRCLE_NODE_TOTAL")), List.of(), null);
