@@ -168,7 +168,7 @@ public final class RunnerBenchmark {
     // only what the agent's local path loads, as in the runner image's single jar
     StringBuilder cp = new StringBuilder();
     for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      if (e.endsWith("classes") || e.contains("jackson")) {
+      if (e.endsWith("classes") || e.contains("jackson") || e.contains("circlet-config")) {
         cp.append(cp.isEmpty() ? "" : java.io.File.pathSeparator).append(e);
       }
     }
