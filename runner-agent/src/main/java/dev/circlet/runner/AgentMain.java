@@ -1,5 +1,6 @@
 package dev.circlet.runner;
 
+import dev.circlet.runner.env.ContextFiles;
 import dev.circlet.runner.local.ConsoleLog;
 import dev.circlet.runner.model.JobFile;
 import dev.circlet.runner.shim.ShimDriver;
@@ -47,10 +48,11 @@ public final class AgentMain {
       return pod(Path.of(opt.getOrDefault("shared", "/circlet")),
           Path.of(opt.getOrDefault("job", "/etc/circlet/build/job.json")),
           Path.of(opt.getOrDefault("home", "/home/circleci")),
-          Path.of(opt.getOrDefault("clone", "/etc/circlet/clone")), store(opt, env));
+          Path.of(opt.getOrDefault("clone", "/etc/circlet/clone")),
+          Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), store(opt, env));
     }
     throw new IllegalArgumentException("usage: circlet-agent install DIR | circlet-agent pod [--shared DIR]"
-        + " [--job FILE] [--home DIR] [--clone DIR] [--store-dir DIR]");
+        + " [--job FILE] [--home DIR] [--clone DIR] [--contexts DIR] [--store-dir DIR]");
   }
 
   private static Map<String, String> options(String[] args) {
@@ -97,8 +99,15 @@ public final class AgentMain {
     return out;
   }
 
+  /** job.json's project values, overridden by the mounted contexts' values; all of them masked. */
+  static java.util.Map<String, String> secrets(JobFile jf, Path contexts) throws IOException {
+    java.util.Map<String, String> all = new java.util.LinkedHashMap<>(jf.secretsOrEmpty());
+    all.putAll(ContextFiles.read(contexts));
+    return all;
+  }
+
   /** Runs the job of job.json in a build pod; the shim in the primary container runs the steps. */
-  static int pod(Path shared, Path jobFile, Path home, Path clone, BlobStore store)
+  static int pod(Path shared, Path jobFile, Path home, Path clone, Path contexts, BlobStore store)
       throws IOException, InterruptedException {
     JobFile jf = JobFile.read(jobFile);
     ShimDriver shim = new ShimDriver(shared);
@@ -108,7 +117,7 @@ public final class AgentMain {
     var info = jf.buildInfo();
     JobContext ctx = new JobContext(jf.job(), info, shared, home, store,
         new GitCheckout(info.repositoryUrl(), info.revision(), info.branch(), clone, privateTmp),
-        jf.secretsOrEmpty(), jf.upstreamJobs() == null ? null : java.util.Set.copyOf(jf.upstreamJobs()),
+        secrets(jf, contexts), jf.upstreamJobs() == null ? null : java.util.Set.copyOf(jf.upstreamJobs()),
         Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10), credentialValues(clone));
     BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16);
     try (ConsoleLog log = new ConsoleLog(jf.job().name(), out, null)) {

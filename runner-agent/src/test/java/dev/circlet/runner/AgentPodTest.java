@@ -44,6 +44,10 @@ class AgentPodTest {
   }
 
   private int runPod(String steps, String sha, Path shared) throws Exception {
+    return runPod(steps, sha, shared, tmp.resolve("no-contexts"));
+  }
+
+  private int runPod(String steps, String sha, Path shared, Path contexts) throws Exception {
     Path jobJson = tmp.resolve("build/job.json");
     Files.createDirectories(jobJson.getParent());
     Files.writeString(jobJson, """
@@ -58,7 +62,7 @@ class AgentPodTest {
     assertThat(AgentMain.run(new String[] {"install", shared.toString()}, Map.of())).isZero();
     Process primary = new ProcessBuilder("/bin/sh", shared.resolve("bin/circlet-shim").toString(), shared.toString())
         .redirectErrorStream(true).start();
-    int agent = AgentMain.pod(shared, jobJson, Files.createDirectories(tmp.resolve("home")), clone,
+    int agent = AgentMain.pod(shared, jobJson, Files.createDirectories(tmp.resolve("home")), clone, contexts,
         new LocalBlobStore(tmp.resolve("store")));
     assertThat(primary.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(primary.exitValue()).isEqualTo(agent);
@@ -85,6 +89,30 @@ class AgentPodTest {
               .doesNotContain("clone-password-xyz");
         }
       }
+    }
+  }
+
+  /** Context Secrets as the kubelet mounts them: files linked into ..data, one directory per context. */
+  @Test
+  void contextsBecomeEnvironmentInTheJobsOrderOverProjectValues() throws Exception {
+    String sha = repo();
+    Path contexts = tmp.resolve("contexts");
+    secretVolume(contexts.resolve("0"), Map.of("AWS_SECRET", "aws-secret-value-1", "DEPLOY_TOKEN", "first-context"));
+    secretVolume(contexts.resolve("1"), Map.of("DEPLOY_TOKEN", "ctx-token-999"));
+    int code = runPod("""
+        [{"type": "run", "name": "env", "command": "echo $AWS_SECRET $DEPLOY_TOKEN"}]""", sha, tmp.resolve("circlet"), contexts);
+    assertThat(code).isZero();
+    assertThat(Files.readString(tmp.resolve("circlet/steps/1/out"))).isEqualTo("aws-secret-value-1 ctx-token-999\n");
+    assertThat(AgentMain.secrets(dev.circlet.runner.model.JobFile.read(tmp.resolve("build/job.json")), contexts))
+        .containsEntry("DEPLOY_TOKEN", "ctx-token-999").containsEntry("AWS_SECRET", "aws-secret-value-1");
+  }
+
+  private static void secretVolume(Path dir, Map<String, String> data) throws IOException {
+    Path real = Files.createDirectories(dir.resolve("..2026_12_01"));
+    Files.createSymbolicLink(dir.resolve("..data"), real.getFileName());
+    for (var e : data.entrySet()) {
+      Files.writeString(real.resolve(e.getKey()), e.getValue());
+      Files.createSymbolicLink(dir.resolve(e.getKey()), Path.of("..data", e.getKey()));
     }
   }
 
@@ -118,7 +146,7 @@ class AgentPodTest {
 
   @Test
   void missingJobFileIsReported() {
-    assertThatThrownBy(() -> AgentMain.pod(tmp, tmp.resolve("absent.json"), tmp, tmp, new LocalBlobStore(tmp)))
+    assertThatThrownBy(() -> AgentMain.pod(tmp, tmp.resolve("absent.json"), tmp, tmp, tmp, new LocalBlobStore(tmp)))
         .isInstanceOf(IOException.class).hasMessage("job file not found: " + tmp.resolve("absent.json"));
   }
 }

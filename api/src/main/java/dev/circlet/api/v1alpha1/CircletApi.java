@@ -12,6 +12,11 @@ public final class CircletApi {
   public static final String LABEL_ORGANIZATION = GROUP + "/organization";
   public static final String LABEL_JOB = GROUP + "/job";
   public static final String LABEL_RESOURCE_CLASS = GROUP + "/resource-class";
+  /**
+   * On a Secret in a Build's namespace: the CircleCI context it holds ({@code context: [aws-prod]}
+   * in a workflow job); each key is an environment variable, masked in output.
+   */
+  public static final String LABEL_CONTEXT = GROUP + "/context";
   /** On a ConfigMap of vendored orb sources: the orb's registry namespace ({@code circleci}). */
   public static final String LABEL_ORB_NAMESPACE = GROUP + "/orb-namespace";
   /** On a ConfigMap of vendored orb sources: the orb's name ({@code node}). */

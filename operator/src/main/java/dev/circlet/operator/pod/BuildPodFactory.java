@@ -74,6 +74,9 @@ public final class BuildPodFactory {
   public static final String HOME = "/home/circleci";
   public static final String BUILD_SECRET_PATH = "/etc/circlet/build";
   public static final String CLONE_PATH = "/etc/circlet/clone";
+  /** Context Secrets, one directory per context in the job's order: {@code /etc/circlet/contexts/0}, … */
+  public static final String CONTEXTS_PATH = "/etc/circlet/contexts";
+  public static final String VOLUME_CONTEXT_PREFIX = "context-";
 
   public static final String KEY_JOB = "job.json";
   public static final String KEY_TOKEN = "token";
@@ -114,6 +117,15 @@ public final class BuildPodFactory {
    *     no image, a root user under the restricted profile)
    */
   public Pod pod(Build build, ResourceClass resourceClass, String cloneSecretName) {
+    return pod(build, resourceClass, cloneSecretName, List.of());
+  }
+
+  /**
+   * The build pod, with the Secrets of the job's contexts mounted into the agent only.
+   *
+   * @param contextSecrets the Secret of each of the job's contexts, in the job's order
+   */
+  public Pod pod(Build build, ResourceClass resourceClass, String cloneSecretName, List<String> contextSecrets) {
     BuildSpec spec = requireSpec(build);
     JobSpec job = spec.job;
     Executor executor = job.executor;
@@ -159,6 +171,9 @@ public final class BuildPodFactory {
     agentMounts.add(mount(VOLUME_BUILD_SECRET, BUILD_SECRET_PATH, true));
     if (cloneSecretName != null) {
       agentMounts.add(mount(VOLUME_CLONE, CLONE_PATH, true));
+    }
+    for (int i = 0; i < contextSecrets.size(); i++) {
+      agentMounts.add(mount(VOLUME_CONTEXT_PREFIX + i, CONTEXTS_PATH + "/" + i, true));
     }
     inits.add(
         new ContainerBuilder()
@@ -222,7 +237,7 @@ public final class BuildPodFactory {
             .withImagePullSecrets(pullSecrets(executor))
             .withInitContainers(inits)
             .withContainers(containers)
-            .withVolumes(volumes(buildName, cloneSecretName))
+            .withVolumes(volumes(buildName, cloneSecretName, contextSecrets))
             .withNodeSelector(emptyToNull(rc.nodeSelector))
             .withTolerations(rc.tolerations == null || rc.tolerations.isEmpty() ? null : List.copyOf(rc.tolerations))
             .withRuntimeClassName(rc.runtimeClassName)
@@ -469,7 +484,7 @@ public final class BuildPodFactory {
     return names.isEmpty() ? null : names.stream().map(LocalObjectReference::new).toList();
   }
 
-  private static List<Volume> volumes(String buildName, String cloneSecretName) {
+  private static List<Volume> volumes(String buildName, String cloneSecretName, List<String> contextSecrets) {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName(VOLUME_SHARED).withNewEmptyDir().endEmptyDir().build());
     volumes.add(new VolumeBuilder().withName(VOLUME_PROJECT).withNewEmptyDir().endEmptyDir().build());
@@ -486,6 +501,15 @@ public final class BuildPodFactory {
               .withName(VOLUME_CLONE)
               .withNewSecret()
               .withSecretName(cloneSecretName)
+              .endSecret()
+              .build());
+    }
+    for (int i = 0; i < contextSecrets.size(); i++) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(VOLUME_CONTEXT_PREFIX + i)
+              .withNewSecret()
+              .withSecretName(contextSecrets.get(i))
               .endSecret()
               .build());
     }

@@ -56,13 +56,14 @@ final class BuildLauncher {
       Build build,
       ResourceClass resourceClass,
       String cloneSecretName,
+      List<String> contextSecrets,
       Pod existing,
       Context<Build> context,
       InformerEventSource<Pod, Build> pods) {
     if (existing != null && BuildPodFactory.isOurs(existing, build)) {
       return existing;
     }
-    Pod desired = factory.pod(build, resourceClass, cloneSecretName);
+    Pod desired = factory.pod(build, resourceClass, cloneSecretName, contextSecrets);
     // The Secret and the Pod are created side by side: the kubelet waits for a Secret volume, so
     // the order does not matter, and one round trip less per Build matters at hundreds per second.
     CompletableFuture<Void> secret = CompletableFuture.runAsync(() -> ensureSecret(build), SIDE_CALLS);

@@ -13,13 +13,16 @@ import dev.circlet.operator.admission.AdmissionQueue.Candidate;
 import dev.circlet.operator.metrics.CircletMetrics;
 import dev.circlet.operator.naming.Names;
 import dev.circlet.operator.pod.BuildPodFactory;
+import dev.circlet.operator.pod.ContextSecrets;
 import dev.circlet.operator.pod.PodStatusMapper;
 import dev.circlet.operator.pod.PodStatusMapper.PodObservation;
 import dev.circlet.operator.status.BuildStatusChanges;
 import dev.circlet.operator.status.EventRecorder;
 import dev.circlet.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -67,6 +70,7 @@ public final class BuildReconciler implements Reconciler<Build> {
   private InformerEventSource<ResourceClass, Build> resourceClasses;
   private InformerEventSource<Organization, Build> organizations;
   private InformerEventSource<Pipeline, Build> pipelines;
+  private InformerEventSource<Secret, Build> contexts;
   private IndexerResourceCache<Build> builds;
 
   public BuildReconciler(KubernetesClient client, BuildAdmission admission, BuildPodFactory factory, StatusWriter statusWriter,
@@ -107,7 +111,16 @@ public final class BuildReconciler implements Reconciler<Build> {
             .withName("pipelines")
             .withSecondaryToPrimaryMapper(p -> Set.of())
             .build(), context);
-    return List.of(pods, resourceClasses, organizations, pipelines, wakeUps);
+    // Context Secrets: the cache keeps names and labels only, never the values (the pod mounts them).
+    contexts = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Build.class)
+        .withName("contexts")
+        .withLabelSelector(CircletApi.LABEL_CONTEXT)
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Secret.class,
+            context.getClient().getKubernetesSerialization(), "metadata.labels"))
+        .withSecondaryToPrimaryMapper(s -> queuedBuilds(b -> b.getMetadata().getNamespace().equals(s.getMetadata().getNamespace())
+            && b.getSpec().job != null && b.getSpec().job.contexts.contains(s.getMetadata().getLabels().get(CircletApi.LABEL_CONTEXT))))
+        .build(), context);
+    return List.of(pods, resourceClasses, organizations, pipelines, contexts, wakeUps);
   }
 
   @Override
@@ -170,12 +183,19 @@ public final class BuildReconciler implements Reconciler<Build> {
       if (rc.getSpec().executor != ExecutorKind.DOCKER) {
         return unsupported(next, key, org, rc.getSpec().executor, gen, now);
       }
+      ContextSecrets.Resolution ctx = contextSecrets(build);
+      if (!ctx.ok() && pod == null) {
+        // Waits without a slot, like an unknown resource class; the Secret's informer wakes it.
+        admission.forget(key, org);
+        BuildStatusChanges.waiting(next, ctx.reason(), ctx.message(), gen, now);
+        return WAITING_RECHECK;
+      }
       if (!admit(build, next, pod, rc, gen, now)) {
         // Waits for capacity end through admission passes in this process; only waits on objects
         // that other informers deliver are rechecked.
         return "UnknownOrganization".equals(next.reason) ? WAITING_RECHECK : null;
       }
-      pod = launcher.launch(build, rc, cloneSecret(build), pod, context, pods);
+      pod = launcher.launch(build, rc, cloneSecret(build), ctx.secretNames(), pod, context, pods);
       BuildStatusChanges.admitted(next, pod.getMetadata().getName(), rc.getSpec().nodePool, gen, now);
       metrics.admitted(Duration.between(Timestamps.parse(next.queuedAt), now));
       // The new pod's first state goes into the same status write, so the pod's ADD event finds
@@ -189,7 +209,13 @@ public final class BuildReconciler implements Reconciler<Build> {
     }
     admission.hold(key, org, BuildAdmission.serialGroup(build));
     if (pod == null && next.phase == BuildPhase.Admitted && rc != null) {
-      pod = launcher.launch(build, rc, cloneSecret(build), null, context, pods);
+      ContextSecrets.Resolution ctx = contextSecrets(build);
+      if (!ctx.ok()) {
+        BuildStatusChanges.end(next, BuildPhase.Failed, ctx.reason(), ctx.message(), null, now, gen);
+        admission.forget(key, org);
+        return null;
+      }
+      pod = launcher.launch(build, rc, cloneSecret(build), ctx.secretNames(), null, context, pods);
     }
     PodObservation observed = mapper.map(pod, now);
     BuildStatusChanges.observe(next, observed, gen, now);
@@ -281,6 +307,15 @@ public final class BuildReconciler implements Reconciler<Build> {
     return pipelines.get(new ResourceID(pipeline, build.getMetadata().getNamespace()))
         .map(p -> p.getSpec().repository == null ? null : p.getSpec().repository.cloneSecretRef)
         .orElse(null);
+  }
+
+  private ContextSecrets.Resolution contextSecrets(Build build) {
+    List<String> names = build.getSpec().job == null ? List.of() : build.getSpec().job.contexts;
+    if (names == null || names.isEmpty()) {
+      return new ContextSecrets.Resolution(List.of(), null, null);
+    }
+    return ContextSecrets.resolve(names, build.getMetadata().getNamespace(),
+        contexts.list(build.getMetadata().getNamespace()).toList());
   }
 
   private boolean hasPod(Build b) {

@@ -113,9 +113,17 @@ class BuildPodFactoryTest {
       s.job.executor.images.add(redis);
       s.priority = 5;
       s.timeoutSeconds = 1800L;
+      s.job.contexts = List.of("org-global", "aws-prod");
     });
-    Pod pod = FACTORY.pod(b, resourceClass("large", "4", "8Gi", rc -> {}), null);
+    Pod pod = FACTORY.pod(b, resourceClass("large", "4", "8Gi", rc -> {}), null,
+        List.of("ctx-org-global", "ctx-aws-prod"));
     assertGolden("docker-services-large.yaml", pod);
+    Container agent = pod.getSpec().getInitContainers().get(1);
+    assertThat(agent.getVolumeMounts()).extracting(m -> m.getMountPath())
+        .contains("/etc/circlet/contexts/0", "/etc/circlet/contexts/1");
+    assertThat(pod.getSpec().getContainers()).as("contexts reach the agent only")
+        .allSatisfy(c -> assertThat(c.getVolumeMounts() == null ? List.of() : c.getVolumeMounts())
+            .noneMatch(m -> m.getName().startsWith("context-")));
     assertThat(pod.getSpec().getContainers()).extracting(Container::getName)
         .containsExactly("primary", "postgres", "svc-2");
     assertThat(pod.getSpec().getHostAliases().get(0).getHostnames()).containsExactly("postgres");

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildPhase;
+import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.api.v1alpha1.ExecutorKind;
 import dev.circlet.operator.naming.Names;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +116,31 @@ class BuildReconcilerTest {
 
     harness.resourceClass("huge", ExecutorKind.DOCKER);
     harness.awaitPhase(NS, "b5", BuildPhase.Admitted);
+  }
+
+  @Test
+  void contextSecretsAreAwaitedThenMountedIntoTheAgent() {
+    Build b = build(NS, "b7", "acme", "medium");
+    b.getSpec().job.contexts = List.of("aws-prod");
+    harness.create(b);
+    eventually().until(() -> {
+      Build q = harness.get(NS, "b7");
+      return q.getStatus() != null && "ContextNotFound".equals(q.getStatus().reason);
+    });
+    assertThat(harness.get(NS, "b7").getStatus().message)
+        .isEqualTo("context \"aws-prod\" has no Secret labelled ci.circlet.dev/context=aws-prod in namespace ci");
+    assertThat(harness.buildPods(NS)).isEmpty();
+    assertThat(harness.operator().admission().holding("acme")).as("a waiting context holds no slot").isZero();
+
+    client.resource(new SecretBuilder().withNewMetadata().withNamespace(NS).withName("aws-prod-credentials")
+        .addToLabels(CircletApi.LABEL_CONTEXT, "aws-prod").endMetadata()
+        .addToStringData("AWS_ACCESS_KEY_ID", "AKIA-TEST").build()).create();
+    harness.awaitPhase(NS, "b7", BuildPhase.Admitted);
+    Pod pod = client.pods().inNamespace(NS).withName(Names.pod("b7")).get();
+    assertThat(pod.getSpec().getVolumes()).anySatisfy(v -> {
+      assertThat(v.getName()).isEqualTo("context-0");
+      assertThat(v.getSecret().getSecretName()).isEqualTo("aws-prod-credentials");
+    });
   }
 
   @Test
