@@ -245,10 +245,15 @@ public final class LocalWorkflowRunner {
   }
 
   private void noticeExecutor(JobSpec job, ConsoleLog log) {
+    String p = "[" + job.name() + "] notice: ";
+    if (job.contexts() != null && !job.contexts().isEmpty()) {
+      boolean one = job.contexts().size() == 1;
+      log.text(p + (one ? "context " : "contexts ") + String.join(", ", job.contexts())
+          + (one ? " lives" : " live") + " in the cluster; pass the variables this job needs with -e NAME=VALUE");
+    }
     if (job.executor() == null) {
       return;
     }
-    String p = "[" + job.name() + "] notice: ";
     String kind = Jobs.executorKind(job);
     if (!kind.equals("docker")) {
       log.text(p + kind + " executor" + (job.executor().machineImage() == null ? "" : " image "

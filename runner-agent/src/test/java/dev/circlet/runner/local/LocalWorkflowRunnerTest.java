@@ -54,12 +54,14 @@ class LocalWorkflowRunnerTest {
     String body = "echo start-$CIRCLE_JOB >> " + log + "; sleep 0.3; echo end-$CIRCLE_JOB >> " + log;
     List<JobSpec> jobs = List.of(
         new JobSpec("deploy-eu", "build", List.of(), null, null, null, null, Map.of(), null,
-            List.of(TestJobs.run("s", body)), List.of(), "prod"),
+            List.of(TestJobs.run("s", body)), List.of("aws-prod"), "prod"),
         new JobSpec("deploy-us", "build", List.of(), null, null, null, null, Map.of(), null,
             List.of(TestJobs.run("s", body)), List.of(), "prod"),
         job("lint", List.of(), body));
     List<JobOutcome> out = runner().run(jobs);
     assertThat(statuses(out)).containsExactly("deploy-eu=success", "deploy-us=success", "lint=success");
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .contains("[deploy-eu] notice: context aws-prod lives in the cluster; pass the variables this job needs with -e NAME=VALUE");
     List<String> lines = Files.readAllLines(log);
     assertThat(lines.indexOf("start-deploy-us")).as(String.join(",", lines))
         .isGreaterThan(lines.indexOf("end-deploy-eu"));
