@@ -269,6 +269,31 @@ class OperatorOnApiServerTest {
         .containsExactly("release");
   }
 
+  /** A job's context waits for its labelled Secret, then reaches the agent as a volume. */
+  @Test
+  void aContextIsAwaitedThenMountedFromTheExampleSecret() {
+    String ns = "contexts";
+    cluster.createNamespace(ns);
+    ClusterFixture.organization(client, "ctx-org", 2);
+    Build b = OperatorHarness.build(ns, "deploy", "ctx-org", "medium");
+    b.getSpec().job.contexts = List.of("aws-prod");
+    client.resource(b).create();
+    eventually().alias("waits: ContextNotFound").until(() -> {
+      Build q = client.resources(Build.class).inNamespace(ns).withName("deploy").get();
+      return q.getStatus() != null && "ContextNotFound".equals(q.getStatus().reason);
+    });
+    assertThat(client.pods().inNamespace(ns).withName("deploy").get()).isNull();
+
+    HasMetadata secret = ClusterFixture.load(client, "context-aws-prod.yaml").get(0);
+    secret.getMetadata().setNamespace(ns);
+    client.resource(secret).create();
+    eventually().alias("admitted once the context exists")
+        .until(() -> client.pods().inNamespace(ns).withName("deploy").get() != null);
+    Pod pod = client.pods().inNamespace(ns).withName("deploy").get();
+    assertThat(pod.getSpec().getVolumes()).anySatisfy(v ->
+        assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName()).isEqualTo("aws-prod-context"));
+  }
+
   private static Condition configValid(String ns, String name) {
     Pipeline p = client.resources(Pipeline.class).inNamespace(ns).withName(name).get();
     return p == null || p.getStatus() == null ? null
