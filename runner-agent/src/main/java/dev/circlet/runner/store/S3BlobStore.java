@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** A {@link BlobStore} on S3-compatible storage (path-style), under a key prefix of one bucket. */
@@ -54,6 +55,38 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
   public void put(String key, Path file) throws IOException {
     try {
       s3.putObject(b -> b.bucket(bucket).key(prefix + key), RequestBody.fromFile(file));
+    } catch (SdkException e) {
+      throw new IOException("upload of " + key + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Create-if-absent: a conditional PUT ({@code If-None-Match: *}) that the store refuses with 412
+   * when the key exists, so two nodes saving the same new cache key race safely on stores that
+   * honour it (AWS S3, MinIO, Ceph RGW). A store that does not implement it (501) gets a plain PUT
+   * after the existence check.
+   */
+  @Override
+  public boolean putIfAbsent(String key, Path file) throws IOException {
+    if (exists(key)) {
+      return false;
+    }
+    return putIfNoneMatch(key, file);
+  }
+
+  boolean putIfNoneMatch(String key, Path file) throws IOException {
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(prefix + key).ifNoneMatch("*"), RequestBody.fromFile(file));
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412 || e.statusCode() == 409) {
+        return false;
+      }
+      if (e.statusCode() == 501) {
+        put(key, file);
+        return true;
+      }
+      throw new IOException("upload of " + key + " failed: " + e.getMessage(), e);
     } catch (SdkException e) {
       throw new IOException("upload of " + key + " failed: " + e.getMessage(), e);
     }
