@@ -36,7 +36,7 @@ public final class ConfigProcessor {
           }
           jobs.put(key, body);
         }
-        putList(entry, "requires", j.requires());
+        putList(entry, "requires", requires(j));
         putList(entry, "context", j.contexts());
         put(entry, "serial-group", j.serialGroup());
         entries.add(entry.isEmpty() ? key : Map.of(key, entry));
@@ -114,7 +114,17 @@ public final class ConfigProcessor {
     }
   }
 
-  private static void putList(Map<String, Object> m, String k, List<String> v) {
+  /** Plain names, and {@code name: status} (or a list of statuses) where the entry waits for more. */
+  private static List<Object> requires(JobSpec j) {
+    List<Object> out = new java.util.ArrayList<>();
+    for (String r : j.requires()) {
+      List<String> statuses = j.acceptedStatuses(r);
+      out.add(statuses.isEmpty() ? r : Map.of(r, statuses.size() == 1 ? statuses.get(0) : statuses));
+    }
+    return out;
+  }
+
+  private static void putList(Map<String, Object> m, String k, List<?> v) {
     put(m, k, v);
   }
 }

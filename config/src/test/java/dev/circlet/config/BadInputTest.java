@@ -101,6 +101,9 @@ class BadInputTest {
             """, "config.yml:6:15: error: unknown executor 'nodejs' (known: node)"),
         Arguments.of("unknown job", "version: 2.1\n" + JOB + "workflows: {w: {jobs: [biuld]}}\n",
             "config.yml:6:24: error: unknown job 'biuld'"),
+        Arguments.of("unknown job status in requires", "version: 2.1\n" + JOB
+            + "workflows: {w: {jobs: [build, {build: {name: after, requires: [{build: faild}]}}]}}\n",
+            "config.yml:6:72: error: 'faild' is not a job status for requires; use one of success, failed, canceled, not_run, terminal"),
         Arguments.of("unknown command", """
             version: 2.1
             jobs:

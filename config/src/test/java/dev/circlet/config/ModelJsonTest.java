@@ -52,6 +52,7 @@ class ModelJsonTest {
             jobs:
               - full: {context: [c1], serial-group: g}
               - full: {name: second, requires: [full]}
+              - full: {name: third, requires: [{full: failed}]}
         """;
     JobSpec job = Fixtures.ok(yaml).workflows().get(0).job("full");
     JsonNode n = JSON.valueToTree(job);
@@ -72,7 +73,9 @@ class ModelJsonTest {
 
     JsonNode second = JSON.valueToTree(Fixtures.ok(yaml).workflows().get(0).job("second"));
     assertThat(second.get("requires").get(0).asText()).isEqualTo("full");
-    assertThat(keys(second)).doesNotContain("contexts", "serialGroup");
+    assertThat(keys(second)).doesNotContain("contexts", "serialGroup", "requiredStatuses");
+    JsonNode third = JSON.valueToTree(Fixtures.ok(yaml).workflows().get(0).job("third"));
+    assertThat(third.get("requiredStatuses").get("full").get(0).asText()).isEqualTo("failed");
   }
 
   @Test

@@ -57,6 +57,30 @@ class WorkflowFeaturesTest {
   }
 
   @Test
+  void requiresWithJobStatusesKeepTheStatusesPerRequiredJob() {
+    CompiledWorkflow w = wf("""
+        workflows:
+          w:
+            jobs:
+              - build:
+                  matrix: {alias: all, parameters: {os: [linux, mac]}}
+              - gate: {name: notify-failure, requires: [{build-linux: failed}]}
+              - gate: {name: cleanup, requires: [{all: terminal}]}
+              - gate: {name: report, requires: [build-mac, {build-linux: [success, failed]}]}
+        """);
+    assertThat(w.job("notify-failure").requires()).containsExactly("build-linux");
+    assertThat(w.job("notify-failure").requiredStatuses()).containsExactly(
+        java.util.Map.entry("build-linux", List.of("failed")));
+    assertThat(w.job("cleanup").requires()).containsExactly("build-linux", "build-mac");
+    assertThat(w.job("cleanup").acceptedStatuses("build-mac")).containsExactly("terminal");
+    assertThat(w.job("report").acceptedStatuses("build-mac")).as("a plain name waits for success").isEmpty();
+    assertThat(w.job("report").acceptedStatuses("build-linux")).containsExactly("success", "failed");
+    assertThat(ConfigProcessor.process(List.of(w)))
+        .contains("      - notify-failure:\n          requires:\n            - build-linux: failed\n")
+        .contains("            - build-linux:\n                - success\n                - failed\n");
+  }
+
+  @Test
   void repeatedUnnamedInvocationsAreNumberedAndRequiredTogether() {
     CompiledWorkflow w = wf("""
         workflows:

@@ -47,6 +47,11 @@ public class JobSpec {
   @JsonPropertyDescription("Contexts whose secrets the job receives.")
   public List<String> contexts = new ArrayList<>();
 
+  @JsonPropertyDescription("For required jobs waited on for something other than success: the statuses that let"
+      + " this job run (success, failed, canceled, not_run, terminal). A required job ending in another status"
+      + " leaves this job not run.")
+  public Map<String, List<String>> requiredStatuses = new LinkedHashMap<>();
+
   @JsonPropertyDescription("Jobs sharing a serial group run one at a time, first in first out.")
   public String serialGroup;
 

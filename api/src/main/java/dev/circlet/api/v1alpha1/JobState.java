@@ -11,7 +11,7 @@ public enum JobState {
   Succeeded,
   Failed,
   Canceled,
-  /** Never ran because a job it requires did not succeed. */
+  /** Never ran: a job it requires ended in a status its {@code requires} entry does not accept. */
   NotRun;
 
   public boolean isTerminal() {

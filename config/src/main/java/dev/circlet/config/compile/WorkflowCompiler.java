@@ -3,6 +3,7 @@ package dev.circlet.config.compile;
 import dev.circlet.config.filters.Filters;
 import dev.circlet.config.model.CompiledWorkflow;
 import dev.circlet.config.model.JobSpec;
+import dev.circlet.config.model.RequiredStatus;
 import dev.circlet.config.model.Step;
 import dev.circlet.config.params.Substitutor;
 import dev.circlet.config.yaml.Pos;
@@ -26,7 +27,11 @@ public final class WorkflowCompiler {
   private static final Set<String> RESERVED =
       Set.of("requires", "name", "context", "type", "filters", "matrix", "pre-steps", "post-steps", "serial-group");
 
-  private record Req(String name, Pos pos) {}
+  /** One {@code requires} entry; {@code statuses} empty means success. */
+  private record Req(String name, Pos pos, List<String> statuses) {}
+
+  private static final List<String> STATUSES = List.of(RequiredStatus.SUCCESS, RequiredStatus.FAILED,
+      RequiredStatus.CANCELED, RequiredStatus.NOT_RUN, RequiredStatus.TERMINAL);
 
   private record Instance(JobSpec spec, Pos pos, List<Req> requires, YNode filters) {}
 
@@ -62,18 +67,31 @@ public final class WorkflowCompiler {
       }
     }
     Map<String, List<String>> edges = new LinkedHashMap<>();
+    Map<String, Map<String, List<String>>> statuses = new HashMap<>();
     for (Instance i : instances) {
       Set<String> reqs = new LinkedHashSet<>();
+      Map<String, List<String>> accepted = new LinkedHashMap<>();
       for (Req r : i.requires()) {
+        List<String> targets;
         if (byName.containsKey(r.name())) {
-          reqs.add(r.name());
+          targets = List.of(r.name());
         } else if (aliases.containsKey(r.name())) {
-          reqs.addAll(aliases.get(r.name()));
+          targets = aliases.get(r.name());
         } else {
           d.error(r.pos(), "job '" + i.spec().name() + "' requires '" + r.name() + "', which is not a job of workflow '" + name + "'");
+          continue;
+        }
+        reqs.addAll(targets);
+        if (!r.statuses().isEmpty()) {
+          for (String t : targets) {
+            List<String> merged = new ArrayList<>(accepted.getOrDefault(t, List.of()));
+            r.statuses().stream().filter(st -> !merged.contains(st)).forEach(merged::add);
+            accepted.put(t, merged);
+          }
         }
       }
       edges.put(i.spec().name(), new ArrayList<>(reqs));
+      statuses.put(i.spec().name(), accepted);
     }
     boolean acyclic = Graphs.checkAcyclic(edges, n -> byName.get(n).pos(), d);
     Set<String> kept = new LinkedHashSet<>();
@@ -90,7 +108,7 @@ public final class WorkflowCompiler {
     List<JobSpec> out = new ArrayList<>();
     for (Map.Entry<String, Instance> e : byName.entrySet()) {
       if (kept.contains(e.getKey())) {
-        out.add(e.getValue().spec().withRequires(edges.get(e.getKey())));
+        out.add(e.getValue().spec().withRequires(edges.get(e.getKey()), statuses.get(e.getKey())));
       }
     }
     return new CompiledWorkflow(name, out);
@@ -227,11 +245,26 @@ public final class WorkflowCompiler {
     List<YNode> items = n instanceof YSeq seq ? seq.items() : List.of(n);
     for (YNode i : items) {
       if (i instanceof YScalar s && !s.isNull()) {
-        out.add(new Req(s.text(), s.pos()));
+        out.add(new Req(s.text(), s.pos(), List.of()));
       } else if (i instanceof YMap m && m.size() == 1) {
+        // - build: failed | - build: [success, failed] | - build: terminal
         YMap.Entry e = m.entries().get(0);
-        c.diags.warn(e.keyPos(), "requires with a job status is treated as requiring success of '" + e.key() + "'");
-        out.add(new Req(e.key(), e.keyPos()));
+        List<String> statuses = Nodes.textList(e.value(), "status of required job '" + e.key() + "'", c.diags);
+        if (statuses == null || statuses.isEmpty()) {
+          c.diags.error(e.keyPos(), "requires '" + e.key() + "' needs a job status: one of "
+              + String.join(", ", STATUSES) + ", or a list of them");
+          continue;
+        }
+        List<String> known = new ArrayList<>();
+        for (String st : statuses) {
+          if (RequiredStatus.ALL.contains(st)) {
+            known.add(st);
+          } else {
+            c.diags.error(e.value().pos(), "'" + st + "' is not a job status for requires; use one of "
+                + String.join(", ", STATUSES));
+          }
+        }
+        out.add(new Req(e.key(), e.keyPos(), List.copyOf(known)));
       } else {
         c.diags.error(i.pos(), "requires items must be job names");
       }

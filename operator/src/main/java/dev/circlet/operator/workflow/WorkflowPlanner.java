@@ -15,6 +15,7 @@ import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.api.v1alpha1.WorkflowSpec;
 import dev.circlet.api.v1alpha1.WorkflowStatus;
+import dev.circlet.config.model.RequiredStatus;
 import dev.circlet.operator.naming.Names;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -261,8 +262,12 @@ public final class WorkflowPlanner {
       boolean requiresBroken = false;
       for (String r : job.requires) {
         JobState s = state(r);
-        requiresOk &= s == JobState.Succeeded;
-        requiresBroken |= s.isTerminal() && s != JobState.Succeeded;
+        if (!s.isTerminal()) {
+          requiresOk = false;
+        } else if (!RequiredStatus.accepts(job.requiredStatuses.get(r), outcome(s))) {
+          requiresOk = false;
+          requiresBroken = true;
+        }
       }
       if (before != null && before.state != null && before.state.isTerminal()) {
         js.state = before.state; // terminal job states never change
@@ -277,6 +282,16 @@ public final class WorkflowPlanner {
       }
       jobStatus.put(name, js);
       return js.state;
+    }
+
+    /** A terminal job state as a {@code requires} status. */
+    private static String outcome(JobState s) {
+      return switch (s) {
+        case Succeeded -> RequiredStatus.SUCCESS;
+        case Failed -> RequiredStatus.FAILED;
+        case Canceled -> RequiredStatus.CANCELED;
+        default -> RequiredStatus.NOT_RUN;
+      };
     }
 
     private JobState evaluate(JobSpec job, JobStatus js, boolean requiresOk, boolean requiresBroken) {

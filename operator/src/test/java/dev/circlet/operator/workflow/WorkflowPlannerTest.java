@@ -152,6 +152,42 @@ class WorkflowPlannerTest {
     assertThat(deploy.getSpec().upstreamJobs).containsExactly("checkout", "build", "unit", "lint");
   }
 
+  private static JobSpec requiring(String name, String required, String... statuses) {
+    JobSpec j = job(name, required);
+    j.requiredStatuses.put(required, List.of(statuses));
+    return j;
+  }
+
+  /** requires with job statuses: failure handlers, cleanup on any outcome, fallbacks for not_run. */
+  @Test
+  void requiresWithStatusesRunOnTheOutcomesTheyAccept() {
+    Run r = new Run(job("build"), job("test", "build"), requiring("notify-failure", "test", "failed"),
+        requiring("cleanup", "test", "terminal"), requiring("fallback", "deploy", "not_run"), job("deploy", "test"),
+        requiring("either", "build", "success", "failed"));
+    r.step();
+    r.set("web-12-build-build", BuildPhase.Succeeded).step();
+    assertThat(r.created()).containsExactly("web-12-build-test", "web-12-build-either");
+    assertThat(r.state("cleanup")).as("waits while its required job runs").isEqualTo(JobState.Blocked);
+    r.set("web-12-build-test", BuildPhase.Failed).step();
+    assertThat(r.state("deploy")).isEqualTo(JobState.NotRun);
+    assertThat(r.created()).as("deploy did not run, so its fallback does")
+        .containsExactly("web-12-build-notify-failure", "web-12-build-cleanup", "web-12-build-fallback");
+    r.set("web-12-build-notify-failure", BuildPhase.Succeeded).set("web-12-build-cleanup", BuildPhase.Succeeded)
+        .set("web-12-build-fallback", BuildPhase.Succeeded).set("web-12-build-either", BuildPhase.Succeeded).step();
+    assertThat(r.wf.getStatus().phase).as("a failed job still fails the workflow").isEqualTo(WorkflowPhase.Failed);
+  }
+
+  @Test
+  void aSuccessLeavesFailureHandlersNotRun() {
+    Run r = new Run(job("build"), requiring("notify-failure", "build", "failed"), requiring("cleanup", "build", "terminal"));
+    r.step();
+    r.set("web-12-build-build", BuildPhase.Succeeded).step();
+    assertThat(r.created()).containsExactly("web-12-build-cleanup");
+    assertThat(r.state("notify-failure")).isEqualTo(JobState.NotRun);
+    r.set("web-12-build-cleanup", BuildPhase.Succeeded).step();
+    assertThat(r.wf.getStatus().phase).isEqualTo(WorkflowPhase.Succeeded);
+  }
+
   @Test
   void failurePropagatesToNotRun() {
     Run r = new Run(job("build"), job("test", "build"), job("lint"), job("deploy", "test", "lint"));

@@ -2,6 +2,7 @@ package dev.circlet.runner.local;
 
 import dev.circlet.config.model.ContainerImage;
 import dev.circlet.config.model.JobSpec;
+import dev.circlet.config.model.RequiredStatus;
 import dev.circlet.runner.JobContext;
 import dev.circlet.runner.JobResult;
 import dev.circlet.runner.JobRunner;
@@ -106,8 +107,10 @@ public final class LocalWorkflowRunner {
             done.put(j.name(), new JobOutcome(j.name(), "canceled", 0, 0, 0, null));
             continue;
           }
-          boolean blocked = j.requires().stream().anyMatch(r -> done.containsKey(r) && !done.get(r).success());
-          boolean ready = j.requires().stream().allMatch(r -> done.containsKey(r) && done.get(r).success());
+          boolean blocked = j.requires().stream().anyMatch(r -> done.containsKey(r)
+              && !RequiredStatus.accepts(j.acceptedStatuses(r), done.get(r).requiresStatus()));
+          boolean ready = j.requires().stream().allMatch(r -> done.containsKey(r)
+              && RequiredStatus.accepts(j.acceptedStatuses(r), done.get(r).requiresStatus()));
           if (blocked) {
             done.put(j.name(), new JobOutcome(j.name(), "blocked", 0, 0, 0, null));
           } else if (ready && !serialGroupBusy(j, running.keySet(), jobs)) {

@@ -49,6 +49,18 @@ class LocalWorkflowRunnerTest {
   }
 
   @Test
+  void requiresWithStatusesRunFailureHandlersAndCleanups() throws Exception {
+    JobSpec test = job("test", List.of(), "exit 3");
+    JobSpec onFailure = job("on-failure", List.of("test"), "echo handled").withRequires(List.of("test"),
+        Map.of("test", List.of("failed")));
+    JobSpec onSuccess = job("on-success", List.of("test"), "echo never");
+    JobSpec cleanup = job("cleanup", List.of("on-success"), "echo cleaned").withRequires(List.of("on-success"),
+        Map.of("on-success", List.of("terminal")));
+    List<JobOutcome> out = runner().run(List.of(test, onFailure, onSuccess, cleanup));
+    assertThat(statuses(out)).containsExactly("test=failed", "on-failure=success", "on-success=blocked", "cleanup=success");
+  }
+
+  @Test
   void jobsOfASerialGroupNeverOverlap() throws Exception {
     Path log = project.resolve("serial.log");
     String body = "echo start-$CIRCLE_JOB >> " + log + "; sleep 0.3; echo end-$CIRCLE_JOB >> " + log;
