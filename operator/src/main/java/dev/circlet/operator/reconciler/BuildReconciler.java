@@ -18,6 +18,7 @@ import dev.circlet.operator.pod.PodStatusMapper;
 import dev.circlet.operator.pod.PodStatusMapper.PodObservation;
 import dev.circlet.operator.status.BuildStatusChanges;
 import dev.circlet.operator.status.EventRecorder;
+import dev.circlet.operator.status.Retention;
 import dev.circlet.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -65,6 +66,8 @@ public final class BuildReconciler implements Reconciler<Build> {
   private final CircletMetrics metrics;
   private final Clock clock;
   private final Duration stuckGrace;
+  private final Duration finishedTtl;
+  private final KubernetesClient client;
   private final SimpleInboundEventSource<Build> wakeUps = new SimpleInboundEventSource<>("admission");
   private InformerEventSource<Pod, Build> pods;
   private InformerEventSource<ResourceClass, Build> resourceClasses;
@@ -74,7 +77,9 @@ public final class BuildReconciler implements Reconciler<Build> {
   private IndexerResourceCache<Build> builds;
 
   public BuildReconciler(KubernetesClient client, BuildAdmission admission, BuildPodFactory factory, StatusWriter statusWriter,
-      EventRecorder events, CircletMetrics metrics, Clock clock, Duration stuckGrace) {
+      EventRecorder events, CircletMetrics metrics, Clock clock, Duration stuckGrace, Duration finishedTtl) {
+    this.client = client;
+    this.finishedTtl = finishedTtl;
     this.admission = admission;
     this.launcher = new BuildLauncher(client, factory, metrics);
     this.statusWriter = statusWriter;
@@ -145,8 +150,22 @@ public final class BuildReconciler implements Reconciler<Build> {
           ? EventRecorder.WARNING : EventRecorder.NORMAL, next.phase.name(),
           next.message == null ? "Build is " + next.phase : next.message);
     }
+    if (next.phase.isTerminal() && !ownedByWorkflow(build)) {
+      // A Workflow's Builds go with their Workflow; a standalone Build has its own retention.
+      requeue = Retention.remaining(next.finishedAt, finishedTtl, clock.instant()).orElse(null);
+      if (requeue != null && requeue.isZero()) {
+        client.resources(Build.class).inNamespace(build.getMetadata().getNamespace())
+            .withName(build.getMetadata().getName()).delete();
+        return UpdateControl.noUpdate();
+      }
+    }
     UpdateControl<Build> control = UpdateControl.noUpdate();
     return requeue == null ? control : control.rescheduleAfter(requeue);
+  }
+
+  private static boolean ownedByWorkflow(Build build) {
+    var owners = build.getMetadata().getOwnerReferences();
+    return owners != null && owners.stream().anyMatch(o -> "Workflow".equals(o.getKind()));
   }
 
   private Duration step(Build build, BuildStatus next, Pod pod, Context<Build> context, Instant now) {

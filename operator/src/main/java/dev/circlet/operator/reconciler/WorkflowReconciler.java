@@ -7,6 +7,7 @@ import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.api.v1alpha1.WorkflowStatus;
 import dev.circlet.operator.status.EventRecorder;
+import dev.circlet.operator.status.Retention;
 import dev.circlet.operator.status.StatusWriter;
 import dev.circlet.operator.workflow.WorkflowPlanner;
 import dev.circlet.operator.workflow.WorkflowPlanner.WorkflowPlan;
@@ -22,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +39,17 @@ public final class WorkflowReconciler implements Reconciler<Workflow> {
   private final StatusWriter statusWriter;
   private final EventRecorder events;
   private final Clock clock;
+  private final Duration finishedTtl;
   private InformerEventSource<Build, Workflow> builds;
 
-  public WorkflowReconciler(KubernetesClient client, StatusWriter statusWriter, EventRecorder events, Clock clock) {
+  /** @param finishedTtl how long a finished Workflow is kept; null or zero keeps it */
+  public WorkflowReconciler(KubernetesClient client, StatusWriter statusWriter, EventRecorder events, Clock clock,
+      Duration finishedTtl) {
     this.client = client;
     this.statusWriter = statusWriter;
     this.events = events;
     this.clock = clock;
+    this.finishedTtl = finishedTtl;
   }
 
   @Override
@@ -86,6 +92,18 @@ public final class WorkflowReconciler implements Reconciler<Workflow> {
       events.record(workflow, next.phase == WorkflowPhase.Failed ? EventRecorder.WARNING : EventRecorder.NORMAL,
           next.phase.name(), "Workflow is " + next.phase);
     }
+    if (next.phase == null || !next.phase.isTerminal()) {
+      return UpdateControl.noUpdate();
+    }
+    return Retention.remaining(next.finishedAt, finishedTtl, clock.instant())
+        .map(left -> left.isZero() ? expire(workflow) : UpdateControl.<Workflow>noUpdate().rescheduleAfter(left))
+        .orElse(UpdateControl.noUpdate());
+  }
+
+  /** Deletes a finished Workflow past its retention; its Builds, pods and Secrets go with it. */
+  private UpdateControl<Workflow> expire(Workflow workflow) {
+    client.resources(Workflow.class).inNamespace(workflow.getMetadata().getNamespace())
+        .withName(workflow.getMetadata().getName()).delete();
     return UpdateControl.noUpdate();
   }
 

@@ -59,8 +59,8 @@ public final class CircletOperator implements AutoCloseable {
     operator.register(new OrganizationReconciler(admission, statusWriter, metrics, clock,
         settings.organizationStatusInterval()), controller("organization", settings, true));
     operator.register(new BuildReconciler(client, admission, pods, statusWriter, events, metrics, clock,
-        settings.stuckGrace()), controller("build", settings, false));
-    operator.register(new WorkflowReconciler(client, statusWriter, events, clock),
+        settings.stuckGrace(), settings.finishedTtl()), controller("build", settings, false));
+    operator.register(new WorkflowReconciler(client, statusWriter, events, clock, settings.finishedTtl()),
         controller("workflow", settings, false));
     String orbNamespace = settings.orbNamespace() != null ? settings.orbNamespace() : client.getNamespace();
     operator.register(new PipelineReconciler(orbNamespace, statusWriter, clock),

@@ -27,6 +27,8 @@ public interface OperatorConfig {
 
   Orbs orbs();
 
+  History history();
+
   /** The runner image that goes into every build pod. */
   interface Runner {
     @WithDefault(OperatorSettings.DEFAULT_RUNNER_IMAGE)
@@ -87,6 +89,14 @@ public interface OperatorConfig {
     Optional<String> namespace();
   }
 
+  /** Finished runs in the cluster. */
+  interface History {
+    /** How long a finished Workflow (with its Builds and pods) or standalone Build is kept; 0 keeps them. */
+    @WithName("finished-ttl")
+    @WithDefault("24h")
+    Duration finishedTtl();
+  }
+
   default OperatorSettings toSettings() {
     return new OperatorSettings(
         runner().image(),
@@ -101,6 +111,7 @@ public interface OperatorConfig {
         reconcile().threads(),
         build().stuckGrace(),
         admission().organizationStatusInterval(),
-        orbs().namespace().orElse(null));
+        orbs().namespace().orElse(null),
+        history().finishedTtl());
   }
 }

@@ -14,6 +14,8 @@ import java.util.Set;
  * @param exitOnLostLeadership exit the JVM when the Lease is lost (a restarted pod rejoins as a
  *     standby); off in tests, where several operators share one JVM
  * @param orbNamespace namespace of the vendored orb ConfigMaps; null uses the client's namespace
+ * @param finishedTtl how long a finished Workflow (with its Builds) or standalone Build is kept;
+ *     null or zero keeps them
  */
 public record OperatorSettings(
     String runnerImage,
@@ -28,7 +30,11 @@ public record OperatorSettings(
     int reconcileThreads,
     Duration stuckGrace,
     Duration organizationStatusInterval,
-    String orbNamespace) {
+    String orbNamespace,
+    Duration finishedTtl) {
+
+  /** Finished runs are kept this long unless configured otherwise. */
+  public static final Duration DEFAULT_FINISHED_TTL = Duration.ofHours(24);
 
   public static final String DEFAULT_RUNNER_IMAGE = "ghcr.io/circlet/runner:0.1.0";
   public static final String DEFAULT_LEASE_NAME = "circlet-operator-leader";
@@ -40,19 +46,26 @@ public record OperatorSettings(
   /** Defaults for tests and tools: no leader election, no cluster cap, all namespaces. */
   public static OperatorSettings defaults() {
     return new OperatorSettings(DEFAULT_RUNNER_IMAGE, "IfNotPresent", null, Set.of(), false,
-        DEFAULT_LEASE_NAME, null, null, false, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), null);
+        DEFAULT_LEASE_NAME, null, null, false, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), null,
+        DEFAULT_FINISHED_TTL);
   }
 
   public OperatorSettings withClusterMaxBuilds(Integer max) {
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, max, namespaces, leaderElection,
         leaseName, leaseNamespace, identity, exitOnLostLeadership, reconcileThreads, stuckGrace,
-        organizationStatusInterval, orbNamespace);
+        organizationStatusInterval, orbNamespace, finishedTtl);
+  }
+
+  public OperatorSettings withFinishedTtl(Duration ttl) {
+    return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, leaderElection,
+        leaseName, leaseNamespace, identity, exitOnLostLeadership, reconcileThreads, stuckGrace,
+        organizationStatusInterval, orbNamespace, ttl);
   }
 
   /** Leader election on, in-process (no exit when the Lease is lost). */
   public OperatorSettings withLeaderElection(String leaseNamespace, String identity) {
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, true,
         leaseName, leaseNamespace, identity, false, reconcileThreads, stuckGrace, organizationStatusInterval,
-        orbNamespace);
+        orbNamespace, finishedTtl);
   }
 }

@@ -134,7 +134,7 @@ public final class AdmissionBenchmark {
     // The operator watches only its namespace: the ceiling phase's Builds in the raw one stay untouched.
     OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent", null,
         java.util.Set.of(NAMESPACE), false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, false, opt.threads(),
-        java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(2), null);
+        java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(2), null, null);
     OperatorHarness harness = new OperatorHarness(client, settings);
     if (mock || opt.installCrds()) {
       harness.installCrds();

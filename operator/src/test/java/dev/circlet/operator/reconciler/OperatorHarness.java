@@ -145,8 +145,13 @@ public final class OperatorHarness implements AutoCloseable {
    * operator is not started yet. {@link #close()} also closes the client and the server.
    */
   public static OperatorHarness onMockServer() {
+    return onMockServer(OperatorSettings.defaults());
+  }
+
+  /** {@link #onMockServer()} with the given settings. */
+  public static OperatorHarness onMockServer(OperatorSettings settings) {
     KubernetesMockServer server = mockServer();
-    OperatorHarness harness = new OperatorHarness(client(server), OperatorSettings.defaults());
+    OperatorHarness harness = new OperatorHarness(client(server), settings);
     harness.ownedServer = server;
     harness.installCrds();
     return harness;
