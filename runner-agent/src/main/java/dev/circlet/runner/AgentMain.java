@@ -49,7 +49,7 @@ public final class AgentMain {
           Path.of(opt.getOrDefault("job", "/etc/circlet/build/job.json")),
           Path.of(opt.getOrDefault("home", "/home/circleci")),
           Path.of(opt.getOrDefault("clone", "/etc/circlet/clone")),
-          Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), store(opt, env));
+          Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), podStore(opt, env));
     }
     throw new IllegalArgumentException("usage: circlet-agent install DIR | circlet-agent pod [--shared DIR]"
         + " [--job FILE] [--home DIR] [--clone DIR] [--contexts DIR] [--store-dir DIR]");
@@ -83,6 +83,22 @@ public final class AgentMain {
       throw new IllegalArgumentException("no storage: set CIRCLET_S3_ENDPOINT and CIRCLET_S3_BUCKET, or --store-dir");
     }
     return new LocalBlobStore(Path.of(dir));
+  }
+
+  /**
+   * The store of a build pod: the configured one, or else a directory inside the pod, so that a
+   * job runs even where no storage is set up yet. Build pods hold no storage credentials by
+   * default; caches, workspaces and artifacts then live and die with the pod, and the log says so.
+   */
+  static BlobStore podStore(Map<String, String> opt, Map<String, String> env) throws IOException {
+    boolean configured = (env.get("CIRCLET_S3_ENDPOINT") != null && !env.get("CIRCLET_S3_ENDPOINT").isBlank())
+        || opt.get("store-dir") != null;
+    if (configured) {
+      return store(opt, env);
+    }
+    System.err.println("circlet-agent: no storage configured (CIRCLET_S3_ENDPOINT, --store-dir): caches,"
+        + " workspaces and artifacts stay inside this pod");
+    return new LocalBlobStore(Files.createTempDirectory("circlet-store"));
   }
 
   /** Every value in the clone-credentials directory, so that git output never shows them. */

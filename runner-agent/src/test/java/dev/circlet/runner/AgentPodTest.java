@@ -3,6 +3,7 @@ package dev.circlet.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.store.LocalBlobStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -142,6 +143,20 @@ class AgentPodTest {
         .hasMessage("no storage: set CIRCLET_S3_ENDPOINT and CIRCLET_S3_BUCKET, or --store-dir");
     assertThatThrownBy(() -> AgentMain.store(Map.of(), Map.of("CIRCLET_S3_ENDPOINT", "http://x")))
         .hasMessage("CIRCLET_S3_ENDPOINT is set but CIRCLET_S3_BUCKET is not");
+    assertThatThrownBy(() -> AgentMain.podStore(Map.of(), Map.of("CIRCLET_S3_ENDPOINT", "http://x")))
+        .as("storage set up wrongly is an error, not a silent fallback")
+        .hasMessage("CIRCLET_S3_ENDPOINT is set but CIRCLET_S3_BUCKET is not");
+  }
+
+  /** A cluster without storage still runs jobs: the pod keeps its own caches and workspaces. */
+  @Test
+  void aPodWithoutStorageKeepsItsBlobsInside() throws Exception {
+    BlobStore store = AgentMain.podStore(Map.of(), Map.of());
+    assertThat(store).isInstanceOf(LocalBlobStore.class);
+    store.putBytes("caches/v1-x.tar.gz", "x".getBytes());
+    assertThat(store.getBytes("caches/v1-x.tar.gz")).isPresent();
+    assertThat(AgentMain.podStore(Map.of("store-dir", tmp.resolve("s").toString()), Map.of()))
+        .isInstanceOf(LocalBlobStore.class);
   }
 
   @Test
