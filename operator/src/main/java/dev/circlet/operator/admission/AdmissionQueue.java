@@ -196,16 +196,15 @@ public final class AdmissionQueue {
     List<Candidate> admitted = new ArrayList<>();
     int remaining = Math.max(0, clusterFreeSlots);
     while (remaining > 0) {
-      String org = nextOrganization();
-      if (org == null) {
+      Candidate head = nextCandidate();
+      if (head == null) {
         break;
       }
-      Candidate head = firstEligible(org);
-      markHolding(head.key(), org, head.serialGroup());
+      markHolding(head.key(), head.organization(), head.serialGroup());
       admitted.add(head);
       remaining--;
     }
-    clusterExhausted = remaining == 0 && nextOrganization() != null;
+    clusterExhausted = remaining == 0 && nextCandidate() != null;
     return List.copyOf(admitted);
   }
 
@@ -280,12 +279,11 @@ public final class AdmissionQueue {
     return queues.get(c.organization()).headSet(c, true).size();
   }
 
-  /** The organization the next slot goes to, or null when nobody can take one. */
-  private String nextOrganization() {
-    String best = null;
+  /** The Build the next slot goes to: its organization's first eligible one; null when none can go. */
+  private Candidate nextCandidate() {
+    Candidate best = null;
     long bestHolding = 0;
     long bestWeight = 1;
-    Instant bestHead = null;
     for (Map.Entry<String, TreeSet<Candidate>> e : queues.entrySet()) {
       String org = e.getKey();
       OrgPlan plan = plans.get(org);
@@ -300,31 +298,26 @@ public final class AdmissionQueue {
       if (first == null) {
         continue;
       }
-      Instant head = first.queuedAt();
-      if (best == null) {
-        best = org;
-        bestHolding = holding;
-        bestWeight = plan.weight();
-        bestHead = head;
-        continue;
-      }
-      // holding/weight < bestHolding/bestWeight, cross-multiplied to stay in integers.
-      int cmp = Long.compare(holding * bestWeight, bestHolding * plan.weight());
-      if (cmp == 0) {
-        cmp = head.compareTo(bestHead);
-      }
-      if (cmp == 0) {
-        cmp = org.compareTo(best);
+      int cmp = -1;
+      if (best != null) {
+        // holding/weight < bestHolding/bestWeight, cross-multiplied to stay in integers.
+        cmp = Long.compare(holding * bestWeight, bestHolding * plan.weight());
+        if (cmp == 0) {
+          cmp = first.queuedAt().compareTo(best.queuedAt());
+        }
+        if (cmp == 0) {
+          cmp = org.compareTo(best.organization());
+        }
       }
       if (cmp < 0) {
-        best = org;
+        best = first;
         bestHolding = holding;
         bestWeight = plan.weight();
-        bestHead = head;
       }
     }
     return best;
   }
+
 
   /**
    * The organization's best queued Build that may take a slot now: the head of its queue unless a
