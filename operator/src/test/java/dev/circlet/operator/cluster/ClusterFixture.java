@@ -3,10 +3,13 @@ package dev.circlet.operator.cluster;
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildPhase;
 import dev.circlet.api.v1alpha1.CircletApi;
+import dev.circlet.api.v1alpha1.JobSpec;
 import dev.circlet.api.v1alpha1.Organization;
 import dev.circlet.api.v1alpha1.OrganizationSpec;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.ResourceClassSpec;
+import dev.circlet.api.v1alpha1.Workflow;
+import dev.circlet.api.v1alpha1.WorkflowSpec;
 import dev.circlet.kubetest.FakeKubelet;
 import dev.circlet.kubetest.KubeControlPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -56,6 +59,20 @@ final class ClusterFixture {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A Workflow {@code <pipeline>-<number>-main} of an Organization, not yet created. */
+  static Workflow workflow(String namespace, String pipeline, long number, String organization, List<JobSpec> jobs) {
+    Workflow wf = new Workflow();
+    wf.getMetadata().setNamespace(namespace);
+    wf.getMetadata().setName(pipeline + "-" + number + "-main");
+    wf.setSpec(new WorkflowSpec());
+    wf.getSpec().pipeline = pipeline;
+    wf.getSpec().pipelineNumber = number;
+    wf.getSpec().workflowName = "main";
+    wf.getSpec().organization = organization;
+    wf.getSpec().jobs = List.copyOf(jobs);
+    return wf;
   }
 
   static Organization organization(KubernetesClient client, String name, int maxConcurrent) {

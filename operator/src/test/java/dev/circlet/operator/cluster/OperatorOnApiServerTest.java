@@ -12,7 +12,6 @@ import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
-import dev.circlet.api.v1alpha1.WorkflowSpec;
 import dev.circlet.kubetest.FakeKubelet;
 import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
@@ -81,20 +80,12 @@ class OperatorOnApiServerTest {
     String ns = "wf-e2e";
     cluster.createNamespace(ns);
     ClusterFixture.organization(client, "wf-org", 2);
-    Workflow wf = new Workflow();
-    wf.getMetadata().setNamespace(ns);
-    wf.getMetadata().setName("web-1-main");
-    wf.setSpec(new WorkflowSpec());
-    wf.getSpec().pipeline = "web";
-    wf.getSpec().pipelineNumber = 1L;
-    wf.getSpec().workflowName = "main";
-    wf.getSpec().organization = "wf-org";
-    wf.getSpec().jobs = List.of(
+    Workflow wf = ClusterFixture.workflow(ns, "web", 1, "wf-org", List.of(
         job("build", "medium"),
         job("test-unit", "large", "build"),
         job("test-heavy", "xlarge", "build"),
         job("test-arm", "arm.medium", "build"),
-        job("package", "small", "test-unit", "test-heavy", "test-arm"));
+        job("package", "small", "test-unit", "test-heavy", "test-arm")));
     client.resource(wf).create();
 
     Set<String> ended = ConcurrentHashMap.newKeySet();

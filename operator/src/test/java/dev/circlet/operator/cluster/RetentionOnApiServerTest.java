@@ -6,7 +6,6 @@ import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
-import dev.circlet.api.v1alpha1.WorkflowSpec;
 import dev.circlet.kubetest.FakeKubelet;
 import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
@@ -37,15 +36,7 @@ class RetentionOnApiServerTest {
         OperatorHarness harness = new OperatorHarness(client,
             OperatorSettings.defaults().withFinishedTtl(Duration.ofSeconds(3))).start()) {
       ClusterFixture.organization(client, "retention-org", 2);
-      Workflow wf = new Workflow();
-      wf.getMetadata().setNamespace(ns);
-      wf.getMetadata().setName("app-9-main");
-      wf.setSpec(new WorkflowSpec());
-      wf.getSpec().pipeline = "app";
-      wf.getSpec().pipelineNumber = 9L;
-      wf.getSpec().workflowName = "main";
-      wf.getSpec().organization = "retention-org";
-      wf.getSpec().jobs = List.of(OperatorHarness.job("test", "medium"));
+      Workflow wf = ClusterFixture.workflow(ns, "app", 9, "retention-org", List.of(OperatorHarness.job("test", "medium")));
       client.resource(wf).create();
 
       String build = Names.build("app-9-main", "test", null, 1);
