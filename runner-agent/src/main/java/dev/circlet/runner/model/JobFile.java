@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The agent's {@code job.json}: the Build's compiled job (api JobSpec JSON), its trigger, its
  * parallel index and the build name, plus the build's masked secrets (project settings, contexts)
- * and, optionally, every job upstream of this one in the workflow (for attach_workspace).
+ * and, optionally, every job upstream of this one in the workflow (for attach_workspace), and the
+ * storage scope (organization and project) under which every cache, workspace and timing key lives.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobFile(
@@ -29,7 +30,9 @@ public record JobFile(
     String workflowId,
     Map<String, String> secrets,
     // absent means every job of the workflow, not none
-    @JsonSetter(nulls = Nulls.SET) List<String> upstreamJobs) {
+    @JsonSetter(nulls = Nulls.SET) List<String> upstreamJobs,
+    // the storage prefix the operator assigns (organization and project); never set by the job
+    String storageScope) {
 
   /** The trigger part of job.json (api Trigger JSON). */
   @JsonIgnoreProperties(ignoreUnknown = true)
