@@ -3,8 +3,8 @@ package dev.circlet.cli.config;
 import dev.circlet.config.CompileResult;
 import dev.circlet.config.ConfigSource;
 import dev.circlet.config.Diagnostic;
+import dev.circlet.cli.OrbSearchPath;
 import dev.circlet.config.orbs.DirectoryOrbStore;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,21 +23,9 @@ public final class ConfigInput {
           + "Always searched after these: 'orbs' next to the config, then $CIRCLET_ORB_DIR.")
   List<Path> orbDirs = new ArrayList<>();
 
-  /** Explicit directories first, then {@code orbs/} beside the config, then the environment's. */
+  /** Explicit directories first, then {@code orbs/} beside the config, then the environment's ({@link OrbSearchPath}). */
   DirectoryOrbStore orbStore(String envValue) {
-    List<Path> dirs = new ArrayList<>(orbDirs);
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      dirs.add(parent.resolve("orbs"));
-    }
-    if (envValue != null && !envValue.isBlank()) {
-      for (String d : envValue.split(File.pathSeparator)) {
-        if (!d.isBlank()) {
-          dirs.add(Path.of(d));
-        }
-      }
-    }
-    return new DirectoryOrbStore(dirs);
+    return OrbSearchPath.store(orbDirs, file, envValue);
   }
 
   /** Reads the file; on failure prints one line and returns null. */

@@ -7,7 +7,9 @@ import dev.circlet.config.Diagnostic;
 import dev.circlet.config.PipelineContext;
 import dev.circlet.config.model.CompiledWorkflow;
 import dev.circlet.config.model.JobSpec;
-import dev.circlet.config.orbs.DirectoryOrbStore;
+import dev.circlet.cli.OrbSearchPath;
+import dev.circlet.runner.local.EngineChoice;
+import dev.circlet.runner.local.ErrorText;
 import dev.circlet.runner.local.JobOutcome;
 import dev.circlet.runner.local.LocalGit;
 import dev.circlet.runner.local.LocalWorkflowRunner;
@@ -25,16 +27,32 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code circlet run}: compiles {@code PATH/.circleci/config.yml}, picks a workflow (or one job) and runs it locally. */
 public final class LocalRun {
-  /** What the user asked for. */
+  /**
+   * What the user asked for.
+   *
+   * @param branch, tag, revision flags; null to take them from git ({@link LocalGit#trigger})
+   * @param engine docker, podman, shell, or null to use an engine that answers, else the shell
+   */
   public record Request(Path project, String workflow, String job, Map<String, String> params,
-      Map<String, String> env, int maxParallel) {}
+      Map<String, String> env, int maxParallel, List<Path> orbDirs, String branch, String tag, String revision,
+      String engine, int keepRuns) {
+    /** Defaults for everything but the selection. */
+    public Request(Path project, String workflow, String job, Map<String, String> params, Map<String, String> env,
+        int maxParallel) {
+      this(project, workflow, job, params, env, maxParallel, List.of(), null, null, null, null,
+          LocalWorkflowRunner.DEFAULT_KEEP_RUNS);
+    }
+  }
 
   private final PrintStream out;
   private final PrintStream err;
+  private final Map<String, String> environment;
 
-  public LocalRun(PrintStream out, PrintStream err) {
+  /** @param environment this process's environment: {@code PATH} (engines) and {@code CIRCLET_ORB_DIR} */
+  public LocalRun(PrintStream out, PrintStream err, Map<String, String> environment) {
     this.out = out;
     this.err = err;
+    this.environment = Map.copyOf(environment);
   }
 
   /** Runs and returns the exit code: 0 only when every job succeeded. */
@@ -45,16 +63,34 @@ public final class LocalRun {
       err.println("circlet run: no .circleci/config.yml under " + project);
       return 2;
     }
-    LocalGit.Info git = LocalGit.read(project);
+    if (req.keepRuns() < 1) {
+      err.println("circlet run: --keep-runs must be at least 1, got " + req.keepRuns());
+      return 2;
+    }
+    LocalGit.Trigger git;
+    try {
+      git = LocalGit.resolve(project, req.branch(), req.tag(), req.revision());
+    } catch (IllegalArgumentException e) {
+      err.println("circlet run: " + e.getMessage());
+      return 2;
+    }
+    if (git.notice() != null) {
+      err.println("circlet run: " + git.notice());
+    }
     PipelineContext.Builder pc = PipelineContext.builder()
-        .branch(git.branch() == null ? "main" : git.branch())
         .revision(git.revision() == null ? "" : git.revision())
         .triggerSource("api")
         .parameters(req.params());
+    if (git.tag() != null) {
+      pc.tag(git.tag());
+    } else {
+      pc.branch(git.branch());
+    }
     if (git.remoteUrl() != null) {
       pc.projectUrl(git.remoteUrl());
     }
-    ConfigCompiler compiler = new ConfigCompiler(new DirectoryOrbStore(project.resolve(".circleci/orbs")));
+    ConfigCompiler compiler = new ConfigCompiler(
+        OrbSearchPath.store(req.orbDirs(), configFile, environment.get(OrbSearchPath.ENV)));
     CompileResult result = compiler.compile(ConfigSource.read(configFile), pc.build());
     for (Diagnostic w : result.warnings()) {
       err.println(w.format());
@@ -79,8 +115,19 @@ public final class LocalRun {
       }
       jobs = List.of(only.withRequires(List.of()));
     }
+    EngineChoice engine;
+    try {
+      engine = EngineChoice.choose(req.engine(), environment.get("PATH"));
+    } catch (IllegalArgumentException e) {
+      err.println("circlet run: " + e.getMessage());
+      return 2;
+    }
+    if (engine.notice() != null) {
+      out.println("circlet: " + engine.notice());
+    }
     LocalWorkflowRunner runner = new LocalWorkflowRunner(new LocalWorkflowRunner.Options(project,
-        req.maxParallel(), req.env(), (OutputStream) out, Duration.ofSeconds(3)));
+        req.maxParallel(), req.env(), (OutputStream) out, Duration.ofSeconds(3), git, engine.engine(),
+        req.keepRuns()));
     // Ctrl-C: stop the running steps and let the jobs record it before the JVM exits
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -97,7 +144,7 @@ public final class LocalRun {
     try {
       outcomes = runner.run(jobs);
     } catch (IllegalArgumentException e) {
-      err.println("circlet run: " + e.getMessage());
+      err.println("circlet run: " + ErrorText.shorten(e.getMessage()));
       finished.countDown();
       return 2;
     } finally {

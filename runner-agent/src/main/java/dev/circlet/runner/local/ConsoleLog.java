@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A {@link JobLog} that writes {@code [job/step] line} to a shared console stream and, unprefixed
  * by job, to the job's own log file. Lines of concurrent jobs interleave whole, never mid-line.
+ * The agent's own {@code Error: } lines are shortened on the console ({@link ErrorText}) and kept
+ * whole in the file.
  */
 public final class ConsoleLog implements JobLog, AutoCloseable {
   private final String job;
@@ -35,7 +37,15 @@ public final class ConsoleLog implements JobLog, AutoCloseable {
   @Override
   public MaskingLineWriter.LineSink lines(int n, String step) {
     byte[] prefix = ("[" + job + "/" + step + "] ").getBytes(StandardCharsets.UTF_8);
-    return (b, off, len) -> write(prefix, b, off, len);
+    return (b, off, len) -> {
+      if (len > ErrorText.MAX_TOKEN && startsWith(b, off, len, ERROR)) {
+        byte[] shortLine = ErrorText.shorten(new String(b, off, len, StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8);
+        write(prefix, shortLine, 0, shortLine.length, b, off, len);
+      } else {
+        write(prefix, b, off, len);
+      }
+    };
   }
 
   @Override
@@ -55,17 +65,36 @@ public final class ConsoleLog implements JobLog, AutoCloseable {
     write(new byte[0], b, 0, b.length);
   }
 
+  private static final byte[] ERROR = "Error: ".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean startsWith(byte[] b, int off, int len, byte[] p) {
+    if (len < p.length) {
+      return false;
+    }
+    for (int i = 0; i < p.length; i++) {
+      if (b[off + i] != p[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void write(byte[] prefix, byte[] b, int off, int len) {
+    write(prefix, b, off, len, b, off, len);
+  }
+
+  /** The console gets {@code c}, the file {@code f}: the same line, or a shortened one and the original. */
+  private void write(byte[] prefix, byte[] c, int cOff, int cLen, byte[] f, int fOff, int fLen) {
     try {
       synchronized (console) {
         console.write(prefix);
-        console.write(b, off, len);
+        console.write(c, cOff, cLen);
         console.write('\n');
       }
       if (file != null) {
         synchronized (file) {
           file.write(prefix);
-          file.write(b, off, len);
+          file.write(f, fOff, fLen);
           file.write('\n');
         }
       }

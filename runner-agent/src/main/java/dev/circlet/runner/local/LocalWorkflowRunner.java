@@ -3,16 +3,11 @@ package dev.circlet.runner.local;
 import dev.circlet.config.model.ContainerImage;
 import dev.circlet.config.model.JobSpec;
 import dev.circlet.config.model.RequiredStatus;
-import dev.circlet.runner.JobContext;
+import dev.circlet.config.model.Step;
 import dev.circlet.runner.JobResult;
 import dev.circlet.runner.JobRunner;
-import dev.circlet.runner.Summary;
-import dev.circlet.runner.model.BuildInfo;
 import dev.circlet.runner.model.Jobs;
-import dev.circlet.runner.shim.ShimDriver;
-import dev.circlet.runner.steps.LocalCheckout;
 import dev.circlet.runner.store.LocalBlobStore;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -38,26 +33,49 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs a workflow's DAG on this machine: each job (and each parallel node) through its own local
- * shim in the host's shell, as many at once as {@code maxParallel} allows, with caches, workspaces,
- * artifacts and test results in {@code PROJECT/.circlet/store}.
+ * Runs a workflow's DAG on this machine: each job (and each parallel node) through its own shim,
+ * in this machine's shell or as the primary container of a Docker or Podman engine, as many at
+ * once as {@code maxParallel} allows, with caches, workspaces, artifacts and test results in
+ * {@code PROJECT/.circlet/store}.
  */
 public final class LocalWorkflowRunner {
-  /** Settings of one local run. */
+  /** Runs kept in {@code .circlet/runs} unless told otherwise. */
+  public static final int DEFAULT_KEEP_RUNS = 20;
+
+  /**
+   * Settings of one local run.
+   *
+   * @param trigger the branch or tag and revision the jobs see (the config was compiled for the same)
+   * @param engine the container engine jobs run in, null for this machine's shell
+   * @param keepRuns how many runs' logs {@code .circlet/runs} keeps, this one included
+   */
   public record Options(Path project, int maxParallel, Map<String, String> secrets, OutputStream console,
-      Duration killGrace) {}
+      Duration killGrace, LocalGit.Trigger trigger, ContainerEngine engine, int keepRuns) {
+    public Options {
+      if (keepRuns < 1) {
+        throw new IllegalArgumentException("runs to keep must be at least 1, got " + keepRuns);
+      }
+    }
+
+    /** Shell mode, the trigger read from git, the default number of runs kept. */
+    public Options(Path project, int maxParallel, Map<String, String> secrets, OutputStream console, Duration killGrace) {
+      this(project, maxParallel, secrets, console, killGrace, LocalGit.resolve(project, null, null, null), null,
+          DEFAULT_KEEP_RUNS);
+    }
+  }
 
   private final Options o;
   private final Path circlet;
   private final LocalBlobStore store;
   private final AtomicBoolean canceled = new AtomicBoolean();
   private final List<JobRunner> active = new CopyOnWriteArrayList<>();
+  private final ImageTools imageTools = new ImageTools();
   private Path runDir;
   private String workflowId;
 
   public LocalWorkflowRunner(Options o) {
     this.o = o;
-    this.circlet = o.project().toAbsolutePath().normalize().resolve(".circlet");
+    this.circlet = project().resolve(".circlet");
     this.store = new LocalBlobStore(circlet.resolve("store"));
   }
 
@@ -76,10 +94,18 @@ public final class LocalWorkflowRunner {
     active.forEach(JobRunner::cancel);
   }
 
+  private Path project() {
+    return o.project().toAbsolutePath().normalize();
+  }
+
   /** Runs the jobs (a validated DAG) and returns an outcome per job in workflow order. */
   public List<JobOutcome> run(List<JobSpec> jobs) throws IOException, InterruptedException {
     WorkflowGraph graph = new WorkflowGraph(jobs);
     Files.createDirectories(circlet);
+    Path exclude = RunHousekeeping.excludeFromGit(project());
+    if (exclude != null) {
+      consoleLine("circlet: added .circlet/ to " + exclude + " (local to this clone, not a tracked file)");
+    }
     try (FileChannel lockFile = FileChannel.open(circlet.resolve("run.lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock lock = lockFile.tryLock()) {
       if (lock == null) {
@@ -91,8 +117,12 @@ public final class LocalWorkflowRunner {
 
   private List<JobOutcome> runLocked(List<JobSpec> jobs, WorkflowGraph graph) throws IOException, InterruptedException {
     runDir = newRunDir();
+    RunHousekeeping.prune(runDir.getParent(), o.keepRuns());
     workflowId = UUID.randomUUID().toString();
-    LocalGit.Info git = LocalGit.read(o.project());
+    LocalGit.Trigger git = o.trigger();
+    Files.createDirectories(runDir.resolve("logs"));
+    LocalNode nodeRunner = new LocalNode(new LocalNode.Shared(project(), store, o.secrets(), o.console(),
+        o.killGrace(), o.engine(), runDir.resolve("logs"), workflowId));
     Map<String, JobOutcome> done = new LinkedHashMap<>();
     Map<String, Future<JobOutcome>> running = new HashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.maxParallel()));
@@ -104,7 +134,7 @@ public final class LocalWorkflowRunner {
             continue;
           }
           if (canceled.get()) {
-            done.put(j.name(), new JobOutcome(j.name(), "canceled", 0, 0, 0, null));
+            done.put(j.name(), JobOutcome.withoutSteps(j.name(), "canceled"));
             continue;
           }
           boolean blocked = j.requires().stream().anyMatch(r -> done.containsKey(r)
@@ -112,10 +142,10 @@ public final class LocalWorkflowRunner {
           boolean ready = j.requires().stream().allMatch(r -> done.containsKey(r)
               && RequiredStatus.accepts(j.acceptedStatuses(r), done.get(r).requiresStatus()));
           if (blocked) {
-            done.put(j.name(), new JobOutcome(j.name(), "blocked", 0, 0, 0, null));
+            done.put(j.name(), JobOutcome.withoutSteps(j.name(), "blocked"));
           } else if (ready && !serialGroupBusy(j, running.keySet(), jobs)) {
             Set<String> up = graph.upstream(j.name());
-            running.put(j.name(), cs.submit(() -> runJob(j, up, git)));
+            running.put(j.name(), cs.submit(() -> runJob(j, up, git, nodeRunner)));
           }
         }
         if (done.size() == jobs.size()) {
@@ -155,26 +185,52 @@ public final class LocalWorkflowRunner {
     }
   }
 
-  private JobOutcome runJob(JobSpec job, Set<String> upstream, LocalGit.Info git) throws IOException, InterruptedException {
+  private JobOutcome runJob(JobSpec job, Set<String> upstream, LocalGit.Trigger git, LocalNode nodeRunner)
+      throws IOException, InterruptedException {
     String type = Jobs.type(job);
     if (type.equals("approval")) {
       consoleLine("[" + job.name() + "] approval job: approved at once in a local run");
-      return new JobOutcome(job.name(), "approved", 0, 0, 0, null);
+      return JobOutcome.withoutSteps(job.name(), "approved");
     }
     if (type.equals("no-op") || job.steps().isEmpty()) {
-      return new JobOutcome(job.name(), "success", 0, 0, 0, null);
+      return JobOutcome.withoutSteps(job.name(), "success");
     }
     int total = Jobs.parallelismOrOne(job);
+    boolean inEngine = o.engine() != null && "docker".equals(Jobs.executorKind(job))
+        && !job.executor().images().isEmpty();
+    List<LocalNode.Plan> plans = new ArrayList<>();
+    List<List<String>> notices = new ArrayList<>();
+    List<String> jobNotices = jobNotices(job, inEngine);
+    try {
+      for (int i = 0; i < total; i++) {
+        LocalNode.Plan p = LocalNode.plan(job, i, total, circlet.resolve("work"), project(), inEngine);
+        plans.add(p);
+        List<String> mine = new ArrayList<>(jobNotices);
+        p.notices().forEach(n -> mine.add("notice: " + n));
+        notices.add(mine);
+      }
+    } catch (IllegalArgumentException e) {
+      consoleLine("[" + job.name() + "] error: " + e.getMessage());
+      return new JobOutcome(job.name(), "failed", 0, List.of(), e.getMessage());
+    }
+    for (String line : JobNotices.lines(job.name(), notices)) {
+      consoleLine(line);
+    }
     List<Future<JobResult>> nodes = new ArrayList<>();
     try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < total; i++) {
-        int idx = i;
-        nodes.add(ex.submit(() -> runNode(job, idx, total, upstream, git)));
+      for (LocalNode.Plan p : plans) {
+        long num = nextBuildNum();
+        nodes.add(ex.submit(() -> nodeRunner.run(p, upstream, git, num, canceled.get(),
+            (runner, running) -> {
+              if (running) {
+                active.add(runner);
+              } else {
+                active.remove(runner);
+              }
+            })));
       }
     }
     long ms = 0;
-    int passed = 0;
-    int failed = 0;
     String status = "success";
     List<JobResult> results = new ArrayList<>();
     for (Future<JobResult> f : nodes) {
@@ -186,92 +242,49 @@ public final class LocalWorkflowRunner {
       }
       results.add(r);
       ms = Math.max(ms, r.millis());
-      passed += r.tests().passed();
-      failed += r.tests().failed();
       if (!r.success() && status.equals("success")) {
         status = r.outcome();
       }
     }
-    return new JobOutcome(job.name(), status, ms, passed, failed, results.get(0));
+    return new JobOutcome(job.name(), status, ms, results, null);
   }
 
-  private JobResult runNode(JobSpec job, int index, int total, Set<String> upstream, LocalGit.Info git)
-      throws IOException, InterruptedException {
-    String id = total > 1 ? job.name() + "." + index : job.name();
-    // the same absolute HOME every run, as in a container: cached paths under ~ restore where they were saved
-    Path dir = circlet.resolve("work").resolve(id);
-    deleteTree(dir);
-    Path shimDir = dir.resolve("shim");
-    Path home = Files.createDirectories(dir.resolve("home"));
-    Files.createDirectories(runDir.resolve("logs"));
-    OutputStream file = new BufferedOutputStream(Files.newOutputStream(runDir.resolve("logs").resolve(id + ".log")));
-    String label = total > 1 ? job.name() + "#" + index : job.name();
-    try (ConsoleLog log = new ConsoleLog(label, o.console(), file); ShimDriver shim = new ShimDriver(shimDir)) {
-      noticeExecutor(job, log);
-      long num = nextBuildNum();
-      BuildInfo info = new BuildInfo(git.revision(), git.branch(), null,
-          git.remoteUrl() != null ? git.remoteUrl() : o.project().toAbsolutePath().normalize().toUri().toString(),
-          git.user() != null ? git.user() : System.getProperty("user.name"), null, num, num - 1,
-          dir.toUri().toString(), workflowId, workflowId + "/" + id, workflowId, index, total);
-      JobContext ctx = new JobContext(job, info, shimDir, home, store, new LocalCheckout(o.project()),
-          o.secrets(), upstream, null, o.killGrace(), List.of());
-      shim.startLocal();
-      shim.awaitReady(Duration.ofSeconds(10));
-      JobRunner runner = new JobRunner(ctx, log, shim);
-      active.add(runner);
-      if (canceled.get()) {
-        runner.cancel();
-      }
-      JobResult r;
-      try {
-        r = runner.run();
-      } finally {
-        active.remove(runner);
-      }
-      shim.finish(Summary.toJson(r.outcome(), r.steps()), r.exitCode());
-      shim.awaitLocalExit(Duration.ofSeconds(10));
-      log.text("[" + label + "] job " + r.outcome() + " in " + r.millis() + " ms"
-          + (r.tests().tests() > 0 ? ", tests: " + r.tests().passed() + " passed, " + r.tests().failed() + " failed" : ""));
-      return r;
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
-
-  private void noticeExecutor(JobSpec job, ConsoleLog log) {
-    String p = "[" + job.name() + "] notice: ";
+  /** Notices every node of the job shares: contexts, executor, images, and steps that may change this machine. */
+  private List<String> jobNotices(JobSpec job, boolean inEngine) {
+    List<String> out = new ArrayList<>();
     if (job.contexts() != null && !job.contexts().isEmpty()) {
       boolean one = job.contexts().size() == 1;
-      log.text(p + (one ? "context " : "contexts ") + String.join(", ", job.contexts())
+      out.add("notice: " + (one ? "context " : "contexts ") + String.join(", ", job.contexts())
           + (one ? " lives" : " live") + " in the cluster; pass the variables this job needs with -e NAME=VALUE");
     }
-    if (job.executor() == null) {
-      return;
-    }
     String kind = Jobs.executorKind(job);
-    if (!kind.equals("docker")) {
-      log.text(p + kind + " executor" + (job.executor().machineImage() == null ? "" : " image "
+    if (kind != null && !kind.equals("docker")) {
+      out.add("notice: " + kind + " executor" + (job.executor().machineImage() == null ? "" : " image "
           + job.executor().machineImage()) + " cannot run locally; the steps run in this machine's shell");
     }
-    List<ContainerImage> images = job.executor().images();
-    for (int i = 0; i < images.size(); i++) {
-      ContainerImage img = images.get(i);
-      if (i == 0) {
-        log.text(p + "docker image " + img.image() + " is not started locally; the steps run in this machine's shell");
-      } else {
-        log.text(p + "service container " + img.image() + (img.name() == null || img.name().isBlank() ? "" : " (" + img.name() + ")")
-            + " cannot run locally and is not started; steps that need it will fail");
+    List<ContainerImage> images = job.executor() == null ? List.of() : job.executor().images();
+    if (!inEngine) {
+      for (int i = 0; i < images.size(); i++) {
+        ContainerImage img = images.get(i);
+        if (i == 0) {
+          out.add("notice: " + imageTools.notice(img.image()));
+        } else {
+          out.add("notice: service container " + img.image() + (img.name() == null || img.name().isBlank() ? ""
+              : " (" + img.name() + ")") + " is not started without a container engine; steps that need it will fail");
+        }
+      }
+      for (Step step : job.steps()) {
+        if (!"run".equals(step.type())) {
+          continue;
+        }
+        List<String> why = HostWriteCheck.reasons(step.command());
+        if (!why.isEmpty()) {
+          out.add("warning: step \"" + dev.circlet.runner.model.Steps.displayName(step) + "\" " + String.join(", ", why)
+              + ": in this machine's shell it changes this machine, not a container (a check of the command text only)");
+        }
       }
     }
+    return out;
   }
 
   private Path newRunDir() throws IOException {

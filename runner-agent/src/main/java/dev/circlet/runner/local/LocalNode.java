@@ -1,0 +1,158 @@
+package dev.circlet.runner.local;
+
+import dev.circlet.config.model.JobSpec;
+import dev.circlet.runner.JobContext;
+import dev.circlet.runner.JobResult;
+import dev.circlet.runner.JobRunner;
+import dev.circlet.runner.StepResult;
+import dev.circlet.runner.Summary;
+import dev.circlet.runner.model.BuildInfo;
+import dev.circlet.runner.shim.ShimDriver;
+import dev.circlet.runner.steps.LocalCheckout;
+import dev.circlet.runner.store.BlobStore;
+import dev.circlet.runner.testing.JUnitReport;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One parallel node of a local job: its sandbox under {@code .circlet/work/<job>[.<node>]} (HOME,
+ * shim directory, moved working directories), its shim started in this machine's shell or as the
+ * primary container of an engine, and the job's steps driven through it by {@link JobRunner}.
+ */
+final class LocalNode {
+  /** What the runner shares with every node. */
+  record Shared(Path project, BlobStore store, Map<String, String> secrets, OutputStream console,
+      Duration killGrace, ContainerEngine engine, Path logs, String workflowId) {}
+
+  /** The node's place: directory, label, index and the job with its paths already moved. */
+  record Plan(JobSpec job, String id, String label, int index, int total, Path dir, Path home,
+      List<SandboxPaths.Mount> mounts, boolean inEngine, List<String> notices) {}
+
+  /** Called with the node's runner while it runs, with null when it is done (for cancellation). */
+  interface Tracker {
+    void track(JobRunner runner, boolean running);
+  }
+
+  static final String SPIN_UP = "Spin up environment";
+  private static final Duration ENGINE_READY = Duration.ofSeconds(90);
+
+  private final Shared s;
+
+  LocalNode(Shared s) {
+    this.s = s;
+  }
+
+  static Plan plan(JobSpec job, int index, int total, Path work, Path project, boolean inEngine) {
+    String id = total > 1 ? job.name() + "." + index : job.name();
+    Path dir = work.resolve(id);
+    Path home = dir.resolve("home");
+    SandboxPaths.Result m = SandboxPaths.map(job, dir, home, project, !inEngine);
+    String label = total > 1 ? job.name() + "#" + index : job.name();
+    return new Plan(m.job(), id, label, index, total, dir, home, m.mounts(), inEngine, m.notices());
+  }
+
+  JobResult run(Plan p, Set<String> upstream, LocalGit.Trigger trigger, long buildNum, boolean canceled,
+      Tracker tracker) throws IOException, InterruptedException {
+    RunHousekeeping.deleteTree(p.dir());
+    Path shimDir = p.dir().resolve("shim");
+    Files.createDirectories(p.home());
+    OutputStream file = new BufferedOutputStream(Files.newOutputStream(s.logs().resolve(p.id() + ".log")));
+    long t0 = System.nanoTime();
+    try (ConsoleLog log = new ConsoleLog(p.label(), s.console(), file); ShimDriver shim = new ShimDriver(shimDir)) {
+      EngineCommands.Node container = null;
+      try {
+        container = p.inEngine() ? startInEngine(p, shimDir, line -> log.text("[" + p.label() + "] " + line))
+            : startInShell(shim);
+        shim.awaitReady(p.inEngine() ? ENGINE_READY : Duration.ofSeconds(10));
+      } catch (IOException e) {
+        String why = container == null ? e.getMessage() : e.getMessage() + "; primary log: " + s.engine().logs(container);
+        if (container != null) {
+          s.engine().remove(container);
+        }
+        log.lines(0, SPIN_UP).line(bytes("Error: " + why), 0, bytes("Error: " + why).length);
+        StepResult spin = new StepResult(0, SPIN_UP, "failed", (System.nanoTime() - t0) / 1_000_000, 1);
+        log.stepFinished(spin);
+        return new JobResult(p.job().name(), "failed", List.of(spin), JUnitReport.Totals.of(List.of()), List.of(),
+            spin.millis());
+      }
+      try {
+        BuildInfo info = new BuildInfo(trigger.revision(), trigger.branch(), trigger.tag(),
+            trigger.remoteUrl() != null ? trigger.remoteUrl() : s.project().toUri().toString(),
+            trigger.user() != null ? trigger.user() : System.getProperty("user.name"), null, buildNum, buildNum - 1,
+            p.dir().toUri().toString(), s.workflowId(), s.workflowId() + "/" + p.id(), s.workflowId(),
+            p.index(), p.total());
+        JobContext ctx = new JobContext(p.job(), info, shimDir, p.home(), s.store(), new LocalCheckout(s.project()),
+            s.secrets(), upstream, null, s.killGrace(), List.of());
+        JobRunner runner = new JobRunner(ctx, log, shim);
+        tracker.track(runner, true);
+        if (canceled) {
+          runner.cancel();
+        }
+        JobResult r;
+        try {
+          r = runner.run();
+        } finally {
+          tracker.track(runner, false);
+        }
+        shim.finish(Summary.toJson(r.outcome(), r.steps()), r.exitCode());
+        if (container != null) {
+          s.engine().awaitExit(container, Duration.ofSeconds(30));
+        } else {
+          shim.awaitLocalExit(Duration.ofSeconds(10));
+        }
+        log.text("[" + p.label() + "] job " + r.outcome() + " in " + r.millis() + " ms"
+            + (r.tests().tests() > 0 ? ", tests: " + r.tests().passed() + " passed, " + r.tests().failed() + " failed" : ""));
+        return r;
+      } finally {
+        if (container != null) {
+          s.engine().remove(container);
+        }
+      }
+    }
+  }
+
+  private EngineCommands.Node startInShell(ShimDriver shim) throws IOException {
+    shim.startLocal();
+    return null;
+  }
+
+  /** Installs the shim in the node's directory, pulls the images and starts the containers. */
+  private EngineCommands.Node startInEngine(Plan p, Path shimDir, Consumer<String> say) throws IOException {
+    ShimDriver.install(shimDir);
+    for (SandboxPaths.Mount m : p.mounts()) {
+      // created now, by this user: an engine would create a missing mount source as root
+      Files.createDirectories(m.host());
+    }
+    var images = p.job().executor().images();
+    for (var img : images) {
+      s.engine().ensureImage(img.image(), say);
+    }
+    Object uid = Files.getAttribute(p.home(), "unix:uid");
+    Object gid = Files.getAttribute(p.home(), "unix:gid");
+    EngineCommands.Node node = new EngineCommands.Node(
+        EngineCommands.containerName("circlet-" + s.workflowId().substring(0, 8) + "-" + p.id()),
+        images, p.dir(), shimDir, p.home(), p.mounts(), uid + ":" + gid);
+    try {
+      s.engine().start(node);
+    } catch (IOException e) {
+      s.engine().remove(node);
+      throw e;
+    }
+    say.accept("running in " + images.get(0).image() + " with " + s.engine().name()
+        + (images.size() > 1 ? " beside " + (images.size() - 1) + " service container" + (images.size() > 2 ? "s" : "")
+            + " on localhost" : ""));
+    return node;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+}
