@@ -287,14 +287,24 @@ public final class LocalWorkflowRunner {
     return out;
   }
 
+  /** {@code runs/<n>} with n above every existing run, so numbers keep growing after old runs are pruned. */
   private Path newRunDir() throws IOException {
     Path runs = Files.createDirectories(circlet.resolve("runs"));
-    for (int n = 1; ; n++) {
+    int highest = 0;
+    try (var list = Files.list(runs)) {
+      for (Path p : list.toList()) {
+        String n = p.getFileName().toString();
+        if (n.matches("\\d{1,9}")) {
+          highest = Math.max(highest, Integer.parseInt(n));
+        }
+      }
+    }
+    for (int n = highest + 1; ; n++) {
       Path d = runs.resolve(Integer.toString(n));
       try {
         return Files.createDirectory(d);
       } catch (java.nio.file.FileAlreadyExistsException e) {
-        // taken by an earlier or concurrent run: try the next number
+        // taken by a concurrent run: try the next number
       }
     }
   }
