@@ -43,8 +43,12 @@ class RunExamplesTest {
 
   /** A fresh copy of an example, so runs neither share nor leave state in the repository. */
   Path copy(String example) throws IOException {
+    return copyTo(example, tmp);
+  }
+
+  Path copyTo(String example, Path dir) throws IOException {
     Path src = EXAMPLES.resolve(example);
-    Path dest = tmp.resolve(example);
+    Path dest = dir.resolve(example);
     try (Stream<Path> s = Files.walk(src)) {
       for (Path p : s.filter(p -> !src.relativize(p).toString().startsWith(".circlet")).toList()) {
         Path d = dest.resolve(src.relativize(p).toString());
@@ -72,7 +76,7 @@ class RunExamplesTest {
     try (Stream<Path> s = Files.list(EXAMPLES)) {
       List<Path> projects = s.filter(Files::isDirectory).toList();
       assertThat(projects).extracting(p -> p.getFileName().toString())
-          .contains("hello-world", "node-app", "fan-out");
+          .contains("hello-world", "node-app", "fan-out", "orb-sections");
       for (Path p : projects) {
         assertThat(p.resolve(".circleci/config.yml")).exists();
         assertThat(p.resolve("README.md")).exists();
@@ -122,6 +126,42 @@ class RunExamplesTest {
     List<Path> report = files(p.resolve(".circlet/store/artifacts"), "combine/0/report.txt");
     assertThat(report).hasSize(1);
     assertThat(Files.readString(report.get(0))).contains("seed-42", "shard 2 saw seed-42");
+  }
+
+  /**
+   * The vendored orb's boolean sections pick the installer's flag and the cache key's parts; the
+   * key is longer than 250 characters once URL-encoded. Needs the compiler's boolean template
+   * sections and the runner's fixed-length cache blob names.
+   */
+  @Test
+  void orbSectionsRendersBooleanSectionsAndCachesUnderALongKey() throws IOException {
+    Path p = copy("orb-sections");
+    Run first = circlet("run", p.toString(), "--engine", "shell", "--branch", "main");
+    assertThat(first.code()).as(first.out() + first.err()).isZero();
+    assertThat(first.out() + first.err()).doesNotContain("<<#", "<<^", "<</", "parameters.");
+    assertThat(first.out())
+        .contains("[build/Install dependencies] install.sh (quiet): installed 6 dependencies into vendor/")
+        .contains("[verbose-build/Install dependencies]   installed mocha 10.4.0")
+        .contains("[verbose-build/Install dependencies] install.sh (verbose): installed 6 dependencies into vendor/")
+        .contains("[build/Use the dependencies] vendor/ holds 6 dependencies");
+    java.util.regex.Matcher stored = java.util.regex.Pattern.compile("\\[build/[^]]*\\] Stored cache (\\S+) \\(")
+        .matcher(first.out());
+    assertThat(stored.find()).as(first.out()).isTrue();
+    String key = stored.group(1);
+    assertThat(key).startsWith("v1-toolkit-dependencies-of-the-orb-sections-example-project-keyed-by-every-lock-file-and-the-branch-it-was-built-on-")
+        .contains("-main-");
+    assertThat(java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8)).hasSizeGreaterThan(250);
+    java.util.regex.Matcher verbose = java.util.regex.Pattern.compile("\\[verbose-build/[^]]*\\] Stored cache (\\S+) \\(")
+        .matcher(first.out());
+    assertThat(verbose.find()).isTrue();
+    assertThat(verbose.group(1)).doesNotContain("-main-");
+
+    Run second = circlet("run", p.toString(), "--engine", "shell", "--branch", "main");
+    assertThat(second.code()).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).contains("[build/Restoring cache] Restored cache " + key)
+        .contains("[build/Install dependencies] install.sh (quiet): dependencies already in vendor/")
+        .contains("[verbose-build/Install dependencies] install.sh (verbose): dependencies already in vendor/");
+    assertThat(circlet("config", "validate", p.resolve(".circleci/config.yml").toString()).code()).isZero();
   }
 
   @Test

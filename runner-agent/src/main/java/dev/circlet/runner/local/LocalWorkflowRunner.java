@@ -75,7 +75,7 @@ public final class LocalWorkflowRunner {
 
   public LocalWorkflowRunner(Options o) {
     this.o = o;
-    this.circlet = project().resolve(".circlet");
+    this.circlet = o.project().toAbsolutePath().normalize().resolve(".circlet");
     this.store = new LocalBlobStore(circlet.resolve("store"));
   }
 
