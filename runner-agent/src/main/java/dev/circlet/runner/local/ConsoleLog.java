@@ -59,6 +59,22 @@ public final class ConsoleLog implements JobLog, AutoCloseable {
         + (r.exitCode() != 0 ? " (exit " + r.exitCode() + ")" : "") + " in " + r.millis() + " ms");
   }
 
+  /** A line for the job's log file only (the console had it already, once for all nodes). */
+  public void fileText(String line) {
+    if (file == null) {
+      return;
+    }
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    try {
+      synchronized (file) {
+        file.write(b);
+        file.write('\n');
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A line about the job itself. */
   public void text(String line) {
     byte[] b = line.getBytes(StandardCharsets.UTF_8);

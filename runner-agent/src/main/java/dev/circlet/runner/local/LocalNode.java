@@ -59,14 +59,16 @@ final class LocalNode {
     return new Plan(m.job(), id, label, index, total, dir, home, m.mounts(), inEngine, m.notices());
   }
 
-  JobResult run(Plan p, Set<String> upstream, LocalGit.Trigger trigger, long buildNum, boolean canceled,
-      Tracker tracker) throws IOException, InterruptedException {
+  /** @param noticeLines the job's notices as printed on the console, repeated in this node's log file */
+  JobResult run(Plan p, List<String> noticeLines, Set<String> upstream, LocalGit.Trigger trigger, long buildNum,
+      boolean canceled, Tracker tracker) throws IOException, InterruptedException {
     RunHousekeeping.deleteTree(p.dir());
     Path shimDir = p.dir().resolve("shim");
     Files.createDirectories(p.home());
     OutputStream file = new BufferedOutputStream(Files.newOutputStream(s.logs().resolve(p.id() + ".log")));
     long t0 = System.nanoTime();
     try (ConsoleLog log = new ConsoleLog(p.label(), s.console(), file); ShimDriver shim = new ShimDriver(shimDir)) {
+      noticeLines.forEach(log::fileText);
       EngineCommands.Node container = null;
       try {
         container = p.inEngine() ? startInEngine(p, shimDir, line -> log.text("[" + p.label() + "] " + line))

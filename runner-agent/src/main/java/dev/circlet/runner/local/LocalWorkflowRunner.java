@@ -213,14 +213,15 @@ public final class LocalWorkflowRunner {
       consoleLine("[" + job.name() + "] error: " + e.getMessage());
       return new JobOutcome(job.name(), "failed", 0, List.of(), e.getMessage());
     }
-    for (String line : JobNotices.lines(job.name(), notices)) {
+    List<String> noticeLines = JobNotices.lines(job.name(), notices);
+    for (String line : noticeLines) {
       consoleLine(line);
     }
     List<Future<JobResult>> nodes = new ArrayList<>();
     try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
       for (LocalNode.Plan p : plans) {
         long num = nextBuildNum();
-        nodes.add(ex.submit(() -> nodeRunner.run(p, upstream, git, num, canceled.get(),
+        nodes.add(ex.submit(() -> nodeRunner.run(p, noticeLines, upstream, git, num, canceled.get(),
             (runner, running) -> {
               if (running) {
                 active.add(runner);
