@@ -95,6 +95,12 @@ public final class ContainerEngine {
     }
   }
 
+  /** Whether the primary container is still running (false when the engine says otherwise or nothing). */
+  public boolean running(EngineCommands.Node node) {
+    Answer a = call(commands.running(node), CALL);
+    return a.ok() && a.output().strip().equals("true");
+  }
+
   /** The primary's log, for the message when its shim never became ready. */
   public String logs(EngineCommands.Node node) {
     return call(commands.logs(node), CALL).output();

@@ -110,6 +110,11 @@ public final class EngineCommands {
     return c;
   }
 
+  /** Prints {@code true} while the primary runs. */
+  public List<String> running(Node n) {
+    return List.of(exe, "inspect", "-f", "{{.State.Running}}", n.name());
+  }
+
   public List<String> logs(Node n) {
     return List.of(exe, "logs", n.name());
   }

@@ -73,7 +73,11 @@ final class LocalNode {
       try {
         container = p.inEngine() ? startInEngine(p, shimDir, line -> log.text("[" + p.label() + "] " + line))
             : startInShell(shim);
-        shim.awaitReady(p.inEngine() ? ENGINE_READY : Duration.ofSeconds(10));
+        if (container == null) {
+          shim.awaitReady(Duration.ofSeconds(10));
+        } else {
+          awaitShimInContainer(shim, container);
+        }
       } catch (IOException e) {
         String why = container == null ? e.getMessage() : e.getMessage() + "; primary log: " + s.engine().logs(container);
         if (container != null) {
@@ -116,6 +120,26 @@ final class LocalNode {
       } finally {
         if (container != null) {
           s.engine().remove(container);
+        }
+      }
+    }
+  }
+
+  /** Waits for the shim in the primary, and stops waiting as soon as the primary has exited (no /bin/sh, bad image). */
+  private void awaitShimInContainer(ShimDriver shim, EngineCommands.Node container) throws IOException {
+    long deadline = System.nanoTime() + ENGINE_READY.toNanos();
+    while (true) {
+      try {
+        shim.awaitReady(Duration.ofSeconds(2));
+        return;
+      } catch (IOException e) {
+        if (!s.engine().running(container)) {
+          throw new IOException("the primary container " + container.images().get(0).image()
+              + " exited before its shim started (it needs /bin/sh)");
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IOException("the shim did not start within " + ENGINE_READY.toSeconds() + "s in "
+              + container.images().get(0).image());
         }
       }
     }

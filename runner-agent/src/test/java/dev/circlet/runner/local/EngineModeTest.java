@@ -69,6 +69,27 @@ class EngineModeTest {
   }
 
   @Test
+  void aPrimaryThatExitsBeforeItsShimStartsFailsTheJobAtSpinUpAndIsRemoved() throws Exception {
+    StandInEngine docker = StandInEngine.install(tmp.resolve("engine"), "docker");
+    Path project = Files.createDirectories(tmp.resolve("project"));
+    Executor ex = new Executor("docker", List.of(new ContainerImage("scratch/no-shell:1", null, null, null, null, null)), null);
+    JobSpec job = new JobSpec("bad", "build", List.of(), ex, null, null, null, Map.of(), 1,
+        List.of(TestJobs.run("Never", "echo never-ran")), List.of(), null);
+    LocalWorkflowRunner runner = new LocalWorkflowRunner(new LocalWorkflowRunner.Options(project, 1, Map.of(), console,
+        Duration.ofMillis(500), new LocalGit.Trigger("main", null, "abc", null, null, null),
+        EngineChoice.choose("docker", docker.path()).engine(), 20));
+    List<JobOutcome> out = runner.run(List.of(job));
+    String text = console.toString(StandardCharsets.UTF_8);
+    assertThat(out.get(0).status()).isEqualTo("failed");
+    assertThat(JobOutcome.failingStep(out.get(0).nodes().get(0)).orElseThrow().name()).isEqualTo("Spin up environment");
+    assertThat(text).contains("[bad/Spin up environment] Error: the primary container scratch/no-shell:1 exited before"
+        + " its shim started (it needs /bin/sh); primary log: exec /bin/sh: no such file or directory")
+        .doesNotContain("never-ran");
+    String name = "circlet-" + runner.workflowId().substring(0, 8) + "-bad";
+    assertThat(docker.calls()).contains("docker rm -f " + name, "docker network rm " + name + "-net");
+  }
+
+  @Test
   void anEngineThatDoesNotAnswerIsAnErrorWhenNamedAndShellModeOtherwise() throws Exception {
     StandInEngine docker = StandInEngine.install(tmp.resolve("engine"), "docker");
     docker.down();
