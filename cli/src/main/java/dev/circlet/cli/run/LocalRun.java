@@ -1,5 +1,6 @@
 package dev.circlet.cli.run;
 
+import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.CompileResult;
 import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.ConfigSource;
@@ -55,7 +56,10 @@ public final class LocalRun {
       pc.projectUrl(git.remoteUrl());
     }
     ConfigCompiler compiler = new ConfigCompiler(new DirectoryOrbStore(project.resolve(".circleci/orbs")));
-    CompileResult result = compiler.compile(ConfigSource.read(configFile), pc.build());
+    CompileResult result;
+    try (BoundedCompiler bounded = new BoundedCompiler(1)) {
+      result = bounded.compile(compiler, ConfigSource.read(configFile), pc.build());
+    }
     for (Diagnostic w : result.warnings()) {
       err.println(w.format());
     }

@@ -1,0 +1,73 @@
+package dev.circlet.config;
+
+import java.time.Duration;
+
+/**
+ * Bounds on the work one compile may do, so that a config written by one tenant cannot stall or
+ * exhaust the process that compiles it (the operator compiles every tenant's inline config).
+ * Each bound is checked while the config is expanded, before the work is done or the memory
+ * allocated, and crossing it is an error at the line and column that crossed it.
+ *
+ * <p>The defaults sit far above real configs and far below what hurts: the largest realistic
+ * configs in the test suite (a monorepo with path-filtered workflows, a 100-job benchmark config
+ * with commands and a matrix) expand to a few hundred jobs, a few thousand steps and well under a
+ * megabyte of substituted text, and compile in milliseconds. Ten times that still fits; a
+ * million jobs or ten million steps does not.
+ *
+ * @param maxJobs job instances in one compile, over every workflow and after matrix expansion:
+ *     2,000 (each becomes a Build; CI systems rarely run more than a few hundred per pipeline)
+ * @param maxMatrixCombinations combinations of one job's {@code matrix} before {@code exclude}:
+ *     256 (real matrices are products of a few short lists, such as 3 systems × 4 versions)
+ * @param maxSteps steps expanded in one compile, counting each command invocation as well as each
+ *     step it yields and the branches of {@code when}/{@code unless} not taken: 50,000 (a 300-job
+ *     config averaging 30 steps, with commands, uses about a fifth of it)
+ * @param maxCommandDepth commands invoking commands: 32 levels (real orbs nest two or three)
+ * @param maxSubstitutedChars characters of text built by {@code << >>} substitution and boolean
+ *     sections in one compile: 32 million (a parameter that doubles at each command level would
+ *     otherwise reach gigabytes within 30 levels)
+ * @param timeout how long one compile may run before it stops with an error: 10 seconds (a large
+ *     config compiles in well under a second on a loaded machine)
+ */
+public record CompileLimits(
+    int maxJobs,
+    int maxMatrixCombinations,
+    int maxSteps,
+    int maxCommandDepth,
+    long maxSubstitutedChars,
+    Duration timeout) {
+  /** The limits every Circlet entry point uses unless it is configured otherwise. */
+  public static final CompileLimits DEFAULT = new CompileLimits(2_000, 256, 50_000, 32, 32_000_000L, Duration.ofSeconds(10));
+
+  public CompileLimits {
+    if (maxJobs < 1 || maxMatrixCombinations < 1 || maxSteps < 1 || maxCommandDepth < 1 || maxSubstitutedChars < 1) {
+      throw new IllegalArgumentException("compile limits must be positive");
+    }
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("the compile timeout must be positive");
+    }
+  }
+
+  public CompileLimits withMaxJobs(int n) {
+    return new CompileLimits(n, maxMatrixCombinations, maxSteps, maxCommandDepth, maxSubstitutedChars, timeout);
+  }
+
+  public CompileLimits withMaxMatrixCombinations(int n) {
+    return new CompileLimits(maxJobs, n, maxSteps, maxCommandDepth, maxSubstitutedChars, timeout);
+  }
+
+  public CompileLimits withMaxSteps(int n) {
+    return new CompileLimits(maxJobs, maxMatrixCombinations, n, maxCommandDepth, maxSubstitutedChars, timeout);
+  }
+
+  public CompileLimits withMaxCommandDepth(int n) {
+    return new CompileLimits(maxJobs, maxMatrixCombinations, maxSteps, n, maxSubstitutedChars, timeout);
+  }
+
+  public CompileLimits withMaxSubstitutedChars(long n) {
+    return new CompileLimits(maxJobs, maxMatrixCombinations, maxSteps, maxCommandDepth, n, timeout);
+  }
+
+  public CompileLimits withTimeout(Duration t) {
+    return new CompileLimits(maxJobs, maxMatrixCombinations, maxSteps, maxCommandDepth, maxSubstitutedChars, t);
+  }
+}
