@@ -25,6 +25,8 @@ public final class BoundedCompiler implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(BoundedCompiler.class.getName());
   /** The caller waits up to this much longer than the compile's own limit, which normally ends it first. */
   private static final Duration MAX_GRACE = Duration.ofSeconds(5);
+  /** A free thread normally starts a compile at once; this floor keeps a loaded machine from looking busy. */
+  private static final Duration MIN_START_WAIT = Duration.ofSeconds(2);
   /** Deep but legitimate nesting (YAML, commands, lists) fits easily; overflow is still caught. */
   private static final long STACK_BYTES = 16L * 1024 * 1024;
 
@@ -61,10 +63,11 @@ public final class BoundedCompiler implements AutoCloseable {
     });
     pool.execute(task);
     try {
-      if (!started.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      Duration startWait = limit.compareTo(MIN_START_WAIT) < 0 ? MIN_START_WAIT : limit;
+      if (!started.await(startWait.toMillis(), TimeUnit.MILLISECONDS)) {
         task.cancel(false);
         pool.remove(task);
-        throw new Unavailable("every compile thread stayed busy for " + limit.toMillis() + " ms");
+        throw new Unavailable("every compile thread stayed busy for " + startWait.toMillis() + " ms");
       }
       return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
