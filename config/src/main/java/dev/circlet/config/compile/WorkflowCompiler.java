@@ -100,6 +100,7 @@ public final class WorkflowCompiler {
     } else {
       for (String n : Graphs.topological(edges)) {
         Instance i = byName.get(n);
+        c.budget.tick(i.pos());
         if (Filters.runs(i.filters(), trigger, c.values, d) && kept.containsAll(edges.get(n))) {
           kept.add(n);
         }

@@ -14,12 +14,14 @@ import java.util.regex.PatternSyntaxException;
  * configs that run on CircleCI. Instead {@link java.util.regex} reads the name through a
  * {@link CharSequence} that counts every character read and gives up after {@link #MAX_READS}:
  * backtracking cannot happen without reading, so a catastrophic pattern such as
- * {@code /((a+)+)+$/} stops after about a million reads (milliseconds) with an error, while real
- * patterns need a few hundred. A stack overflow inside the matcher counts as too expensive too.
+ * {@code /((a+)+)+$/} stops after ten million reads (a fraction of a second) with an error. Real
+ * patterns read each character of a name once or a few times (a few hundred reads); even
+ * {@code /.*-.*-.*-rc[0-9]+/} against 250 characters of dashes needs about two million. A stack
+ * overflow inside the matcher counts as too expensive too.
  */
 public final class BoundedRegex {
   /** Characters one match may read: thousands of times what real filters need on real names. */
-  public static final long MAX_READS = 1_000_000;
+  public static final long MAX_READS = 10_000_000;
 
   private BoundedRegex() {}
 
