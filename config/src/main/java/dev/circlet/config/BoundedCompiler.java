@@ -72,7 +72,8 @@ public final class BoundedCompiler implements AutoCloseable {
       return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       // The compile's own clock normally stops it first; this is for work between its checkpoints.
-      return failed(source, "compiling did not finish within " + limit.toMillis() + " ms; the config is too expensive to compile");
+      return failed(source, "compiling did not finish within " + limit.toMillis()
+          + " ms; the config is too expensive to compile");
     } catch (ExecutionException e) {
       return failed(source, "internal compiler error (" + e.getCause().getClass().getSimpleName() + ")");
     } catch (InterruptedException e) {

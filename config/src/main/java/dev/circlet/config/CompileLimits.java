@@ -37,7 +37,8 @@ public record CompileLimits(
     long maxSubstitutedChars,
     Duration timeout) {
   /** The limits every Circlet entry point uses unless it is configured otherwise. */
-  public static final CompileLimits DEFAULT = new CompileLimits(2_000, 256, 50_000, 32, 32_000_000L, Duration.ofSeconds(10));
+  public static final CompileLimits DEFAULT =
+      new CompileLimits(2_000, 256, 50_000, 32, 32_000_000L, Duration.ofSeconds(10));
 
   public CompileLimits {
     if (maxJobs < 1 || maxMatrixCombinations < 1 || maxSteps < 1 || maxCommandDepth < 1 || maxSubstitutedChars < 1) {

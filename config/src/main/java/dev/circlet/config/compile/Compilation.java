@@ -17,7 +17,8 @@ public final class Compilation {
   final ValueLookup values;
   final Budget budget;
 
-  public Compilation(Diags diags, PipelineContext ctx, Map<String, YNode> pipelineParams, Registry root, Budget budget) {
+  public Compilation(Diags diags, PipelineContext ctx, Map<String, YNode> pipelineParams, Registry root,
+      Budget budget) {
     this.diags = diags;
     this.ctx = ctx;
     this.pipelineParams = pipelineParams;

@@ -52,13 +52,15 @@ public final class DirectoryOrbStore implements OrbStore {
     String where = dirs.isEmpty() ? "<orb-dir>" : dirs.get(0).toString();
     String orb = namespace + "/" + name;
     String release = OrbVersions.releasePattern(version);
-    String save = "circleci orb source " + orb + "@" + release + " > " + Path.of(where, namespace, name, release + ".yml");
+    Path file = Path.of(where, namespace, name, release + ".yml");
+    String save = "circleci orb source " + orb + "@" + release + " > " + file;
     if (!OrbVersions.isRange(version)) {
       return "save its source: " + save;
     }
     String range = version.equals("volatile") ? "the newest release" : "the newest " + release + " release";
     return "@" + version + " takes " + range + " found there, so save a release under its full version: " + save
-        + " (" + release + " being a released version, e.g. the newest on https://circleci.com/developer/orbs/orb/" + orb + ")";
+        + " (" + release + " being a released version, e.g. the newest on "
+        + "https://circleci.com/developer/orbs/orb/" + orb + ")";
   }
 
   static Optional<Path> find(Path orbDir, String version) {

@@ -60,13 +60,14 @@ final class Sections {
       }
       if (kind.equals("/")) {
         if (open.isEmpty()) {
-          d.error(pos, "'" + m.group() + "' closes no section; open it with '<<# " + name + " >>' or '<<^ " + name + " >>'");
+          d.error(pos, "'" + m.group() + "' closes no section; open it with '<<# " + name + " >>' or '<<^ " + name
+              + " >>'");
           return text;
         }
         Open top = open.pop();
         if (!top.name().equals(name)) {
-          d.error(pos, "section end '" + m.group() + "' does not match its start '" + top.tag() + "'; close it with '<</ "
-              + top.name() + " >>'");
+          d.error(pos, "section end '" + m.group() + "' does not match its start '" + top.tag()
+              + "'; close it with '<</ " + top.name() + " >>'");
           return text;
         }
         continue;
@@ -88,7 +89,8 @@ final class Sections {
     return open.isEmpty() || open.peek().keep();
   }
 
-  private static boolean decide(String tag, String name, boolean whenTrue, Pos pos, Function<String, YNode> lookup, Diags d) {
+  private static boolean decide(String tag, String name, boolean whenTrue, Pos pos, Function<String, YNode> lookup,
+      Diags d) {
     YNode v = lookup.apply(name);
     if (v == null) {
       return false;
