@@ -1,8 +1,10 @@
 package dev.circlet.config;
 
+import dev.circlet.config.compile.Budget;
 import dev.circlet.config.compile.Compilation;
 import dev.circlet.config.compile.Diags;
 import dev.circlet.config.compile.Nodes;
+import dev.circlet.config.compile.Registry;
 import dev.circlet.config.compile.RegistryBuilder;
 import dev.circlet.config.compile.WorkflowCompiler;
 import dev.circlet.config.filters.Filters;
@@ -29,7 +31,8 @@ import java.util.Set;
 /**
  * Compiles a CircleCI config ({@code version: 2}, {@code 2.0} or {@code 2.1}) into workflows of
  * fully resolved jobs. {@link #compile} keeps the workflows and jobs that run for the trigger;
- * {@link #validate} compiles every workflow and job regardless of it. Never throws on bad input.
+ * {@link #validate} compiles every workflow and job regardless of it. Never throws on bad input,
+ * and stays within its {@link CompileLimits}; {@link BoundedCompiler} adds a thread of its own.
  */
 public final class ConfigCompiler {
   private static final Set<String> TOP =
@@ -39,9 +42,19 @@ public final class ConfigCompiler {
   private static final String SCHEDULED = "scheduled_pipeline";
 
   private final OrbStore orbs;
+  private final CompileLimits limits;
 
   public ConfigCompiler(OrbStore orbs) {
+    this(orbs, CompileLimits.DEFAULT);
+  }
+
+  public ConfigCompiler(OrbStore orbs, CompileLimits limits) {
     this.orbs = orbs;
+    this.limits = limits;
+  }
+
+  public CompileLimits limits() {
+    return limits;
   }
 
   public CompileResult compile(ConfigSource source, PipelineContext ctx) {
@@ -58,9 +71,12 @@ public final class ConfigCompiler {
     List<String> names = new ArrayList<>();
     List<Schedule> schedules = new ArrayList<>();
     try {
-      body(source, ctx, select, d, out, names, schedules);
+      body(source, ctx, select, d, out, names, schedules, new Budget(limits));
     } catch (ConfigError e) {
       d.error(e.pos(), e.getMessage());
+    } catch (StackOverflowError e) {
+      // Known recursion is bounded with a located error; this is the backstop for the rest.
+      d.error(new Pos(source.name(), 1, 1), "the config nests too deeply to compile");
     } catch (RuntimeException e) {
       // A bug must not surface as a stack trace to users; MutationTest keeps this path unused.
       d.error(new Pos(source.name(), 1, 1), "internal compiler error: " + e);
@@ -69,7 +85,7 @@ public final class ConfigCompiler {
   }
 
   private void body(ConfigSource source, PipelineContext ctx, boolean select, Diags d,
-      List<CompiledWorkflow> out, List<String> names, List<Schedule> schedules) {
+      List<CompiledWorkflow> out, List<String> names, List<Schedule> schedules, Budget budget) {
     List<YMap.Entry> duplicates = new ArrayList<>();
     YNode loaded = YamlLoader.load(source.text(), source.name(), YamlLoader.DEFAULT_MAX_EXPANDED, duplicates);
     for (YMap.Entry dup : duplicates) {
@@ -85,9 +101,10 @@ public final class ConfigCompiler {
       ctx = ctx.with("in_setup", true);
     }
     Map<String, YNode> pipelineParams = pipelineParameters(root, ctx, source.name(), d);
-    Scope base = Scope.pipelineOnly(ctx, pipelineParams);
+    Scope base = Scope.pipelineOnly(ctx, pipelineParams, budget);
     YNode orbSection = orbVersions(root.get("orbs"), base, d);
-    Compilation c = new Compilation(d, ctx, pipelineParams, new RegistryBuilder(orbs, base, d).build(root, orbSection));
+    Registry registry = new RegistryBuilder(orbs, base, d).build(root, orbSection);
+    Compilation c = new Compilation(d, ctx, pipelineParams, registry, budget);
     WorkflowCompiler wc = new WorkflowCompiler(c);
     Filters.Trigger trigger = new Filters.Trigger(ctx.branch(), ctx.tag());
     YNode workflows = root.get("workflows");
@@ -203,6 +220,6 @@ public final class ConfigCompiler {
       return false;
     }
     String branch = c.values().get("pipeline.git.branch") instanceof String b ? b : "";
-    return runs && own.stream().anyMatch(s -> Triggers.admits(s, branch));
+    return runs && own.stream().anyMatch(s -> Triggers.admits(s, branch, triggers.pos(), d));
   }
 }

@@ -2,7 +2,9 @@ package dev.circlet.config;
 
 import dev.circlet.config.compile.Diags;
 import dev.circlet.config.compile.Nodes;
+import dev.circlet.config.logic.BoundedRegex;
 import dev.circlet.config.model.Schedule;
+import dev.circlet.config.yaml.Pos;
 import dev.circlet.config.yaml.YMap;
 import dev.circlet.config.yaml.YNode;
 import dev.circlet.config.yaml.YSeq;
@@ -49,14 +51,15 @@ final class Triggers {
     return l == null ? List.of() : l;
   }
 
-  static boolean admits(Schedule s, String branch) {
-    boolean only = s.onlyBranches().isEmpty() || s.onlyBranches().stream().anyMatch(p -> matches(p, branch));
-    return only && s.ignoreBranches().stream().noneMatch(p -> matches(p, branch));
+  /** Whether the schedule's branch filters admit {@code branch}; pattern problems are reported at {@code pos}. */
+  static boolean admits(Schedule s, String branch, Pos pos, Diags d) {
+    boolean only = s.onlyBranches().isEmpty() || s.onlyBranches().stream().anyMatch(p -> matches(p, branch, pos, d));
+    return only && s.ignoreBranches().stream().noneMatch(p -> matches(p, branch, pos, d));
   }
 
-  private static boolean matches(String pattern, String name) {
+  private static boolean matches(String pattern, String name, Pos pos, Diags d) {
     if (pattern.length() >= 2 && pattern.startsWith("/") && pattern.endsWith("/")) {
-      return Pattern.compile(pattern.substring(1, pattern.length() - 1)).matcher(name).matches();
+      return BoundedRegex.matches(pattern.substring(1, pattern.length() - 1), name, pos, d);
     }
     return pattern.equals(name);
   }

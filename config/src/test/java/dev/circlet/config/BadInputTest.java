@@ -161,8 +161,9 @@ class BadInputTest {
             jobs:
               build: {docker: [{image: a}], steps: [checkout]}
             workflows: {w: {jobs: [build]}}
-            """, "config.yml:3:9: error: orb circleci/node@5.1 is not in the orb store; save the orb source"
-                + " (circleci orb source circleci/node@5.1) as src/test/resources/orbs/circleci/node/5.1.0.yml"),
+            """, "config.yml:3:9: error: orb circleci/node@5.1 is not in the orb store; @5.1 takes the newest 5.1.x"
+                + " release found there, so save a release under its full version: circleci orb source"
+                + " circleci/node@5.1.x > src/test/resources/orbs/circleci/node/5.1.x.yml"),
         Arguments.of("alias bomb", """
             version: 2.1
             a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

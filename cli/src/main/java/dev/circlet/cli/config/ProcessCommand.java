@@ -1,5 +1,6 @@
 package dev.circlet.cli.config;
 
+import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.CompileResult;
 import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.ConfigProcessor;
@@ -76,9 +77,12 @@ public final class ProcessCommand implements Callable<Integer> {
       ctx.schedule(schedule);
     }
     ConfigCompiler compiler = new ConfigCompiler(input.orbStore(System.getenv("CIRCLET_ORB_DIR")));
-    CompileResult r = trigger == null && triggerSource == null && schedule == null
-        ? compiler.validate(source, ctx.build())
-        : compiler.compile(source, ctx.build());
+    CompileResult r;
+    try (BoundedCompiler bounded = new BoundedCompiler(1)) {
+      r = trigger == null && triggerSource == null && schedule == null
+          ? bounded.validate(compiler, source, ctx.build())
+          : bounded.compile(compiler, source, ctx.build());
+    }
     ConfigInput.print(r, err);
     if (!r.ok()) {
       return 1;

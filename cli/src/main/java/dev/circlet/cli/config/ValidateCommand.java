@@ -1,5 +1,6 @@
 package dev.circlet.cli.config;
 
+import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.CompileResult;
 import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.ConfigSource;
@@ -27,8 +28,11 @@ public final class ValidateCommand implements Callable<Integer> {
     if (source == null) {
       return 1;
     }
-    CompileResult r = new ConfigCompiler(input.orbStore(System.getenv("CIRCLET_ORB_DIR")))
-        .validate(source, PipelineContext.branch("main"));
+    CompileResult r;
+    try (BoundedCompiler bounded = new BoundedCompiler(1)) {
+      r = bounded.validate(new ConfigCompiler(input.orbStore(System.getenv("CIRCLET_ORB_DIR"))), source,
+          PipelineContext.branch("main"));
+    }
     ConfigInput.print(r, err);
     if (!r.ok()) {
       err.println(source.name() + ": invalid (" + r.errors().size() + " error" + (r.errors().size() == 1 ? "" : "s") + ")");

@@ -1,5 +1,6 @@
 package dev.circlet.cli.run;
 
+import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.CompileResult;
 import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.ConfigSource;
@@ -91,7 +92,10 @@ public final class LocalRun {
     }
     ConfigCompiler compiler = new ConfigCompiler(
         OrbSearchPath.store(req.orbDirs(), configFile, environment.get(OrbSearchPath.ENV)));
-    CompileResult result = compiler.compile(ConfigSource.read(configFile), pc.build());
+    CompileResult result;
+    try (BoundedCompiler bounded = new BoundedCompiler(1)) {
+      result = bounded.compile(compiler, ConfigSource.read(configFile), pc.build());
+    }
     for (Diagnostic w : result.warnings()) {
       err.println(w.format());
     }

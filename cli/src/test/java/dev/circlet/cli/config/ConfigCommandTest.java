@@ -78,8 +78,9 @@ class ConfigCommandTest {
     Path config = write("config.yml", CONFIG);
     Run r = run("config", "validate", config.toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).startsWith(config + ":5:8: error: orb acme/kit@1.0 is not in the orb store; save the orb source"
-        + " (circleci orb source acme/kit@1.0) as " + dir.resolve("orbs/acme/kit/1.0.0.yml"));
+    assertThat(r.err()).startsWith(config + ":5:8: error: orb acme/kit@1.0 is not in the orb store; @1.0 takes the newest"
+        + " 1.0.x release found there, so save a release under its full version: circleci orb source acme/kit@1.0.x > "
+        + dir.resolve("orbs/acme/kit/1.0.x.yml"));
     // The orb's missing command is not reported again.
     assertThat(r.err()).endsWith(config + ": invalid (1 error)\n").doesNotContain("kit/hi");
   }
@@ -153,5 +154,52 @@ class ConfigCommandTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith(dir.resolve("absent.yml") + ": error: cannot read the config").endsWith("\n");
     assertThat(r.err().strip()).doesNotContain("\n");
+  }
+
+  @Test
+  void processRendersBooleanSections() throws IOException {
+    Path config = write("config.yml", """
+        version: 2.1
+        parameters:
+          verbose: {type: boolean, default: false}
+        commands:
+          test:
+            parameters: {race: {type: boolean, default: true}}
+            steps:
+              - run: go test<<# parameters.race >> -race<</ parameters.race >><<# pipeline.parameters.verbose >> -v<</ pipeline.parameters.verbose >> ./...
+        jobs:
+          build:
+            docker: [{image: golang}]
+            steps: [test, {test: {race: false}}]
+        workflows: {main: {jobs: [build]}}
+        """);
+    Run r = run("config", "process", config.toString(), "--param", "verbose=true");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).contains("command: go test -race -v ./...\n", "command: go test -v ./...\n").doesNotContain("<<");
+  }
+
+  @Test
+  void validateAndProcessApplyTheCompileLimits() throws IOException {
+    Path config = write("config.yml", """
+        version: 2.1
+        jobs:
+          build:
+            parameters: {a: {type: integer}, b: {type: integer}, c: {type: integer}}
+            docker: [{image: alpine}]
+            steps: [checkout]
+        workflows:
+          main:
+            jobs:
+              - build:
+                  matrix:
+                    parameters: {a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], c: [1, 2, 3]}
+        """);
+    String expected = config + ":12:13: error: matrix has 300 combinations (10 × 10 × 3); at most 256 are allowed\n";
+    Run v = run("config", "validate", config.toString());
+    assertThat(v.code()).isEqualTo(1);
+    assertThat(v.err()).startsWith(expected);
+    Run p = run("config", "process", config.toString(), "--branch", "main");
+    assertThat(p.code()).isEqualTo(1);
+    assertThat(p.err()).isEqualTo(expected);
   }
 }

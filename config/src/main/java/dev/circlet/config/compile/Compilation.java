@@ -7,7 +7,7 @@ import dev.circlet.config.yaml.YNode;
 import dev.circlet.config.yaml.YScalar;
 import java.util.Map;
 
-/** State shared by the compilers of one config: the trigger, pipeline parameters, names and messages. */
+/** State shared by the compilers of one config: the trigger, pipeline parameters, names, messages and budget. */
 public final class Compilation {
   final Diags diags;
   final PipelineContext ctx;
@@ -15,13 +15,16 @@ public final class Compilation {
   final Registry root;
   final Scope base;
   final ValueLookup values;
+  final Budget budget;
 
-  public Compilation(Diags diags, PipelineContext ctx, Map<String, YNode> pipelineParams, Registry root) {
+  public Compilation(Diags diags, PipelineContext ctx, Map<String, YNode> pipelineParams, Registry root,
+      Budget budget) {
     this.diags = diags;
     this.ctx = ctx;
     this.pipelineParams = pipelineParams;
     this.root = root;
-    this.base = Scope.pipelineOnly(ctx, pipelineParams);
+    this.budget = budget;
+    this.base = Scope.pipelineOnly(ctx, pipelineParams, budget);
     this.values = name -> {
       if (name.startsWith("pipeline.parameters.")) {
         YNode v = pipelineParams.get(name.substring("pipeline.parameters.".length()));

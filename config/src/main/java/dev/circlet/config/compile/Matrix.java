@@ -14,20 +14,42 @@ import java.util.Set;
 final class Matrix {
   private Matrix() {}
 
-  /** Combinations in declaration order (the last parameter varies fastest). */
-  static List<Map<String, YNode>> expand(YNode matrix, Diags d) {
+  /**
+   * Combinations in declaration order (the last parameter varies fastest). A matrix with more
+   * combinations than the budget allows is an error found before any combination is built.
+   */
+  static List<Map<String, YNode>> expand(YNode matrix, Budget budget, Diags d) {
     if (!(matrix instanceof YMap m) || !(m.get("parameters") instanceof YMap params) || params.size() == 0) {
       d.error(matrix.pos(), "matrix needs 'parameters': a map of parameter name to a list of values");
       return List.of();
     }
     Nodes.warnUnknown(m, Set.of("parameters", "exclude", "alias"), "matrix", d);
-    List<Map<String, YNode>> combos = new ArrayList<>();
-    combos.add(new LinkedHashMap<>());
+    int max = budget.limits().maxMatrixCombinations();
+    long size = 1;
+    double shown = 1;
+    List<String> sizes = new ArrayList<>();
     for (YMap.Entry e : params.entries()) {
       if (!(e.value() instanceof YSeq values) || values.items().isEmpty()) {
         d.error(e.value().pos(), "matrix parameter '" + e.key() + "' needs a non-empty list of values");
         return List.of();
       }
+      int n = values.items().size();
+      // Once over the limit the product stops growing, so it cannot overflow; the message uses a double.
+      size = size > max ? size : size * n;
+      shown *= n;
+      sizes.add(String.valueOf(n));
+    }
+    if (size > max) {
+      String product = sizes.size() <= 8 ? " (" + String.join(" × ", sizes) + ")" : "";
+      d.error(m.entry("parameters").keyPos(), "matrix has "
+          + (shown < 1e15 ? String.valueOf((long) shown) : "more than 10^15") + " combinations"
+          + product + "; at most " + max + " are allowed");
+      return List.of();
+    }
+    List<Map<String, YNode>> combos = new ArrayList<>();
+    combos.add(new LinkedHashMap<>());
+    for (YMap.Entry e : params.entries()) {
+      YSeq values = (YSeq) e.value();
       List<Map<String, YNode>> next = new ArrayList<>();
       for (Map<String, YNode> c : combos) {
         for (YNode v : values.items()) {
@@ -45,6 +67,7 @@ final class Matrix {
         return combos;
       }
       for (YNode x : ex.items()) {
+        budget.tick(x.pos());
         combos = excludeOne(combos, x, params, d);
       }
     }

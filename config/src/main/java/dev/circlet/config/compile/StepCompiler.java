@@ -16,9 +16,9 @@ import java.util.Set;
 /**
  * Expands a steps list: built-in steps become {@link Step}s, commands are invoked with their
  * parameters (recursively), {@code when}/{@code unless} are decided and {@code steps} splices.
+ * Every step item, command invocations included, is charged to the compile's budget first.
  */
 final class StepCompiler {
-  private static final int MAX_DEPTH = 32;
   private static final Set<String> CONDITIONAL = Set.of("when", "unless");
 
   private final Compilation c;
@@ -50,6 +50,7 @@ final class StepCompiler {
 
   private void step(YNode item, Registry home, int depth, List<Step> out) {
     Diags d = c.diags;
+    c.budget.step(item.pos());
     switch (item) {
       case YSeq nested -> expand(nested, home, depth, out);
       case YScalar s when s.isString() -> invoke(s.text(), s, null, home, depth, out);
@@ -86,8 +87,9 @@ final class StepCompiler {
       }
       return;
     }
-    if (depth >= MAX_DEPTH) {
-      d.error(at.pos(), "commands nest deeper than " + MAX_DEPTH + " levels (does '" + name + "' invoke itself?)");
+    int maxDepth = c.budget.limits().maxCommandDepth();
+    if (depth >= maxDepth) {
+      d.error(at.pos(), "commands nest deeper than " + maxDepth + " levels (does '" + name + "' invoke itself?)");
       return;
     }
     List<YMap.Entry> given = List.of();

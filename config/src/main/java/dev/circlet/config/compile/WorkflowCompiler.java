@@ -100,6 +100,7 @@ public final class WorkflowCompiler {
     } else {
       for (String n : Graphs.topological(edges)) {
         Instance i = byName.get(n);
+        c.budget.tick(i.pos());
         if (Filters.runs(i.filters(), trigger, c.values, d) && kept.containsAll(edges.get(n))) {
           kept.add(n);
         }
@@ -165,13 +166,14 @@ public final class WorkflowCompiler {
       combos.add(null);
     } else {
       YNode m = Substitutor.apply(matrixNode, c.base, d);
-      combos.addAll(Matrix.expand(m, d));
+      combos.addAll(Matrix.expand(m, c.budget, d));
       if (m instanceof YMap mm && mm.get("alias") instanceof YScalar a && !a.isNull()) {
         alias = a.text();
       }
     }
     YMap rest = cfg.without(Set.of("matrix"));
     for (Map<String, YNode> combo : combos) {
+      c.budget.job(pos);
       YMap sc = (YMap) Substitutor.apply(rest, c.base.withMatrix(combo), d);
       String name = Nodes.text(sc, "name", d);
       boolean grouped = combo != null;

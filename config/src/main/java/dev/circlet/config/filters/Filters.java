@@ -1,6 +1,7 @@
 package dev.circlet.config.filters;
 
 import dev.circlet.config.compile.Diags;
+import dev.circlet.config.logic.BoundedRegex;
 import dev.circlet.config.logic.Expression;
 import dev.circlet.config.logic.ValueLookup;
 import dev.circlet.config.yaml.YMap;
@@ -9,14 +10,12 @@ import dev.circlet.config.yaml.YScalar;
 import dev.circlet.config.yaml.YSeq;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Decides whether a workflow job (or legacy scheduled trigger) runs for a branch or tag push.
  * Branch pushes run unless {@code branches.only}/{@code ignore} say otherwise; tag pushes run a
  * job only if it has a {@code tags} filter that admits the tag. Patterns {@code /re/} must match
- * the whole name; other strings compare exactly.
+ * the whole name (with bounded work, see {@link BoundedRegex}); other strings compare exactly.
  */
 public final class Filters {
   private static final Set<String> TOP = Set.of("branches", "tags");
@@ -90,12 +89,7 @@ public final class Filters {
   private static boolean matches(YScalar s, String name, Diags d) {
     String text = s.text();
     if (text.length() >= 2 && text.startsWith("/") && text.endsWith("/")) {
-      try {
-        return Pattern.compile(text.substring(1, text.length() - 1)).matcher(name).matches();
-      } catch (PatternSyntaxException ex) {
-        d.error(s.pos(), "invalid regular expression " + text + ": " + ex.getDescription());
-        return false;
-      }
+      return BoundedRegex.matches(text.substring(1, text.length() - 1), name, s.pos(), d);
     }
     return text.equals(name);
   }

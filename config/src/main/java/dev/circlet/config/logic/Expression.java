@@ -16,10 +16,14 @@ public final class Expression {
   private static final Pattern HINT =
       Pattern.compile(".*(==|!=|\\bstarts-with\\b|^\\s*pipeline\\.[a-z_.]+\\s*$|^\\s*not\\s|\\s(and|or)\\s).*");
 
+  /** Parentheses and {@code not}s nest at most this deep: the parser recurses on each level. */
+  static final int MAX_NESTING = 100;
+
   private final List<String> tokens;
   private final Pos pos;
   private final ValueLookup ctx;
   private int i;
+  private int depth;
 
   private Expression(List<String> tokens, Pos pos, ValueLookup ctx) {
     this.tokens = tokens;
@@ -111,9 +115,18 @@ public final class Expression {
   private Object not() {
     if ("not".equals(peek())) {
       i++;
-      return !Logic.truthy(not());
+      enter();
+      boolean v = !Logic.truthy(not());
+      depth--;
+      return v;
     }
     return comparison();
+  }
+
+  private void enter() {
+    if (++depth > MAX_NESTING) {
+      throw new IllegalArgumentException("parentheses and 'not' nest deeper than " + MAX_NESTING + " levels");
+    }
   }
 
   private Object comparison() {
@@ -145,7 +158,9 @@ public final class Expression {
     }
     i++;
     if (t.equals("(")) {
+      enter();
       Object v = or();
+      depth--;
       if (!")".equals(peek())) {
         throw new IllegalArgumentException("missing ')'");
       }

@@ -7,8 +7,6 @@ import dev.circlet.config.yaml.YScalar;
 import dev.circlet.config.yaml.YSeq;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Evaluates CircleCI logic statements ({@code and}, {@code or}, {@code not}, {@code equal},
@@ -103,12 +101,7 @@ public final class Logic {
       d.error(e.value().pos(), "'matches' expects {pattern: <regex>, value: <string>}");
       return false;
     }
-    try {
-      return Pattern.compile(stripSlashes(p.text())).matcher(v.value() == null ? "" : v.text()).matches();
-    } catch (PatternSyntaxException ex) {
-      d.error(p.pos(), "invalid regular expression: " + ex.getDescription());
-      return false;
-    }
+    return BoundedRegex.matches(stripSlashes(p.text()), v.value() == null ? "" : v.text(), p.pos(), d);
   }
 
   /** CircleCI accepts patterns written as {@code /re/}; the slashes are not part of the regex. */

@@ -42,11 +42,25 @@ public final class DirectoryOrbStore implements OrbStore {
     return Optional.empty();
   }
 
+  /**
+   * Names the command and the file: an exact version is saved as itself; a range ({@code @5},
+   * {@code @volatile}) takes the newest release vendored, so the hint asks for a release saved
+   * under its own full version, which is what {@link #find} looks for.
+   */
   @Override
   public String howToVendor(String namespace, String name, String version) {
     String where = dirs.isEmpty() ? "<orb-dir>" : dirs.get(0).toString();
-    return "save the orb source (circleci orb source " + namespace + "/" + name + "@" + version + ") as "
-        + Path.of(where, namespace, name, OrbVersions.fullVersion(version) + ".yml");
+    String orb = namespace + "/" + name;
+    String release = OrbVersions.releasePattern(version);
+    Path file = Path.of(where, namespace, name, release + ".yml");
+    String save = "circleci orb source " + orb + "@" + release + " > " + file;
+    if (!OrbVersions.isRange(version)) {
+      return "save its source: " + save;
+    }
+    String range = version.equals("volatile") ? "the newest release" : "the newest " + release + " release";
+    return "@" + version + " takes " + range + " found there, so save a release under its full version: " + save
+        + " (" + release + " being a released version, e.g. the newest on "
+        + "https://circleci.com/developer/orbs/orb/" + orb + ")";
   }
 
   static Optional<Path> find(Path orbDir, String version) {

@@ -43,6 +43,29 @@ public final class OrbVersions {
     return 0;
   }
 
+  /**
+   * Whether a reference names a range of releases rather than one: a prefix ({@code 5},
+   * {@code 5.1}) or {@code volatile}. The store answers it with the newest release it holds.
+   */
+  public static boolean isRange(String version) {
+    return version.equals("volatile") || isVersion(version) && version.chars().filter(c -> c == '.').count() < 2;
+  }
+
+  /**
+   * The full versions a reference accepts, written as a pattern for people: {@code 5.x.y} for
+   * {@code 5}, {@code 5.1.x} for {@code 5.1}, {@code X.Y.Z} for {@code volatile}, the version
+   * itself when it is exact.
+   */
+  public static String releasePattern(String version) {
+    if (version.equals("volatile")) {
+      return "X.Y.Z";
+    }
+    if (!isRange(version)) {
+      return version;
+    }
+    return version.contains(".") ? version + ".x" : version + ".x.y";
+  }
+
   /** The file or key name a vendored version is stored under: a prefix is shown as {@code 5.1.0}. */
   public static String fullVersion(String version) {
     if (version.equals("volatile")) {

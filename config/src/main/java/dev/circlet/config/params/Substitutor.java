@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * Replaces {@code << parameters.x >>}, {@code << pipeline.* >>} and {@code << matrix.x >>} in a
  * tree. A scalar that is exactly one reference takes the typed value (boolean, integer, steps,
  * executor); references inside longer text insert the value's text. {@code \<<} stays literal.
+ * Boolean sections ({@code <<# x >>…<</ x >>}, {@code <<^ x >>…<</ x >>}) are rendered first.
+ * Every node walked and every character of text built is charged to the compile's budget.
  */
 public final class Substitutor {
   private static final Pattern REF = Pattern.compile("(\\\\?)<<\\s*([A-Za-z0-9_.\\-]+)\\s*>>");
@@ -33,6 +35,7 @@ public final class Substitutor {
   }
 
   private YNode walk(YNode n) {
+    scope.budget().tick(n.pos());
     return switch (n) {
       case YScalar s -> s.value() instanceof String str && str.contains("<<") ? scalar(s, str) : s;
       case YSeq seq -> {
@@ -58,7 +61,13 @@ public final class Substitutor {
     };
   }
 
-  private YNode scalar(YScalar s, String str) {
+  private YNode scalar(YScalar s, String original) {
+    // Charged before any text is built: every copy made for a job or command instance counts.
+    scope.budget().text(original.length(), s.pos());
+    String str = original;
+    if (Sections.present(str)) {
+      str = Sections.render(str, s.pos(), ref -> lookup(ref, s.pos()), d);
+    }
     Matcher whole = WHOLE.matcher(str);
     if (whole.matches()) {
       YNode v = lookup(whole.group(1), s.pos());
@@ -83,10 +92,12 @@ public final class Substitutor {
         d.error(s.pos(), "'" + m.group(2) + "' is " + v.kind() + " and cannot be used inside text");
         text = m.group();
       }
+      // Charged before it is appended, so text that doubles at each command level stops in time.
+      scope.budget().text(text.length(), s.pos());
       m.appendReplacement(b, Matcher.quoteReplacement(text));
     }
     if (!any) {
-      return s;
+      return str.equals(original) ? s : new YScalar(str, str, s.pos());
     }
     m.appendTail(b);
     String r = b.toString();

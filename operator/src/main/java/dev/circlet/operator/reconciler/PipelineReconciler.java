@@ -3,6 +3,7 @@ package dev.circlet.operator.reconciler;
 import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineStatus;
+import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.CompileResult;
 import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.ConfigSource;
@@ -37,11 +38,14 @@ import java.util.stream.Collectors;
 public final class PipelineReconciler implements Reconciler<Pipeline> {
   public static final String CONFIG_VALID = "ConfigValid";
   static final String DEFAULT_CONFIG_PATH = ".circleci/config.yml";
+  /** Compiles are CPU-bound; two threads keep one tenant's expensive config from holding them all. */
+  private static final int COMPILE_THREADS = 2;
 
   private final String orbNamespace;
   private final StatusWriter statusWriter;
   private final Clock clock;
   private volatile ConfigCompiler compiler = new ConfigCompiler(OrbStore.empty());
+  private final BoundedCompiler bounded = new BoundedCompiler(COMPILE_THREADS);
 
   /** @param orbNamespace where orb ConfigMaps are read from; null for no registry orbs */
   public PipelineReconciler(String orbNamespace, StatusWriter statusWriter, Clock clock) {
@@ -84,7 +88,8 @@ public final class PipelineReconciler implements Reconciler<Pipeline> {
     } else {
       String branch = spec.repository == null || spec.repository.defaultBranch == null
           ? "main" : spec.repository.defaultBranch;
-      CompileResult result = compiler.validate(ConfigSource.of(path, spec.config), PipelineContext.branch(branch));
+      // Off this reconcile thread and within the compile limits: any failure is an invalid config.
+      CompileResult result = bounded.validate(compiler, ConfigSource.of(path, spec.config), PipelineContext.branch(branch));
       next.workflows = new ArrayList<>(result.workflowNames());
       if (result.ok()) {
         Conditions.set(next.conditions, CONFIG_VALID, Conditions.TRUE, "Valid",

@@ -130,6 +130,53 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void configsBuiltToExhaustTheCompilerAreInvalidAndTheOperatorCarriesOn() {
+    StringBuilder fanOut = new StringBuilder("version: 2.1\ncommands:\n  c0: {steps: [{run: echo hi}]}\n");
+    for (int i = 1; i <= 7; i++) {
+      fanOut.append("  c").append(i).append(": {steps: [").append(String.join(", ", java.util.Collections.nCopies(10, "c" + (i - 1))))
+          .append("]}\n");
+    }
+    fanOut.append("jobs:\n  b: {docker: [{image: alpine}], steps: [c7]}\nworkflows: {ci: {jobs: [b]}}\n");
+    pipeline("fan-out", fanOut.toString());
+    pipeline("matrix", """
+        version: 2.1
+        jobs:
+          b:
+            parameters: {p: {type: integer}, q: {type: integer}, r: {type: integer}, s: {type: integer}, t: {type: integer}, u: {type: integer}}
+            docker: [{image: alpine}]
+            steps: [checkout]
+        workflows:
+          ci:
+            jobs:
+              - b:
+                  matrix:
+                    parameters: {p: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], q: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], r: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+                      s: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], t: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], u: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}
+        """);
+    pipeline("regex", """
+        version: 2.1
+        jobs:
+          b: {docker: [{image: alpine}], steps: [checkout]}
+        workflows:
+          ci:
+            when: {matches: {pattern: "((a+)+)+$", value: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}}
+            jobs: [b]
+        """);
+    Condition fan = configValid("fan-out");
+    assertThat(fan.getStatus()).isEqualTo("False");
+    assertThat(fan.getMessage()).matches("\\d+:\\d+: the config expands to more than 50000 steps .*");
+    Condition matrix = configValid("matrix");
+    assertThat(matrix.getStatus()).isEqualTo("False");
+    assertThat(matrix.getMessage()).startsWith("12:13: matrix has 1000000 combinations");
+    Condition regex = configValid("regex");
+    assertThat(regex.getStatus()).isEqualTo("False");
+    assertThat(regex.getMessage()).startsWith("6:31: regular expression /((a+)+)+$/ is too expensive");
+
+    pipeline("after", "version: 2.1\njobs:\n  build: {docker: [{image: alpine}], steps: [checkout]}\n");
+    assertThat(configValid("after").getStatus()).isEqualTo("True");
+  }
+
+  @Test
   void configInTheRepositoryIsUnknownUntilTriggered() {
     pipeline("repo", null);
     Condition c = configValid("repo");
