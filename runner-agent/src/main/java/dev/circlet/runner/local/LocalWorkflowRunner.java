@@ -11,7 +11,9 @@ import dev.circlet.runner.model.BuildInfo;
 import dev.circlet.runner.model.Jobs;
 import dev.circlet.runner.shim.ShimDriver;
 import dev.circlet.runner.steps.LocalCheckout;
+import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.store.LocalBlobStore;
+import dev.circlet.runner.store.ScopedBlobStore;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,7 +51,7 @@ public final class LocalWorkflowRunner {
 
   private final Options o;
   private final Path circlet;
-  private final LocalBlobStore store;
+  private final BlobStore store;
   private final AtomicBoolean canceled = new AtomicBoolean();
   private final List<JobRunner> active = new CopyOnWriteArrayList<>();
   private Path runDir;
@@ -58,7 +60,7 @@ public final class LocalWorkflowRunner {
   public LocalWorkflowRunner(Options o) {
     this.o = o;
     this.circlet = o.project().toAbsolutePath().normalize().resolve(".circlet");
-    this.store = new LocalBlobStore(circlet.resolve("store"));
+    this.store = new ScopedBlobStore(new LocalBlobStore(circlet.resolve("store")), ScopedBlobStore.localScope(o.project()));
   }
 
   /** The directory of the current run ({@code .circlet/runs/<n>}); logs are in its {@code logs/}. */
