@@ -91,7 +91,9 @@ public final class GitCheckout implements CheckoutSource {
     Files.createDirectories(home);
     Map<String, String> env = new java.util.HashMap<>(Map.of("HOME", home.toString(),
         "XDG_CONFIG_HOME", home.resolve(".config").toString(), "GIT_CONFIG_NOSYSTEM", "1",
-        "GIT_CONFIG_GLOBAL", "/dev/null", "GIT_TERMINAL_PROMPT", "0"));
+        "GIT_CONFIG_GLOBAL", "/dev/null", "GIT_TERMINAL_PROMPT", "0",
+        // ssh finds its config through the passwd entry's home, which may be the shared volume too
+        "GIT_SSH_COMMAND", "ssh -F /dev/null"));
     if (credentials == null || !Files.isDirectory(credentials)) {
       return env;
     }
