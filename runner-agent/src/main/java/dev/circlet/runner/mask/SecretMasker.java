@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Replaces secret values, and their base64 forms, in byte ranges of output. The base64 forms are
  * those of the value and of the value with a trailing newline ({@code echo "$S" | base64}), in
- * the standard and URL-safe alphabets, padded and not, and the three alignments of the value
+ * the standard and URL-safe alphabets, padded and not, each line of them when a tool wraps the
+ * encoding at 76 or 64 columns, and the three alignments of the value
  * inside a longer base64 stream: only the characters the value alone decides, so a value encoded
  * amid other bytes is masked too.
  */
@@ -59,6 +60,9 @@ public final class SecretMasker {
   /** Shortest base64 fragment masked for a value inside a longer stream: shorter ones match ordinary text. */
   static final int MIN_FRAGMENT = 6;
 
+  /** Line widths at which common tools wrap base64 output. */
+  private static final int[] WRAP_WIDTHS = {76, 64};
+
   /** The base64 forms of a value (see the class comment). */
   static Set<String> base64Forms(byte[] v) {
     Set<String> out = new LinkedHashSet<>();
@@ -69,6 +73,15 @@ public final class SecretMasker {
         String e = enc.encodeToString(b);
         out.add(e);
         out.add(e.replace("=", ""));
+        // base64(1) wraps at 76 columns, openssl at 64: a long value's encoding spans lines
+        for (int width : WRAP_WIDTHS) {
+          for (int i = 0; e.length() > width && i < e.length(); i += width) {
+            String line = e.substring(i, Math.min(e.length(), i + width)).replace("=", "");
+            if (line.length() >= MIN_FRAGMENT) {
+              out.add(line);
+            }
+          }
+        }
       }
       for (int k = 0; k < 3; k++) {
         // the value after k unknown bytes: the characters that depend on its bytes only

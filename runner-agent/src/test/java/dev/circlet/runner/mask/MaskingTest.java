@@ -110,4 +110,17 @@ class MaskingTest {
     assertThat(m.mask("the abc of it")).isEqualTo("the abc of it");
     assertThat(SecretMasker.base64Forms("abcd".getBytes(StandardCharsets.UTF_8))).allMatch(f -> f.length() >= 4);
   }
+
+  /** {@code echo "$TOKEN" | base64} wraps a long value's encoding at 76 columns (openssl at 64). */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {76, 64})
+  void wrappedBase64OfALongValueIsMaskedOnEveryLine(int width) {
+    String v = "ghp_" + "A1b2C3d4E5".repeat(7);
+    String encoded = b64(Base64.getEncoder(), v + "\n");
+    SecretMasker m = new SecretMasker(List.of(v));
+    for (int i = 0; i < encoded.length(); i += width) {
+      String line = encoded.substring(i, Math.min(encoded.length(), i + width));
+      assertThat(m.mask(line).replace("********", "").length()).as(line).isLessThanOrEqualTo(2);
+    }
+  }
 }
