@@ -8,6 +8,8 @@ import dev.circlet.runner.steps.GitCheckout;
 import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.store.LocalBlobStore;
 import dev.circlet.runner.store.S3BlobStore;
+import dev.circlet.runner.store.ScopedBlobStore;
+import dev.circlet.runner.volume.Volume;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -45,14 +47,40 @@ public final class AgentMain {
     }
     if (args.length >= 1 && args[0].equals("pod")) {
       Map<String, String> opt = options(args);
+      // the operator sets HOME to where it mounts the project volume (the working directory's parent)
+      String home = opt.getOrDefault("home", env.getOrDefault("HOME", "/home/circleci"));
       return pod(Path.of(opt.getOrDefault("shared", "/circlet")),
-          Path.of(opt.getOrDefault("job", "/etc/circlet/build/job.json")),
-          Path.of(opt.getOrDefault("home", "/home/circleci")),
+          Path.of(opt.getOrDefault("job", "/etc/circlet/build/job.json")), Path.of(home),
+          Path.of(opt.getOrDefault("volume", home)),
           Path.of(opt.getOrDefault("clone", "/etc/circlet/clone")),
-          Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), podStore(opt, env));
+          Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), podStore(opt, env), isShared(opt, env));
     }
     throw new IllegalArgumentException("usage: circlet-agent install DIR | circlet-agent pod [--shared DIR]"
-        + " [--job FILE] [--home DIR] [--clone DIR] [--contexts DIR] [--store-dir DIR]");
+        + " [--job FILE] [--home DIR] [--volume DIR] [--clone DIR] [--contexts DIR] [--store-dir DIR]");
+  }
+
+  /** Storage that outlives the pod (S3, or a directory named with --store-dir) may be shared by tenants. */
+  static boolean isShared(Map<String, String> opt, Map<String, String> env) {
+    String endpoint = env.get("CIRCLET_S3_ENDPOINT");
+    return (endpoint != null && !endpoint.isBlank()) || opt.get("store-dir") != null;
+  }
+
+  /**
+   * The build's view of storage: every key under job.json's {@code storageScope}. Storage that
+   * may be shared needs that scope (another tenant's caches would be one prefix away); the pod's
+   * private fallback directory is scoped {@code pod}.
+   */
+  static BlobStore scoped(BlobStore store, JobFile jf, boolean shared) {
+    String scope = jf.storageScope();
+    if (scope == null || scope.isBlank()) {
+      if (shared) {
+        throw new IllegalArgumentException("job.json has no storageScope: refusing shared storage (S3 or"
+            + " --store-dir), where caches and workspaces of other projects could be reached; the operator"
+            + " writes the scope of every Build");
+      }
+      scope = "pod";
+    }
+    return new ScopedBlobStore(store, scope);
   }
 
   private static Map<String, String> options(String[] args) {
@@ -122,19 +150,32 @@ public final class AgentMain {
     return all;
   }
 
-  /** Runs the job of job.json in a build pod; the shim in the primary container runs the steps. */
+  /** Runs the job of job.json in a build pod with a store private to the caller (tests). */
   static int pod(Path shared, Path jobFile, Path home, Path clone, Path contexts, BlobStore store)
       throws IOException, InterruptedException {
+    return pod(shared, jobFile, home, home, clone, contexts, store, false);
+  }
+
+  /**
+   * Runs the job of job.json in a build pod; the shim in the primary container runs the steps.
+   *
+   * @param volume where the project volume is mounted: the only place the agent acts on for the job
+   * @param sharedStore whether the store may hold other projects' objects (then job.json must scope it)
+   */
+  static int pod(Path shared, Path jobFile, Path home, Path volume, Path clone, Path contexts, BlobStore store,
+      boolean sharedStore) throws IOException, InterruptedException {
     JobFile jf = JobFile.read(jobFile);
+    BlobStore scopedStore = scoped(store, jf, sharedStore);
     ShimDriver shim = new ShimDriver(shared);
     // the primary may start after us: wait for its shim as long as the kubelet takes to pull an image
     shim.awaitReady(Duration.ofMinutes(15));
     Path privateTmp = Files.createTempDirectory("circlet-agent");
+    Volume projectVolume = Volume.of(volume);
     var info = jf.buildInfo();
-    JobContext ctx = new JobContext(jf.job(), info, shared, home, store,
-        new GitCheckout(info.repositoryUrl(), info.revision(), info.branch(), clone, privateTmp),
+    JobContext ctx = new JobContext(jf.job(), info, shared, home, scopedStore,
+        new GitCheckout(info.repositoryUrl(), info.revision(), info.branch(), clone, privateTmp, projectVolume),
         secrets(jf, contexts), jf.upstreamJobs() == null ? null : java.util.Set.copyOf(jf.upstreamJobs()),
-        Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10), credentialValues(clone));
+        Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10), credentialValues(clone), projectVolume);
     BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16);
     try (ConsoleLog log = new ConsoleLog(jf.job().name(), out, null)) {
       JobRunner runner = new JobRunner(ctx, log, shim);

@@ -4,6 +4,7 @@ import dev.circlet.config.model.JobSpec;
 import dev.circlet.runner.model.BuildInfo;
 import dev.circlet.runner.steps.CheckoutSource;
 import dev.circlet.runner.store.BlobStore;
+import dev.circlet.runner.volume.Volume;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param sshKeysDir private keys named by fingerprint (colons removed), or null
  * @param killGrace time between TERM and KILL when a step is stopped
  * @param maskOnly values masked in output but not put in the environment (clone credentials)
+ * @param volume the project volume: every path the agent reads or writes for the job lies in it
  */
 public record JobContext(
     JobSpec job,
@@ -32,4 +34,14 @@ public record JobContext(
     Set<String> upstreamJobs,
     Path sshKeysDir,
     Duration killGrace,
-    List<String> maskOnly) {}
+    List<String> maskOnly,
+    Volume volume) {
+
+  /** Local runs: the job's code is the user's own, so the whole machine is its volume. */
+  public JobContext(JobSpec job, BuildInfo build, Path shimDir, Path home, BlobStore store, CheckoutSource checkout,
+      Map<String, String> secrets, Set<String> upstreamJobs, Path sshKeysDir, Duration killGrace,
+      List<String> maskOnly) {
+    this(job, build, shimDir, home, store, checkout, secrets, upstreamJobs, sshKeysDir, killGrace, maskOnly,
+        Volume.unconfined());
+  }
+}

@@ -18,6 +18,7 @@ import dev.circlet.runner.testing.JUnitReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,11 +48,12 @@ public final class JobRunner {
 
   public JobRunner(JobContext ctx, JobLog log, ShimDriver shim) {
     this.ctx = ctx;
-    this.log = log;
     this.shim = shim;
     List<String> secrets = new ArrayList<>(ctx.secrets().values());
     secrets.addAll(ctx.maskOnly());
     this.masker = new SecretMasker(secrets);
+    // every line the agent prints goes through the masker, not only the steps' output
+    this.log = new MaskedJobLog(log, masker);
   }
 
   /** Stops the job: the running step's process group is killed and no further step starts. */
@@ -72,19 +74,20 @@ public final class JobRunner {
       wd = ctx.home().resolve(wd);
     }
     wd = wd.normalize();
-    Files.createDirectories(wd);
+    ctx.volume().ensureDir(wd);
     PathResolver paths = new PathResolver(ctx.home(), wd);
     Path bashEnv = ctx.shimDir().resolve("bash_env");
-    if (!Files.exists(bashEnv)) {
+    if (!Files.exists(bashEnv, LinkOption.NOFOLLOW_LINKS)) {
       Files.createFile(bashEnv);
     }
+    // made by the agent before the first step, so the primary cannot have planted links there yet
     Path legacyArtifacts = Files.createDirectories(ctx.shimDir().resolve("legacy/artifacts"));
     Path legacyReports = Files.createDirectories(ctx.shimDir().resolve("legacy/test-reports"));
     Map<String, String> builtIns = JobEnvironment.builtIns(ctx.build(), job, wd.toString(),
         ctx.home().toString(), bashEnv.toString(), legacyArtifacts.toString(), legacyReports.toString());
     JobEnvironment env = new JobEnvironment(ctx.secrets(), builtIns, job);
 
-    ToolServer tools = new ToolServer(ctx.shimDir(), ctx.store());
+    ToolServer tools = new ToolServer(ctx.shimDir(), ctx.store(), ctx.volume(), job.name());
     AtomicBoolean running = new AtomicBoolean(true);
     Thread toolThread = Thread.ofVirtual().name("tools-" + job.name()).start(() -> {
       while (running.get()) {
@@ -104,7 +107,8 @@ public final class JobRunner {
       int n = 0;
       for (Step step : job.steps()) {
         n++;
-        String name = Steps.displayName(step);
+        // a step name can hold a secret (a templated parameter): summaries and logs get the masked one
+        String name = masker.mask(Steps.displayName(step));
         String when = Steps.whenOrDefault(step);
         boolean skip = canceled.get() || halted
             || (failed && when.equals("on_success"))
@@ -156,7 +160,7 @@ public final class JobRunner {
       MaskingLineWriter out, Path scratch) throws IOException {
     Consumer<String> say = line -> say(out, line);
     String type = step.type() == null ? "" : step.type();
-    StorageSteps storage = new StorageSteps(ctx.store(), paths, scratch, say);
+    StorageSteps storage = new StorageSteps(ctx.store(), paths, ctx.volume(), scratch, say);
     String node = ctx.job().name() + "." + ctx.build().nodeIndex();
     switch (type) {
       case "run", "deploy" -> {
@@ -169,10 +173,10 @@ public final class JobRunner {
       case "attach_workspace" -> storage.attach(step, ctx.build().workflowId(), ctx.upstreamJobs());
       case "store_artifacts" -> artifacts.addAll(storage.storeArtifacts(step,
           "artifacts/" + ctx.build().workflowId() + "/" + ctx.job().name() + "/" + ctx.build().nodeIndex() + "/"));
-      case "store_test_results" -> tests.addAll(new TestResultsStep(ctx.store(), say).store(
+      case "store_test_results" -> tests.addAll(new TestResultsStep(ctx.store(), ctx.volume(), say).store(
           paths.resolve(step.path()), "test-results/" + ctx.build().workflowId() + "/" + ctx.job().name() + "/"
               + ctx.build().nodeIndex() + "/", ctx.job().name()));
-      case "add_ssh_keys" -> SshKeys.install(ctx.sshKeysDir(), ctx.home(), Steps.fingerprints(step), say);
+      case "add_ssh_keys" -> SshKeys.install(ctx.sshKeysDir(), ctx.home(), ctx.volume(), Steps.fingerprints(step), say);
       case "setup_remote_docker" -> say.accept("setup_remote_docker: no remote Docker engine is available to this "
           + "job; DOCKER_HOST is not set and docker commands will fail");
       default -> throw new IllegalArgumentException("unknown step type: " + type);
@@ -248,7 +252,7 @@ public final class JobRunner {
 
   private CacheKeyTemplate.Values cacheValues(JobEnvironment env, PathResolver paths) {
     return new CacheKeyTemplate.Values(ctx.build().branch(), ctx.build().revision(), ctx.build().buildNum(),
-        env.jobLevel(), paths::resolve, System.currentTimeMillis() / 1000,
+        env.jobLevel(), p -> ctx.volume().open(paths.resolve(p)), System.currentTimeMillis() / 1000,
         CacheKeyTemplate.arch(System.getProperty("os.name"), System.getProperty("os.arch")));
   }
 

@@ -3,8 +3,10 @@ package dev.circlet.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.circlet.runner.model.JobFile;
 import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.store.LocalBlobStore;
+import dev.circlet.runner.store.ScopedBlobStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,5 +165,25 @@ class AgentPodTest {
   void missingJobFileIsReported() {
     assertThatThrownBy(() -> AgentMain.pod(tmp, tmp.resolve("absent.json"), tmp, tmp, tmp, new LocalBlobStore(tmp)))
         .isInstanceOf(IOException.class).hasMessage("job file not found: " + tmp.resolve("absent.json"));
+  }
+
+  @Test
+  void sharedStorageNeedsTheScopeTheOperatorWrites() throws Exception {
+    BlobStore store = new LocalBlobStore(tmp.resolve("s"));
+    JobFile none = JobFile.parse("{\"job\": {\"name\": \"b\"}}");
+    assertThatThrownBy(() -> AgentMain.scoped(store, none, true))
+        .hasMessageStartingWith("job.json has no storageScope: refusing shared storage");
+    assertThat(((ScopedBlobStore) AgentMain.scoped(store, none, false)).scope()).isEqualTo("pod");
+    JobFile scoped = JobFile.parse("{\"job\": {\"name\": \"b\"}, \"storageScope\": \"orgs/acme/projects/shop/site\"}");
+    assertThat(((ScopedBlobStore) AgentMain.scoped(store, scoped, true)).scope()).isEqualTo("orgs/acme/projects/shop/site");
+    JobFile climbing = JobFile.parse("{\"job\": {\"name\": \"b\"}, \"storageScope\": \"orgs/../hobby\"}");
+    assertThatThrownBy(() -> AgentMain.scoped(store, climbing, true)).hasMessageContaining("is not valid");
+    assertThat(AgentMain.isShared(Map.of(), Map.of("CIRCLET_S3_ENDPOINT", "http://s3"))).isTrue();
+    assertThat(AgentMain.isShared(Map.of("store-dir", "/x"), Map.of())).isTrue();
+    assertThat(AgentMain.isShared(Map.of(), Map.of())).isFalse();
+    // the pod refuses before it runs anything
+    Path jobJson = Files.writeString(tmp.resolve("job.json"), "{\"job\": {\"name\": \"b\", \"steps\": []}}");
+    assertThatThrownBy(() -> AgentMain.pod(tmp.resolve("circlet"), jobJson, tmp, tmp, tmp, tmp, store, true))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("job.json has no storageScope");
   }
 }

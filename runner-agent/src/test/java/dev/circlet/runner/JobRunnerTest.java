@@ -167,4 +167,22 @@ class JobRunnerTest {
             + "\\{\"n\":\"b\",\"s\":\"failed\",\"ms\":\\d+,\"x\":2}]}");
     assertThat(Files.readString(tmp.resolve("jobs/j.0/shim/summary.json"))).contains("\"outcome\":\"failed\"");
   }
+
+  @Test
+  void stepNamesNoticesAndErrorsAreMaskedToo() throws Exception {
+    String secret = "hunter2-very-secret";
+    String token = "ghp_" + "A1b2C3d4E5".repeat(7);
+    h.secrets = Map.of("API_KEY", secret, "GH_TOKEN", token);
+    RecordingLog log = new RecordingLog();
+    JobResult r = h.run("names", List.of(
+        run("deploy with " + secret, "echo \"$API_KEY\" | base64; echo \"$API_KEY\" | base64 -w0 | tr '+/' '-_'; echo; "
+            + "echo \"$GH_TOKEN\" | base64"),
+        JobHarness.step("store_artifacts", Map.of("path", "missing-" + secret))), log);
+    assertThat(log.text()).doesNotContain(secret)
+        .doesNotContain(Base64.getEncoder().encodeToString((secret + "\n").getBytes(StandardCharsets.UTF_8)))
+        .doesNotContain(Base64.getEncoder().encodeToString((token + "\n").getBytes(StandardCharsets.UTF_8)).substring(0, 40))
+        .contains("deploy with ********");
+    assertThat(r.steps()).extracting(StepResult::name).doesNotContain("deploy with " + secret);
+    assertThat(Summary.toJson(r.outcome(), r.steps())).doesNotContain(secret);
+  }
 }

@@ -66,6 +66,24 @@ class StepTypesTest {
         .contains("No cache is found for keys: missing-");
   }
 
+  /** Real keys with checksums and orb parameters get long: far past a file name once encoded. */
+  @Test
+  void cacheKeysOfSixHundredCharactersSaveAndRestoreByPrefix() throws Exception {
+    String prefix = "v1-deps-" + "{{ .Branch }}-{{ arch }}-node_modules/@scope/pkg+=/".repeat(10);
+    String key = prefix + "{{ checksum \"deps.lock\" }}-" + "x".repeat(80);
+    JobResult saved = h.run("save", List.of(TestJobs.run("make", "mkdir -p nm && echo long > nm/f && echo dep > deps.lock"),
+        step("save_cache", Map.of("key", key, "paths", List.of("nm")))), log);
+    assertThat(saved.outcome()).as(log.text()).isEqualTo("success");
+    String stored = log.text().lines().filter(l -> l.contains("Stored cache ")).findFirst().orElseThrow();
+    assertThat(stored.substring(stored.indexOf("Stored cache ") + 13, stored.indexOf(" (")).length()).isGreaterThan(600);
+
+    RecordingLog restored = new RecordingLog();
+    JobResult r = h.run("restore", List.of(step("restore_cache", Map.of("keys", List.of("v2-nothing-{{ .Revision }}", prefix))),
+        TestJobs.run("show", "cat nm/f")), restored);
+    assertThat(r.outcome()).as(restored.text()).isEqualTo("success");
+    assertThat(restored.text()).contains("show: long");
+  }
+
   @Test
   void workspaceLayersFlowBetweenJobsOfTheWorkflow() throws Exception {
     h.run("producer", List.of(TestJobs.run("w", "mkdir -p out/sub && echo data > out/sub/f.txt && echo skip > out/g.log"),

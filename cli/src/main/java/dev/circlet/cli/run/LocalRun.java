@@ -14,6 +14,7 @@ import dev.circlet.runner.local.ErrorText;
 import dev.circlet.runner.local.JobOutcome;
 import dev.circlet.runner.local.LocalGit;
 import dev.circlet.runner.local.LocalWorkflowRunner;
+import dev.circlet.runner.store.ScopedBlobStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -162,7 +163,7 @@ public final class LocalRun {
       out.flush();
       out.print(SummaryTable.render(wf.name(), outcomes));
       out.println("Logs, artifacts and test results: " + runner.runDir() + " and "
-          + project.resolve(".circlet/store"));
+          + project.resolve(".circlet/store").resolve(ScopedBlobStore.localScope(project)));
       boolean ok = outcomes.stream().allMatch(JobOutcome::success);
       out.println("Workflow " + wf.name() + (ok ? " succeeded" : " failed"));
       out.flush();

@@ -105,9 +105,9 @@ class RunExamplesTest {
     assertThat(first.code()).as(first.out() + first.err()).isZero();
     assertThat(first.out()).contains("cache miss").containsPattern("build-and-test +success +\\S+ +6 +0")
         .contains("[build-and-test#0/Uploading test results] 3 tests, 3 passed, 0 failed, 0 skipped");
-    assertThat(files(p.resolve(".circlet/store/artifacts"), "dist/report.txt")).hasSize(2);
-    assertThat(files(p.resolve(".circlet/store/test-results"), ".xml")).hasSize(3);
-    assertThat(p.resolve(".circlet/store/timings/build-and-test.json")).exists();
+    assertThat(files(p.resolve(".circlet/store/local/node-app/artifacts"), "dist/report.txt")).hasSize(2);
+    assertThat(files(p.resolve(".circlet/store/local/node-app/test-results"), ".xml")).hasSize(3);
+    assertThat(p.resolve(".circlet/store/local/node-app/timings/build-and-test.json")).exists();
 
     Run second = circlet("run", p.toString());
     assertThat(second.code()).isZero();
@@ -123,7 +123,7 @@ class RunExamplesTest {
     assertThat(r.out()).contains("[combine/Combine the shards] shard 1 saw seed-42")
         .contains("[combine/Combine the shards] shard 3 saw seed-42")
         .containsPattern("prepare +success").containsPattern("shard-2 +success").containsPattern("combine +success");
-    List<Path> report = files(p.resolve(".circlet/store/artifacts"), "combine/0/report.txt");
+    List<Path> report = files(p.resolve(".circlet/store/local/fan-out/artifacts"), "combine/0/report.txt");
     assertThat(report).hasSize(1);
     assertThat(Files.readString(report.get(0))).contains("seed-42", "shard 2 saw seed-42");
   }

@@ -2,13 +2,11 @@ package dev.circlet.runner.cache;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,10 +20,16 @@ public final class CacheKeyTemplate {
   private static final Pattern CHECKSUM = Pattern.compile("checksum\\s+\"([^\"]+)\"");
   private static final Pattern ENV = Pattern.compile("\\.Environment\\.([A-Za-z_][A-Za-z0-9_]*)");
 
+  /** Opens a file a template names ({@code checksum}); in a pod, only inside the project volume, without following links out. */
+  @FunctionalInterface
+  public interface FileSource {
+    InputStream open(String path) throws IOException;
+  }
+
   /** The values a template can use. */
   public record Values(
       String branch, String revision, long buildNum, Map<String, String> environment,
-      Function<String, Path> resolvePath, long epochSeconds, String arch) {}
+      FileSource files, long epochSeconds, String arch) {}
 
   private CacheKeyTemplate() {}
 
@@ -46,7 +50,7 @@ public final class CacheKeyTemplate {
     if (env.matches()) {
       return v.environment().getOrDefault(env.group(1), "<no value>");
     } else if (sum.matches()) {
-      return checksum(v.resolvePath().apply(sum.group(1)));
+      return checksum(v.files(), sum.group(1));
     }
     return switch (a) {
       case ".Branch" -> nz(v.branch());
@@ -74,17 +78,16 @@ public final class CacheKeyTemplate {
   }
 
   /** Base64 of the file's SHA-256. */
-  static String checksum(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("checksum: no such file: " + file);
-    }
-    try (InputStream in = Files.newInputStream(file)) {
+  static String checksum(FileSource files, String file) {
+    try (InputStream in = files.open(file)) {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[65536];
       for (int r; (r = in.read(buf)) > 0; ) {
         md.update(buf, 0, r);
       }
       return Base64.getEncoder().encodeToString(md.digest());
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("checksum: no such file: " + file);
     } catch (IOException e) {
       throw new IllegalArgumentException("checksum: cannot read " + file + ": " + e.getMessage());
     } catch (NoSuchAlgorithmException e) {

@@ -7,7 +7,9 @@ import dev.circlet.config.model.Step;
 import dev.circlet.runner.JobResult;
 import dev.circlet.runner.JobRunner;
 import dev.circlet.runner.model.Jobs;
+import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.store.LocalBlobStore;
+import dev.circlet.runner.store.ScopedBlobStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -66,7 +68,7 @@ public final class LocalWorkflowRunner {
 
   private final Options o;
   private final Path circlet;
-  private final LocalBlobStore store;
+  private final BlobStore store;
   private final AtomicBoolean canceled = new AtomicBoolean();
   private final List<JobRunner> active = new CopyOnWriteArrayList<>();
   private final ImageTools imageTools = new ImageTools();
@@ -76,7 +78,7 @@ public final class LocalWorkflowRunner {
   public LocalWorkflowRunner(Options o) {
     this.o = o;
     this.circlet = o.project().toAbsolutePath().normalize().resolve(".circlet");
-    this.store = new LocalBlobStore(circlet.resolve("store"));
+    this.store = new ScopedBlobStore(new LocalBlobStore(circlet.resolve("store")), ScopedBlobStore.localScope(o.project()));
   }
 
   /** The directory of the current run ({@code .circlet/runs/<n>}); logs are in its {@code logs/}. */

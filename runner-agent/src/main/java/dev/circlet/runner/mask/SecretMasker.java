@@ -9,7 +9,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Replaces secret values, and their base64 forms, in byte ranges of output. */
+/**
+ * Replaces secret values, and their base64 forms, in byte ranges of output. The base64 forms are
+ * those of the value and of the value with a trailing newline ({@code echo "$S" | base64}), in
+ * the standard and URL-safe alphabets, padded and not, each line of them when a tool wraps the
+ * encoding at 76 or 64 columns, and the three alignments of the value
+ * inside a longer base64 stream: only the characters the value alone decides, so a value encoded
+ * amid other bytes is masked too.
+ */
 public final class SecretMasker {
   /** Values shorter than this are not masked (they would mask ordinary words). */
   public static final int MIN_LENGTH = 4;
@@ -27,9 +34,7 @@ public final class SecretMasker {
         continue;
       }
       forms.add(s);
-      String b64 = Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-      forms.add(b64);
-      forms.add(b64.replace("=", ""));
+      forms.addAll(base64Forms(s.getBytes(StandardCharsets.UTF_8)));
       // a multi-line secret is printed line by line: mask each line of it too
       for (String line : s.split("\\R")) {
         if (line.strip().length() >= MIN_LENGTH) {
@@ -50,6 +55,51 @@ public final class SecretMasker {
       max = Math.max(max, p.length);
     }
     maxLength = max;
+  }
+
+  /** Shortest base64 fragment masked for a value inside a longer stream: shorter ones match ordinary text. */
+  static final int MIN_FRAGMENT = 6;
+
+  /** Line widths at which common tools wrap base64 output. */
+  private static final int[] WRAP_WIDTHS = {76, 64};
+
+  /** The base64 forms of a value (see the class comment). */
+  static Set<String> base64Forms(byte[] v) {
+    Set<String> out = new LinkedHashSet<>();
+    byte[] nl = java.util.Arrays.copyOf(v, v.length + 1);
+    nl[v.length] = '\n';
+    for (Base64.Encoder enc : List.of(Base64.getEncoder(), Base64.getUrlEncoder())) {
+      for (byte[] b : List.of(v, nl)) {
+        String e = enc.encodeToString(b);
+        out.add(e);
+        out.add(e.replace("=", ""));
+        // base64(1) wraps at 76 columns, openssl at 64: a long value's encoding spans lines
+        for (int width : WRAP_WIDTHS) {
+          for (int i = 0; e.length() > width && i < e.length(); i += width) {
+            String line = e.substring(i, Math.min(e.length(), i + width)).replace("=", "");
+            if (line.length() >= MIN_FRAGMENT) {
+              out.add(line);
+            }
+          }
+        }
+      }
+      for (int k = 0; k < 3; k++) {
+        // the value after k unknown bytes: the characters that depend on its bytes only
+        String e = enc.withoutPadding().encodeToString(concat(new byte[k], v));
+        int from = (k * 4 + 2) / 3;
+        int to = (k + v.length) * 4 / 3;
+        if (to - from >= MIN_FRAGMENT) {
+          out.add(e.substring(from, to));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
   }
 
   public boolean isEmpty() {

@@ -1,9 +1,19 @@
 package dev.circlet.runner.shim;
 
+import dev.circlet.runner.volume.Volume;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +27,12 @@ import java.util.concurrent.locks.LockSupport;
  * it to the shim with a {@code run <n>} line on the {@code DIR/ctl} FIFO, and ends the shim with
  * {@code DIR/done} plus a {@code done} line. The shim may run in another container (build pod) or
  * as a child process of this one (local runs).
+ *
+ * <p>The primary container can write everything under {@code DIR}, so the agent never writes or
+ * reads there by path: it opens {@code DIR/steps/<n>} through held directories without following
+ * links, creates each step file exclusively ({@code O_CREAT|O_EXCL|O_NOFOLLOW}), and reads the
+ * step's output through the very file it created. A link planted anywhere in {@code DIR} fails the
+ * step instead of sending the agent's writes or reads into its own file system.
  */
 public final class ShimDriver implements AutoCloseable {
   /** Files the shim needs in {@code DIR/bin}. */
@@ -85,22 +101,99 @@ public final class ShimDriver implements AutoCloseable {
       LockSupport.parkNanos(park);
       park = Math.min(park * 2, 5_000_000);
     }
-    ctl = Files.newOutputStream(dir.resolve("ctl"));
+    Path fifo = dir.resolve("ctl");
+    if (!Files.readAttributes(fifo, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+      throw new IOException(fifo + " is not the shim's FIFO");
+    }
+    // no O_CREAT, no O_TRUNC, no link followed: only the FIFO itself is ever written
+    ctl = Files.newOutputStream(fifo, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Writes a step's files and starts it. */
   public StepProcess start(int n, String script, String envExports, String cwd, String shell)
       throws IOException {
-    Path s = dir.resolve("steps").resolve(Integer.toString(n));
-    Files.createDirectories(s);
-    Files.writeString(s.resolve("script"), script);
-    Files.writeString(s.resolve("env"), envExports);
-    Files.writeString(s.resolve("cwd"), cwd == null ? "" : cwd);
-    Files.writeString(s.resolve("shell"), shell == null ? "" : shell);
-    Files.deleteIfExists(s.resolve("exit"));
-    Files.write(s.resolve("out"), new byte[0]);
-    send("run " + n);
-    return new StepProcess(this, n, s);
+    SecureDirectoryStream<Path> s = stepDir(n);
+    SeekableByteChannel out = null;
+    try {
+      createNew(s, "script", script);
+      createNew(s, "env", envExports);
+      createNew(s, "cwd", cwd == null ? "" : cwd);
+      createNew(s, "shell", shell == null ? "" : shell);
+      out = s.newByteChannel(Path.of("out"), Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+          StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS));
+      send("run " + n);
+      return new StepProcess(this, n, s, out);
+    } catch (IOException | RuntimeException e) {
+      if (out != null) {
+        out.close();
+      }
+      s.close();
+      throw e;
+    }
+  }
+
+  /** {@code DIR/steps/<n>}, emptied of an earlier run's files, opened without following links. */
+  private SecureDirectoryStream<Path> stepDir(int n) throws IOException {
+    Path name = Path.of(Integer.toString(n));
+    try (SecureDirectoryStream<Path> top = openTop();
+        SecureDirectoryStream<Path> steps = subdir(top, dir, Path.of("steps"))) {
+      PosixFileAttributes a = Volume.stat(steps, name);
+      if (a != null && a.isDirectory()) {
+        try (SecureDirectoryStream<Path> old = steps.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+          for (Path e : Volume.names(old)) {
+            Volume.deleteIn(old, e);
+          }
+        }
+      } else if (a != null) {
+        steps.deleteFile(name);
+      }
+      return subdir(steps, dir.resolve("steps"), name);
+    }
+  }
+
+  private SecureDirectoryStream<Path> openTop() throws IOException {
+    if (!(Files.newDirectoryStream(dir) instanceof SecureDirectoryStream<Path> top)) {
+      throw new IOException("this platform cannot open directories without following links");
+    }
+    return top;
+  }
+
+  /** Opens (creating it when missing) directory {@code name} of {@code parent} without following a link. */
+  private static SecureDirectoryStream<Path> subdir(SecureDirectoryStream<Path> parent, Path parentPath, Path name)
+      throws IOException {
+    if (Volume.stat(parent, name) == null) {
+      try {
+        Files.createDirectory(parentPath.resolve(name));
+      } catch (FileAlreadyExistsException e) {
+        // made meanwhile by the shim: opened and checked below like our own
+      }
+    }
+    try {
+      return parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new IOException(parentPath.resolve(name) + " is not a directory of the shim (a link or a file was"
+          + " put in its place)", e);
+    }
+  }
+
+  private static void createNew(SecureDirectoryStream<Path> d, String name, String text) throws IOException {
+    try (SeekableByteChannel ch = d.newByteChannel(Path.of(name), Set.of(StandardOpenOption.WRITE,
+        StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS))) {
+      ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+    }
+  }
+
+  /** Replaces a file of {@code DIR} (summary, done) without following a link planted there. */
+  private void replace(String name, String text) throws IOException {
+    try (SecureDirectoryStream<Path> top = openTop()) {
+      Path tmp = Path.of(name + ".tmp");
+      Volume.deleteIn(top, tmp);
+      createNew(top, tmp.toString(), text);
+      top.move(tmp, top, Path.of(name));
+    }
   }
 
   /** Sends a signal to the step's process group (the shim does it: it shares the step's PID namespace). */
@@ -126,10 +219,8 @@ public final class ShimDriver implements AutoCloseable {
    * The shim copies the summary to /dev/termination-log and exits with that code.
    */
   public void finish(String summaryJson, int exitCode) throws IOException {
-    Path tmp = dir.resolve("summary.json.tmp");
-    Files.writeString(tmp, summaryJson);
-    Files.move(tmp, dir.resolve("summary.json"), StandardCopyOption.REPLACE_EXISTING);
-    Files.writeString(dir.resolve("done"), Integer.toString(exitCode));
+    replace("summary.json", summaryJson);
+    replace("done", Integer.toString(exitCode));
     send("done");
   }
 

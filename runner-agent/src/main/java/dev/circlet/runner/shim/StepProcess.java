@@ -2,16 +2,19 @@ package dev.circlet.runner.shim;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import dev.circlet.runner.volume.Volume;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.SecureDirectoryStream;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-/** One step handed to the shim: tails its output file and waits for its exit file. */
+/**
+ * One step handed to the shim: tails its output through the file the agent created, and reads
+ * {@code exit} and {@code pid} through the step's held directory, never following a link.
+ */
 public final class StepProcess {
   /** Exit code recorded when the step was killed and never reported one. */
   public static final int KILLED = 137;
@@ -29,12 +32,14 @@ public final class StepProcess {
 
   private final ShimDriver shim;
   private final int n;
-  private final Path dir;
+  private final SecureDirectoryStream<Path> dir;
+  private final SeekableByteChannel outChannel;
 
-  StepProcess(ShimDriver shim, int n, Path dir) {
+  StepProcess(ShimDriver shim, int n, SecureDirectoryStream<Path> dir, SeekableByteChannel out) {
     this.shim = shim;
     this.n = n;
     this.dir = dir;
+    this.outChannel = out;
   }
 
   public int number() {
@@ -48,11 +53,11 @@ public final class StepProcess {
    */
   public Result await(Output out, Duration noOutputTimeout, BooleanSupplier canceled, Duration grace)
       throws IOException {
-    Path exit = dir.resolve("exit");
+    Path exit = Path.of("exit");
     ByteBuffer buf = ByteBuffer.allocate(1 << 20);
     long lastOutput = System.nanoTime();
     long park = 10_000;
-    try (FileChannel ch = FileChannel.open(dir.resolve("out"), StandardOpenOption.READ)) {
+    try (SecureDirectoryStream<Path> held = dir; SeekableByteChannel ch = outChannel) {
       while (true) {
         buf.clear();
         int r = ch.read(buf);
@@ -89,12 +94,8 @@ public final class StepProcess {
     shim.kill(n, signal);
   }
 
-  public boolean exited() {
-    return readExitQuietly(dir.resolve("exit")) >= 0;
-  }
-
   private int terminate(Path exit, Duration grace) throws IOException {
-    waitFor(() -> Files.exists(dir.resolve("pid")), Duration.ofSeconds(2));
+    waitFor(() -> exists(Path.of("pid")), Duration.ofSeconds(2));
     shim.kill(n, "TERM");
     if (waitFor(() -> readExitQuietly(exit) >= 0, grace)) {
       return readExit(exit);
@@ -114,7 +115,15 @@ public final class StepProcess {
     return true;
   }
 
-  private static int readExitQuietly(Path exit) {
+  private boolean exists(Path name) {
+    try {
+      return Volume.stat(dir, name) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private int readExitQuietly(Path exit) {
     try {
       return readExit(exit);
     } catch (IOException e) {
@@ -122,7 +131,7 @@ public final class StepProcess {
     }
   }
 
-  private static void drain(FileChannel ch, ByteBuffer buf, Output out) throws IOException {
+  private static void drain(SeekableByteChannel ch, ByteBuffer buf, Output out) throws IOException {
     while (true) {
       buf.clear();
       int r = ch.read(buf);
@@ -134,10 +143,17 @@ public final class StepProcess {
   }
 
   /** The recorded exit code, or -1 while the file is absent or not yet complete (no newline). */
-  private static int readExit(Path exit) throws IOException {
+  private int readExit(Path exit) throws IOException {
+    if (Volume.stat(dir, exit) == null) {
+      return -1;
+    }
     byte[] b;
-    try {
-      b = Files.readAllBytes(exit);
+    try (SeekableByteChannel ch = Volume.openRegular(dir, exit, exit)) {
+      ByteBuffer bb = ByteBuffer.allocate(32);
+      while (bb.hasRemaining() && ch.read(bb) > 0) {
+        // an exit code is a few bytes; more is not an exit code
+      }
+      b = java.util.Arrays.copyOf(bb.array(), bb.position());
     } catch (java.nio.file.NoSuchFileException e) {
       return -1;
     }

@@ -8,6 +8,7 @@ import dev.circlet.runner.model.Steps;
 import dev.circlet.runner.store.Archiver;
 import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.testing.TestGlob;
+import dev.circlet.runner.volume.Volume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,13 +19,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
-/** save_cache, restore_cache, persist_to_workspace, attach_workspace and store_artifacts over a {@link BlobStore}. */
+/**
+ * save_cache, restore_cache, persist_to_workspace, attach_workspace and store_artifacts over a
+ * {@link BlobStore}. Every path they read or write must lie in the project {@link Volume}; they
+ * read it without following links out of it, and restore into it through an agent-private
+ * directory (see {@link Archiver}).
+ */
 public final class StorageSteps {
   private final BlobStore store;
   private final CacheStore caches;
   private final PathResolver paths;
+  private final Volume volume;
   private final Path scratch;
   private final Consumer<String> log;
 
@@ -32,10 +38,11 @@ public final class StorageSteps {
    * @param scratch agent-private directory for archives in transit
    * @param log receives progress lines of the current step
    */
-  public StorageSteps(BlobStore store, PathResolver paths, Path scratch, Consumer<String> log) {
+  public StorageSteps(BlobStore store, PathResolver paths, Volume volume, Path scratch, Consumer<String> log) {
     this.store = store;
     this.caches = new CacheStore(store);
     this.paths = paths;
+    this.volume = volume;
     this.scratch = scratch;
     this.log = log;
   }
@@ -53,6 +60,7 @@ public final class StorageSteps {
     List<Path> found = new ArrayList<>();
     for (String p : Steps.paths(s)) {
       Path abs = paths.resolve(p);
+      volume.confine(abs.getParent());
       if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
         found.add(abs);
       } else {
@@ -67,8 +75,8 @@ public final class StorageSteps {
     Path base = underHome ? paths.home() : Path.of("/");
     List<String> entries = found.stream().map(p -> base.relativize(p).toString()).toList();
     Path archive = tmp("cache");
-    Archiver.pack(base, entries, archive);
-    if (store.putIfAbsent(caches.objectKeyFor(key, underHome), archive)) {
+    Archiver.pack(volume, base, entries, archive);
+    if (caches.save(key, underHome, archive)) {
       log.accept("Stored cache " + key + " (" + Files.size(archive) + " bytes): " + String.join(", ", Steps.paths(s)));
     } else {
       log.accept("Skipping cache generation, cache was saved meanwhile for key: " + key);
@@ -98,7 +106,7 @@ public final class StorageSteps {
       log.accept("Cache " + found.get().cacheKey() + " disappeared before download; continuing without it");
       return;
     }
-    Archiver.unpack(archive, found.get().homeRelative() ? paths.home() : Path.of("/"));
+    Archiver.extract(archive, scratch, volume, found.get().homeRelative() ? paths.home() : Path.of("/"));
     log.accept("Restored cache " + found.get().cacheKey() + " (" + Files.size(archive) + " bytes)");
     Files.deleteIfExists(archive);
   }
@@ -109,12 +117,17 @@ public final class StorageSteps {
       throw new IllegalArgumentException("persist_to_workspace needs root and paths");
     }
     Path root = paths.resolve(s.root());
+    volume.confine(root);
     List<String> entries = new ArrayList<>();
     for (String p : Steps.paths(s)) {
       String rel = p.startsWith("/") ? root.relativize(Path.of(p)).toString() : p;
+      if (!root.resolve(rel).normalize().startsWith(root)) {
+        throw new IOException("persist_to_workspace: " + p + " is not under the root " + root);
+      }
       if (Files.exists(root.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
         entries.add(rel);
       } else {
+        volume.confine(root.resolve(TestGlob.literalDir(rel)));
         List<String> matches = TestGlob.glob(root, List.of(rel));
         if (matches.isEmpty()) {
           throw new IOException("persist_to_workspace: nothing matches " + p + " under " + root);
@@ -123,7 +136,7 @@ public final class StorageSteps {
       }
     }
     Path archive = tmp("workspace");
-    Archiver.pack(root, entries, archive);
+    Archiver.pack(volume, root, entries, archive);
     store.put(workspaceKey(workflowId, layerName), archive);
     log.accept("Persisted " + entries.size() + " path(s) from " + root + " (" + Files.size(archive) + " bytes)");
     Files.deleteIfExists(archive);
@@ -132,6 +145,7 @@ public final class StorageSteps {
   /** attach_workspace: applies the workflow's layers, oldest first, limited to the given upstream jobs when known. */
   public void attach(Step s, String workflowId, Set<String> upstreamJobs) throws IOException {
     Path at = paths.resolve(s.at() == null ? "." : s.at());
+    volume.confine(at);
     String prefix = "workspaces/" + workflowId + "/";
     List<BlobStore.Blob> layers = new ArrayList<>(store.list(prefix));
     layers.sort(Comparator.comparing(BlobStore.Blob::lastModified).thenComparing(BlobStore.Blob::key));
@@ -143,7 +157,7 @@ public final class StorageSteps {
       }
       Path archive = tmp("workspace");
       store.get(b.key(), archive);
-      Archiver.unpack(archive, at);
+      Archiver.extract(archive, scratch, volume, at);
       Files.deleteIfExists(archive);
       applied++;
     }
@@ -162,29 +176,42 @@ public final class StorageSteps {
     if (s.path() == null) {
       throw new IllegalArgumentException("store_artifacts needs a path");
     }
-    Path src = paths.resolve(s.path());
-    String dest = s.destination() == null || s.destination().isBlank()
-        ? s.path().replaceFirst("^~/", "").replaceFirst("^/+", "")
-        : s.destination().replaceFirst("^/+", "");
+    Path src = volume.confine(paths.resolve(s.path()));
+    String dest = destination(s.destination() == null || s.destination().isBlank()
+        ? s.path().replaceFirst("^~/", "") : s.destination());
     List<String> keys = new ArrayList<>();
-    if (Files.isRegularFile(src)) {
-      String key = prefix + dest;
-      store.put(key, src);
-      keys.add(key);
-    } else if (Files.isDirectory(src)) {
-      try (Stream<Path> files = Files.walk(src)) {
-        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-          String key = prefix + dest + "/" + src.relativize(f);
-          store.put(key, f);
-          keys.add(key);
-        }
-      }
-    } else {
+    List<Path> files = volume.files(src);
+    if (files.isEmpty() && !Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
       log.accept("Warning: " + s.path() + " does not exist; no artifacts uploaded");
       return keys;
     }
+    for (Path f : files) {
+      String key = prefix + (f.equals(src) ? dest : dest + "/" + src.relativize(f));
+      upload(key, f);
+      keys.add(key);
+    }
     log.accept("Uploaded " + keys.size() + " artifact(s) from " + src);
     return keys;
+  }
+
+  /** An artifact destination as a relative key: leading slashes and {@code .} segments dropped, {@code ..} refused. */
+  static String destination(String d) {
+    Path p = Path.of(d.replaceFirst("^/+", "")).normalize();
+    if (p.toString().isEmpty() || p.startsWith("..")) {
+      throw new IllegalArgumentException("store_artifacts: destination " + d + " leaves the build's artifacts");
+    }
+    return p.toString();
+  }
+
+  /** Copies a volume file into the agent's scratch space through a no-follow open, then uploads the copy. */
+  private void upload(String key, Path file) throws IOException {
+    Path copy = tmp("artifact");
+    try (var in = volume.open(file)) {
+      Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      store.put(key, copy);
+    } finally {
+      Files.deleteIfExists(copy);
+    }
   }
 
   private Path tmp(String kind) throws IOException {

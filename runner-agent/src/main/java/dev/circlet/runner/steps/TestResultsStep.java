@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.testing.JUnitReport;
 import dev.circlet.runner.testing.Timings;
+import dev.circlet.runner.volume.Volume;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,14 +15,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** store_test_results: parses JUnit XML, uploads it with a summary, and merges timings for later splits. */
+/**
+ * store_test_results: parses JUnit XML, uploads it with a summary, and merges timings for later
+ * splits. The reports are read from the project {@link Volume} without following links out of it.
+ */
 public final class TestResultsStep {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BlobStore store;
+  private final Volume volume;
   private final Consumer<String> log;
 
-  public TestResultsStep(BlobStore store, Consumer<String> log) {
+  public TestResultsStep(BlobStore store, Volume volume, Consumer<String> log) {
     this.store = store;
+    this.volume = volume;
     this.log = log;
   }
 
@@ -41,10 +48,13 @@ public final class TestResultsStep {
   /** Stores the results under {@code prefix}; returns every test case found. */
   public List<JUnitReport.TestCase> store(Path path, String prefix, String job) throws IOException {
     List<JUnitReport.TestCase> cases = new ArrayList<>();
-    List<Path> files = JUnitReport.files(path);
+    Path real = volume.confine(path);
+    List<Path> files = volume.files(real).stream()
+        .filter(f -> f.equals(real) || f.toString().endsWith(".xml")).toList();
     for (Path f : files) {
-      cases.addAll(JUnitReport.parse(f));
-      store.put(prefix + (path.equals(f) ? f.getFileName() : path.relativize(f)), f);
+      byte[] xml = volume.readAllBytes(f);
+      cases.addAll(JUnitReport.parse(new ByteArrayInputStream(xml), f.toString()));
+      store.putBytes(prefix + (real.equals(f) ? f.getFileName() : real.relativize(f)), xml);
     }
     if (files.isEmpty()) {
       log.accept("No JUnit XML found at " + path);

@@ -36,7 +36,8 @@ public final class TestGlob {
     return List.copyOf(out);
   }
 
-  private static String literalDir(String pat) {
+  /** The directory part of a pattern before its first wildcard ({@code ""} for none). */
+  public static String literalDir(String pat) {
     int meta = pat.length();
     for (char c : new char[] {'*', '?', '[', '{'}) {
       int i = pat.indexOf(c);

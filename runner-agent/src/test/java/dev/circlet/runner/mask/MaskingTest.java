@@ -67,4 +67,60 @@ class MaskingTest {
   void noSecretsPassesBytesThrough() {
     assertThat(feed(new SecretMasker(List.of()), List.of("a\nb", "c\n"))).containsExactly("a", "bc");
   }
+
+  static String b64(Base64.Encoder e, String s) {
+    return e.encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** How a step can print a secret in base64, and what must be left of it. */
+  static Stream<Arguments> base64Leaks() {
+    Base64.Encoder std = Base64.getEncoder();
+    Base64.Encoder url = Base64.getUrlEncoder();
+    String v = "p4ss?w0rd>>value~";
+    return Stream.of(
+        Arguments.of("echo \"$S\" | base64", b64(std, v + "\n")),
+        Arguments.of("echo -n \"$S\" | base64", b64(std, v)),
+        Arguments.of("unpadded", b64(std, v + "\n").replace("=", "")),
+        Arguments.of("URL-safe", b64(url, v)),
+        Arguments.of("URL-safe with newline", b64(url, v + "\n")),
+        Arguments.of("inside a stream, offset 0", b64(std, v + "&other=1")),
+        Arguments.of("inside a stream, offset 1", b64(std, "x" + v + "&other=1")),
+        Arguments.of("inside a stream, offset 2", b64(std, "xy" + v + "&other=1")),
+        Arguments.of("inside a JSON blob", b64(std, "{\"user\":\"bot\",\"token\":\"" + v + "\"}")),
+        Arguments.of("URL-safe in a stream, offset 1", b64(url, "{" + v + "}")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("base64Leaks")
+  void base64FormsOfTheValueAreMasked(String how, String printed) {
+    String v = "p4ss?w0rd>>value~";
+    SecretMasker m = new SecretMasker(List.of(v));
+    String masked = m.mask("out: " + printed + " end");
+    assertThat(masked).contains("********").doesNotContain(v);
+    // what is left decodes to no more than a few bytes next to the value, never the value
+    String left = masked.replace("out: ", "").replace(" end", "");
+    for (String part : left.split("\\*{8}")) {
+      assertThat(part.length()).as(how + ": " + masked).isLessThan(printed.length() - 16);
+    }
+  }
+
+  @Test
+  void shortFragmentsOfShortValuesAreNotMaskedInOrdinaryText() {
+    SecretMasker m = new SecretMasker(List.of("abcd"));
+    assertThat(m.mask("the abc of it")).isEqualTo("the abc of it");
+    assertThat(SecretMasker.base64Forms("abcd".getBytes(StandardCharsets.UTF_8))).allMatch(f -> f.length() >= 4);
+  }
+
+  /** {@code echo "$TOKEN" | base64} wraps a long value's encoding at 76 columns (openssl at 64). */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {76, 64})
+  void wrappedBase64OfALongValueIsMaskedOnEveryLine(int width) {
+    String v = "ghp_" + "A1b2C3d4E5".repeat(7);
+    String encoded = b64(Base64.getEncoder(), v + "\n");
+    SecretMasker m = new SecretMasker(List.of(v));
+    for (int i = 0; i < encoded.length(); i += width) {
+      String line = encoded.substring(i, Math.min(encoded.length(), i + width));
+      assertThat(m.mask(line).replace("********", "").length()).as(line).isLessThanOrEqualTo(2);
+    }
+  }
 }
