@@ -1,20 +1,59 @@
 package dev.circlet.kubetest.node;
 
 import dev.circlet.runner.AgentMain;
+import dev.circlet.runner.shim.ShimDriver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The runner image's {@code circlet-agent} on the process node. In a pod the agent finds HOME, the
- * clone credentials and the contexts at fixed container paths; here those live under the
- * container's root of links ({@value ContainerLauncher#ROOT_ENV}), so {@code pod} gets them as
- * options (options the pod names itself still win). Every other use passes through unchanged.
+ * The runner image's {@code circlet-agent} on the process node, where a container's paths live
+ * under its root of links ({@value ContainerLauncher#ROOT_ENV}) instead of at fixed places:
+ *
+ * <ul>
+ *   <li>{@code pod} gets HOME, the clone credentials and the contexts as options under that root
+ *       (options the pod names itself still win);
+ *   <li>{@code install DIR} installs the shim so that it writes the job summary to the
+ *       termination-message file under the primary container's root rather than the host's
+ *       {@code /dev/termination-log}, which no process of its own can have.
+ * </ul>
+ *
+ * Every other use passes through to the agent unchanged.
  */
 public final class LocalRunnerAgent {
+  static final String TERMINATION_LOG = "/dev/termination-log";
+
   private LocalRunnerAgent() {}
 
   public static void main(String[] args) {
+    if (args.length == 2 && "install".equals(args[0])) {
+      try {
+        install(Path.of(args[1]));
+      } catch (IOException e) {
+        System.err.println("circlet-agent: " + e.getMessage());
+        System.exit(2);
+      }
+      return;
+    }
     AgentMain.main(arguments(args, System.getenv(ContainerLauncher.ROOT_ENV), System.getenv("HOME")));
+  }
+
+  /** The agent's install, with the shim's termination-message path under the running container's root. */
+  static void install(Path dir) throws IOException {
+    ShimDriver.install(dir);
+    Path shim = dir.resolve("bin/circlet-shim");
+    String text = Files.readString(shim, StandardCharsets.UTF_8);
+    if (!text.contains(TERMINATION_LOG)) {
+      throw new IOException("the shim no longer names " + TERMINATION_LOG + "; the process node cannot redirect it");
+    }
+    Files.writeString(shim, shimForProcessNode(text), StandardCharsets.UTF_8);
+  }
+
+  static String shimForProcessNode(String shim) {
+    return shim.replace(TERMINATION_LOG, "\"${" + ContainerLauncher.ROOT_ENV + ":-}" + TERMINATION_LOG + "\"");
   }
 
   static String[] arguments(String[] args, String root, String home) {

@@ -254,7 +254,8 @@ final class PodWorker implements Runnable {
       }
       if (v.state() == State.RUNNING && collect(c.getName())) {
         v = views.get(c.getName());
-        long backoff = Math.min(10_000L, 1000L << Math.min(v.restarts(), 4));
+        // a kubelet's back-off: 10 s, doubling up to 5 min (the sidecar usually ends with the pod)
+        long backoff = Math.min(300_000L, 10_000L << Math.min(v.restarts(), 5));
         restartAt.put(c.getName(), Instant.now().plusMillis(backoff));
         views.put(c.getName(), v.restarting("CrashLoopBackOff", "back-off " + backoff / 1000
             + "s restarting sidecar " + c.getName() + " (exit code " + v.exitCode() + ")"));

@@ -21,4 +21,14 @@ class LocalRunnerAgentTest {
     String[] pod = {"pod"};
     assertThat(LocalRunnerAgent.arguments(pod, null, "/h")).isSameAs(pod);
   }
+
+  @Test
+  void installedShimWritesTheSummaryUnderTheContainersRoot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    LocalRunnerAgent.install(tmp);
+    String shim = java.nio.file.Files.readString(tmp.resolve("bin/circlet-shim"));
+    assertThat(shim).contains("[ -w \"${PROCESS_NODE_ROOT:-}/dev/termination-log\" ]")
+        .contains(">\"${PROCESS_NODE_ROOT:-}/dev/termination-log\"")
+        .doesNotContain(" /dev/termination-log");
+  }
 }
