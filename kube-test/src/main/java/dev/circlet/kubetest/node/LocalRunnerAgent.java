@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code pod} gets HOME, the clone credentials and the contexts as options under that root
- *       (options the pod names itself still win);
+ *       (options the pod names itself still win), and keeps its temporary files beside it;
  *   <li>{@code install DIR} installs the shim so that it writes the job summary to the
  *       termination-message file under the primary container's root rather than the host's
  *       {@code /dev/termination-log}, which no process of its own can have.
@@ -38,7 +38,18 @@ public final class LocalRunnerAgent {
       }
       return;
     }
-    AgentMain.main(arguments(args, System.getenv(ContainerLauncher.ROOT_ENV), System.getenv("HOME")));
+    String root = System.getenv(ContainerLauncher.ROOT_ENV);
+    if (root != null && !root.isEmpty()) {
+      // the agent's private temporary files (checkout, pod-local store) go with the pod's directory
+      Path tmp = Path.of(root).resolveSibling("tmp");
+      try {
+        Files.createDirectories(tmp);
+        System.setProperty("java.io.tmpdir", tmp.toString());
+      } catch (IOException e) {
+        System.err.println("circlet-agent: cannot create " + tmp + ", using " + System.getProperty("java.io.tmpdir"));
+      }
+    }
+    AgentMain.main(arguments(args, root, System.getenv("HOME")));
   }
 
   /** The agent's install, with the shim's termination-message path under the running container's root. */
