@@ -156,7 +156,6 @@ public final class ImageMap {
       }
       re.append(Pattern.quote(part));
     }
-    // an empty quote between two stars is harmless; "**" behaves like "*"
     return Pattern.compile(re.toString());
   }
 }

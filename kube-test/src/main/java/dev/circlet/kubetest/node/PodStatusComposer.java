@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Computes a pod's status from its containers' states as a kubelet does: phase, the conditions
@@ -159,11 +158,6 @@ public final class PodStatusComposer {
     c.setLastTransitionTime(since);
     c.setLastProbeTime(null);
     return c;
-  }
-
-  /** Whether two statuses say the same, ignoring nothing: used to skip writes that change nothing. */
-  public static boolean same(PodStatus a, PodStatus b) {
-    return Objects.equals(a, b);
   }
 
   /** RFC 3339 in whole seconds, as the API server stores times. */

@@ -372,16 +372,17 @@ final class PodWorker implements Runnable {
     return gone || nodeStopping || pod.getMetadata().getDeletionTimestamp() != null;
   }
 
-  /** Ends the pod: on deletion stops the processes, reports their end and removes the pod. */
+  /**
+   * Ends the pod: stops whatever still runs (a sidecar after a failed start, everything on
+   * deletion, within the deletion grace period), reports the final status, and on deletion
+   * removes the pod.
+   */
   private void finish() {
     if (nodeStopping || gone) {
       return;
     }
+    stopAll(pod.getMetadata().getDeletionTimestamp() != null ? grace() : Duration.ofSeconds(2), true);
     report();
-    if (pod.getMetadata().getDeletionTimestamp() != null) {
-      stopAll(grace(), true);
-      report();
-    }
     awaitDeletion();
   }
 

@@ -272,6 +272,12 @@ public final class ProcessNode implements AutoCloseable {
     }
     closed = true;
     heartbeat.shutdownNow();
+    try {
+      // a beat in flight must not write Ready=True after the NotReady below
+      heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (informer != null) {
       informer.close();
     }
