@@ -218,6 +218,7 @@ class ProcessNodeTest {
         .addNewContainer().withName("main").withImage("test/shell:1").withCommand("/bin/sleep", "600").endContainer()
         .endSpec().build()).create();
     Pod running = await("deadline", p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+        && !p.getStatus().getContainerStatuses().isEmpty()
         && p.getStatus().getContainerStatuses().get(0).getState().getRunning() != null);
     long pid = pid(running.getStatus().getContainerStatuses().get(0).getContainerID());
 
@@ -272,6 +273,8 @@ class ProcessNodeTest {
       assertThat(ready("process-2")).isEqualTo("False");
       assertThat(client.nodes().withName("process-2").get().getSpec().getUnschedulable()).isTrue();
       second.closeAndDeregister();
+    } finally {
+      Files.delete(dir);
     }
     assertThat(client.nodes().withName("process-2").get()).isNull();
   }
