@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Computes a pod's status from its containers' states as a kubelet does: phase, the conditions
@@ -103,7 +104,7 @@ public final class PodStatusComposer {
     return s;
   }
 
-  private static String names(List<ContainerView> cs, java.util.function.Predicate<ContainerView> which) {
+  private static String names(List<ContainerView> cs, Predicate<ContainerView> which) {
     return "[" + String.join(" ", cs.stream().filter(which).map(ContainerView::name).toList()) + "]";
   }
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.authentication.BoundObjectReference;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
@@ -83,8 +84,7 @@ public final class PodVolumes implements PodEnvironment.Lookup {
   public Map<String, Path> materialise(Pod pod, Path podDir, String hostIp) throws MountError, IOException {
     Map<String, Path> out = new LinkedHashMap<>();
     String ns = pod.getMetadata().getNamespace();
-    for (var v : pod.getSpec().getVolumes() == null ? List.<io.fabric8.kubernetes.api.model.Volume>of()
-        : pod.getSpec().getVolumes()) {
+    for (Volume v : pod.getSpec().getVolumes() == null ? List.<Volume>of() : pod.getSpec().getVolumes()) {
       Path dir = podDir.resolve("volumes").resolve(v.getName());
       if (v.getHostPath() != null) {
         out.put(v.getName(), Path.of(v.getHostPath().getPath()));

@@ -9,12 +9,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -331,7 +334,7 @@ final class PodWorker implements Runnable {
     });
     List<String> inits = new ArrayList<>(views.keySet().stream().filter(k -> views.get(k).kind() != Kind.REGULAR)
         .toList());
-    java.util.Collections.reverse(inits);
+    Collections.reverse(inits);
     order.addAll(inits);
     for (String c : order) {
       if (record) {
@@ -446,8 +449,8 @@ final class PodWorker implements Runnable {
   private void deleteDir() {
     if (!Boolean.getBoolean("circlet.processNode.keepPodDirs")) {
       try (var s = Files.walk(dir)) {
-        s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException | java.io.UncheckedIOException ignored) {
+        s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException | UncheckedIOException ignored) {
         // best effort: a temp directory
       }
     }

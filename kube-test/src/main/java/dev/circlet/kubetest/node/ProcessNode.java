@@ -1,9 +1,11 @@
 package dev.circlet.kubetest.node;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.NodeSystemInfo;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -184,9 +186,9 @@ public final class ProcessNode implements AutoCloseable {
       status.setCapacity(capacity);
       status.setAllocatable(new LinkedHashMap<>(capacity));
       status.setAddresses(List.of(
-          new io.fabric8.kubernetes.api.model.NodeAddress(HOST_IP, "InternalIP"),
-          new io.fabric8.kubernetes.api.model.NodeAddress(config.nodeName(), "Hostname")));
-      var info = new io.fabric8.kubernetes.api.model.NodeSystemInfo();
+          new NodeAddress(HOST_IP, "InternalIP"),
+          new NodeAddress(config.nodeName(), "Hostname")));
+      var info = new NodeSystemInfo();
       info.setArchitecture(config.nodeLabels().getOrDefault("kubernetes.io/arch", "amd64"));
       info.setOperatingSystem("linux");
       info.setKubeletVersion("v1.34.4-circlet-process-node");

@@ -1,6 +1,7 @@
 package dev.circlet.kubetest.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
@@ -151,9 +152,9 @@ class ProcessNodeTest {
     assertThat(b.getReason()).isEqualTo("Error");
     assertThat(b.getMessage()).isEqualTo("b-failed\n");
     assertThat(done.getStatus().getConditions()).extracting(PodCondition::getType, PodCondition::getStatus)
-        .contains(org.assertj.core.groups.Tuple.tuple("PodScheduled", "True"),
-            org.assertj.core.groups.Tuple.tuple("Initialized", "True"),
-            org.assertj.core.groups.Tuple.tuple("Ready", "False"));
+        .contains(tuple("PodScheduled", "True"),
+            tuple("Initialized", "True"),
+            tuple("Ready", "False"));
     assertThat(Files.readString(out("plain", "a.txt"))).isEqualTo("from-init\n");
     assertThat(Files.readString(out("plain", "b.txt"))).isEqualTo("b\n");
   }
