@@ -12,6 +12,9 @@
 set -euo pipefail
 
 HELM_VERSION="${CIRCLET_HELM_VERSION:-v3.22.0}"   # helm.sh/helm/v3
+# What bin/.helm.version holds: the version and the revision of this script's build flags
+# (bumped when they change, so an older build is replaced).
+STAMP="$HELM_VERSION build-2"
 
 CACHE_ROOT="${CIRCLET_HELM_CACHE:-$HOME/.cache/circlet/helm}"
 BASE="$CACHE_ROOT/$HELM_VERSION"
@@ -22,7 +25,7 @@ PRINT_BIN_DIR=false
 
 log() { echo "[helm-binary] $*" >&2; }
 # present, executable, and built at the wanted version
-done_bin() { [[ -x "$BIN/helm" && "$(cat "$BIN/.helm.version" 2>/dev/null)" == "$HELM_VERSION" ]]; }
+done_bin() { [[ -x "$BIN/helm" && "$(cat "$BIN/.helm.version" 2>/dev/null)" == "$STAMP" ]]; }
 reuse_if_done() {
   if done_bin; then
     log "helm $HELM_VERSION present in $BIN: reusing it"
@@ -51,16 +54,26 @@ rm -rf "$BASE"/tmp.* "$BIN"/*.partial   # leftovers of an interrupted run
 T0=$(date +%s)
 log "building helm.sh/helm/v3/cmd/helm@$HELM_VERSION with $(go env GOVERSION) ..."
 tmp=$(mktemp -d "$BASE/tmp.XXXXXX")
+# Helm's default Kubernetes version (for .Capabilities and the chart's kubeVersion check in
+# 'helm template' and 'helm lint') is 1.20 unless the build sets it; Helm's Makefile derives it
+# from the client-go it pins (v0.N.x -> 1.N). Do the same from the module's go.mod.
+gomod=$(cd "$tmp" && go mod download -json "helm.sh/helm/v3@$HELM_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
+[[ -f "$gomod" ]] || { log "could not download helm.sh/helm/v3@$HELM_VERSION"; exit 1; }
+kube_minor=$(sed -n 's/^[[:space:]]*k8s\.io\/client-go v0\.\([0-9]*\)\..*/\1/p' "$gomod" | head -n 1)
+[[ -n "$kube_minor" ]] || { log "no k8s.io/client-go in $gomod"; exit 1; }
 # helm.sh/helm/v3 has no replace directives, so 'go install pkg@version' builds it
-# exactly as its go.mod pins it; the version stamp is what Helm's own Makefile sets.
+# exactly as its go.mod pins it; the flags are those of Helm's own Makefile.
 ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
 ldflags+=" -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+for p in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+  ldflags+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$kube_minor"
+done
 GOBIN="$tmp" go install -trimpath -ldflags "$ldflags" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 [[ -x "$tmp/helm" ]] || { log "build produced no helm"; exit 1; }
 mv -f "$tmp/helm" "$BIN/helm.partial" && mv -f "$BIN/helm.partial" "$BIN/helm"
-echo "$HELM_VERSION" > "$BIN/.helm.version"
+echo "$STAMP" > "$BIN/.helm.version"
 rm -rf "$tmp"
 "$BIN/helm" version --short >&2
-log "helm $HELM_VERSION built into $BIN in $(( $(date +%s) - T0 ))s"
+log "helm $HELM_VERSION (default Kubernetes 1.$kube_minor) built into $BIN in $(( $(date +%s) - T0 ))s"
 $PRINT_BIN_DIR && echo "$BIN"
 exit 0

@@ -76,11 +76,9 @@ seccompProfile:
 
 {{/* Prometheus scrape annotations for a pod serving /q/metrics on port. */}}
 {{- define "circlet.scrapeAnnotations" -}}
-{{- if .ctx.Values.metrics.podAnnotations }}
 prometheus.io/scrape: "true"
 prometheus.io/port: {{ .port | quote }}
 prometheus.io/path: /q/metrics
-{{- end }}
 {{- end -}}
 
 {{/* A required value with a message naming the key. */}}
