@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,6 +61,7 @@ class OperatorUnderChartRbacIT {
   private static Process operator;
   private static Path log;
   private static KubernetesClient operatorClient;
+  private static String operatorToken;
 
   @BeforeAll
   static void installAndStart(KubeControlPlane cp) throws IOException {
@@ -78,7 +81,8 @@ class OperatorUnderChartRbacIT {
     TokenRequest token = admin.serviceAccounts().inNamespace(Helm.NAMESPACE).withName(OPERATOR_SA)
         .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build());
     Path kubeconfig = Files.createTempFile("circlet-operator-sa", ".kubeconfig");
-    Files.writeString(kubeconfig, kubeconfig(cp, token.getStatus().getToken()));
+    operatorToken = token.getStatus().getToken();
+    Files.writeString(kubeconfig, kubeconfig(cp, operatorToken));
     operatorClient = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
         .build();
 
@@ -172,8 +176,11 @@ class OperatorUnderChartRbacIT {
   }
 
   @Test
-  void theOperatorsTokenReachesNoFurtherThanTheChartGrants() {
-    assertThat(operatorClient.getConfiguration().getOauthToken()).as("a ServiceAccount token, not admin").isNotBlank();
+  void theOperatorsTokenReachesNoFurtherThanTheChartGrants(KubernetesClient admin) {
+    TokenReview review = admin.resource(new TokenReviewBuilder().withNewSpec().withToken(operatorToken).endSpec()
+        .build()).create();
+    assertThat(review.getStatus().getUser().getUsername()).as("the operator runs as the chart's ServiceAccount")
+        .isEqualTo("system:serviceaccount:" + Helm.NAMESPACE + ":" + OPERATOR_SA);
     assertThat(operatorClient.pods().inNamespace(BUILDS).list()).isNotNull();
     assertForbidden(() -> operatorClient.pods().inNamespace("default").list());
     assertForbidden(() -> operatorClient.secrets().inNamespace("kube-system").list());
