@@ -70,6 +70,8 @@ class ChartRenderTest {
     Namespace builds = as(one(all, "Namespace", "circlet-builds"), Namespace.class);
     assertThat(builds.getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "restricted")
         .containsEntry("pod-security.kubernetes.io/warn", "restricted");
+    assertThat(builds.getMetadata().getAnnotations()).as("teams' objects survive helm uninstall")
+        .containsEntry("helm.sh/resource-policy", "keep");
     NetworkPolicy policy = as(one(all, "NetworkPolicy", "circlet-builds"), NetworkPolicy.class);
     assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
     assertThat(policy.getSpec().getIngress()).isEmpty();
