@@ -160,6 +160,18 @@ class ChartRenderTest {
   }
 
   @Test
+  void withoutTheGatewayNothingOfItIsRendered() {
+    List<GenericKubernetesResource> all = Manifests.render("--set", "gateway.enabled=false",
+        "--set", "metrics.serviceMonitor.enabled=true");
+    assertThat(all).noneMatch(r -> r.getMetadata().getName().startsWith(GATEWAY));
+    assertThat(ofKind(all, "Deployment")).extracting(r -> r.getMetadata().getName()).containsExactly(OPERATOR);
+    NetworkPolicy policy = as(one(all, "NetworkPolicy", "circlet-builds"), NetworkPolicy.class);
+    assertThat(policy.getSpec().getEgress()).as("DNS and the CIDRs, no runner port").hasSize(2);
+    assertThat(ofKind(all, "ServiceMonitor")).extracting(r -> r.getMetadata().getName())
+        .containsExactly("circlet-operator-metrics");
+  }
+
+  @Test
   void configChangesRollOnlyTheComponentTheyConcern() {
     String op0 = checksum(Manifests.render(), OPERATOR);
     String gw0 = checksum(Manifests.render(), GATEWAY);
