@@ -69,7 +69,8 @@ class OperatorUnderChartRbacIT {
     KubernetesClient admin = cp.client();
     cp.applyCrds(Helm.CHART.resolve("crds"));
     cp.createNamespace(Helm.NAMESPACE);
-    List<GenericKubernetesResource> all = Manifests.render();
+    // A short retention, so deleting finished Workflows (and what they own) happens in the test.
+    List<GenericKubernetesResource> all = Manifests.render("--set", "operator.finishedTtl=3s");
     // What `helm install` creates, minus the workloads (this test runs the operator itself).
     for (GenericKubernetesResource r : all) {
       if (!r.getKind().equals("Deployment")) {
@@ -141,8 +142,8 @@ class OperatorUnderChartRbacIT {
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
-  @Test
-  void turnsABuildIntoAPodWithOnlyTheChartsRbac(KubernetesClient admin) throws Exception {
+  /** Waits until the operator listens and is ready (leading, informers synced); returns its port. */
+  private static synchronized int awaitReady() {
     int[] port = new int[1];
     Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
         .alias("the operator listens (log: " + log + ")").until(() -> {
@@ -159,7 +160,12 @@ class OperatorUnderChartRbacIT {
           assertThat(operator.isAlive()).as("operator process\n" + logText()).isTrue();
           return status(port[0], "/q/health/ready") == 200;
         });
+    return port[0];
+  }
 
+  @Test
+  void turnsABuildIntoAPodWithOnlyTheChartsRbac(KubernetesClient admin) {
+    awaitReady();
     // The chart's default Organization and ResourceClass, in the chart's build namespace.
     admin.resource(build("hello")).create();
     Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
@@ -172,6 +178,46 @@ class OperatorUnderChartRbacIT {
     assertThat(admin.secrets().inNamespace(BUILDS).withName("hello-agent").get()).isNotNull();
     assertThat(admin.leases().inNamespace(Helm.NAMESPACE).withName("circlet-operator-leader").get()
         .getSpec().getHolderIdentity()).isEqualTo("circlet-operator-sa-it");
+    assertThat(logText()).as("no request of the operator was refused").doesNotContainIgnoringCase("forbidden");
+  }
+
+  @Test
+  void runsAWorkflowCancelsItAndDeletesItAfterRetention(KubernetesClient admin) {
+    awaitReady();
+    Workflow wf = new Workflow();
+    wf.getMetadata().setName("web-1-release");
+    wf.getMetadata().setNamespace(BUILDS);
+    WorkflowSpec spec = new WorkflowSpec();
+    spec.organization = "default";
+    spec.pipeline = "web";
+    spec.pipelineNumber = 1L;
+    spec.workflowName = "release";
+    JobSpec test = build("test").getSpec().job;
+    test.requires.add("build");
+    spec.jobs.add(build("build").getSpec().job);
+    spec.jobs.add(test);
+    wf.setSpec(spec);
+    admin.resource(wf).create();
+
+    // The Workflow's first Build, created by the operator, gets its pod.
+    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        .alias("the Workflow's Build gets its pod (log: " + log + ")")
+        .until(() -> admin.pods().inNamespace(BUILDS).withName("web-1-release-build").get() != null);
+
+    // Cancel: the operator marks the Build cancelled (patch), deletes its pod, ends both, and
+    // after the retention deletes the Workflow, whose Build and Secret go with it.
+    admin.resources(Workflow.class).inNamespace(BUILDS).withName("web-1-release")
+        .edit(w -> {
+          w.getSpec().cancel = true;
+          return w;
+        });
+    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        .alias("the cancelled Workflow is deleted after its retention (log: " + log + ")")
+        .until(() -> admin.resources(Workflow.class).inNamespace(BUILDS).withName("web-1-release").get() == null);
+    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        .alias("the garbage collector removes the Build and its pod")
+        .until(() -> admin.resources(Build.class).inNamespace(BUILDS).withName("web-1-release-build").get() == null
+            && admin.pods().inNamespace(BUILDS).withName("web-1-release-build").get() == null);
     assertThat(logText()).as("no request of the operator was refused").doesNotContainIgnoringCase("forbidden");
   }
 
