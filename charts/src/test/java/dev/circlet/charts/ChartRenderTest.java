@@ -160,6 +160,14 @@ class ChartRenderTest {
   }
 
   @Test
+  void aSingleGatewayReplicaGetsNoBudgetThatWouldBlockDrains() {
+    assertThat(ofKind(Manifests.render("--set", "gateway.replicas=1"), "PodDisruptionBudget"))
+        .extracting(r -> r.getMetadata().getName()).containsExactly(OPERATOR);
+    assertThat(ofKind(Manifests.render("--set", "gateway.replicas=1", "--set", "gateway.autoscaling.enabled=true"),
+        "PodDisruptionBudget")).hasSize(2);
+  }
+
+  @Test
   void withoutTheGatewayNothingOfItIsRendered() {
     List<GenericKubernetesResource> all = Manifests.render("--set", "gateway.enabled=false",
         "--set", "metrics.serviceMonitor.enabled=true");
