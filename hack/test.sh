@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Circlet's whole test suite on a fresh machine: builds (or reuses) the Kubernetes
-# control-plane binaries for the cluster tier, then builds and tests every module.
+# control-plane binaries for the cluster tier and the Helm CLI for the chart tests, then builds
+# and tests every module.
 # Extra arguments go to Maven, e.g. hack/test.sh -pl config -am
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,8 @@ source hack/env.sh
 
 start=$(date +%s)
 hack/kube-binaries.sh
-echo "circlet: control-plane binaries ready after $(( $(date +%s) - start ))s"
+hack/helm-binary.sh
+echo "circlet: control-plane and Helm binaries ready after $(( $(date +%s) - start ))s"
 
 mvn -B -ntp install "$@"
 echo "circlet: tests finished after $(( $(date +%s) - start ))s"
