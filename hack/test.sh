@@ -1,16 +1,40 @@
 #!/usr/bin/env bash
-# Runs Circlet's whole test suite on a fresh machine: builds (or reuses) the Kubernetes
-# control-plane binaries for the cluster tier and the Helm CLI for the chart tests, then builds
-# and tests every module.
-# Extra arguments go to Maven, e.g. hack/test.sh -pl config -am
+# Runs Circlet's test suite on a fresh machine: builds (or reuses) the Kubernetes control-plane
+# binaries and the Helm CLI (for the chart tests), installs the Debian packages the service tier
+# needs, then builds and tests every module.
+#
+#   hack/test.sh                 every tier, as CI runs it
+#   hack/test.sh unit            pure, golden and mock-server tests only (no real servers; fast)
+#   hack/test.sh cluster         tests on the real API server of kube-test (@Tag("cluster")) and ITs
+#   hack/test.sh services        tests on real PostgreSQL, RabbitMQ, Redis and S3 (@Tag("services"))
+#   hack/test.sh [tier] -pl config -am    extra arguments go to Maven
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/env.sh
 
+tier=all
+case "${1:-}" in
+  all|unit|cluster|services) tier=$1; shift ;;
+esac
+
 start=$(date +%s)
-hack/kube-binaries.sh
+if [ "$tier" != unit ]; then
+  hack/kube-binaries.sh
+fi
 hack/helm-binary.sh
 echo "circlet: control-plane and Helm binaries ready after $(( $(date +%s) - start ))s"
+if [ "$tier" = all ] || [ "$tier" = services ]; then
+  [ -x hack/services.sh ] && hack/services.sh install
+  echo "circlet: service packages ready after $(( $(date +%s) - start ))s"
+fi
 
-mvn -B -ntp install "$@"
-echo "circlet: tests finished after $(( $(date +%s) - start ))s"
+case "$tier" in
+  all)      args=() ;;
+  unit)     args=(-Dsurefire.excludedGroups=cluster,services -DskipITs) ;;
+  cluster)  args=(-Dgroups=cluster -Dsurefire.failIfNoSpecifiedTests=false) ;;
+  services) args=(-Dgroups=services -Dsurefire.failIfNoSpecifiedTests=false -DskipITs) ;;
+esac
+
+echo "circlet: tier '$tier'"
+mvn -B -ntp install "${args[@]}" "$@"
+echo "circlet: tier '$tier' finished after $(( $(date +%s) - start ))s"
