@@ -252,7 +252,7 @@ class OperatorOnApiServerTest {
     });
 
     HasMetadata orb = ClusterFixture.load(client, "orb-acme-toolkit.yaml").get(0);
-    orb.getMetadata().setNamespace(client.getNamespace());
+    orb.getMetadata().setNamespace(dev.circlet.operator.runtime.OperatorSettings.DEFAULT_OPERATOR_NAMESPACE);
     client.resource(orb).createOr(existing -> existing.update());
     eventually().alias("ConfigValid=True once the orb is vendored")
         .until(() -> configValid(ns, "web") != null && "True".equals(configValid(ns, "web").getStatus()));

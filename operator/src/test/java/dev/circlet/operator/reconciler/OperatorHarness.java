@@ -288,8 +288,34 @@ public final class OperatorHarness implements AutoCloseable {
     return job;
   }
 
+  /**
+   * Creates the Build; a namespace not yet bound to any organization is first bound to the
+   * Build's, as a platform admin would when onboarding the tenant.
+   */
   public Build create(Build build) {
+    String ns = build.getMetadata().getNamespace();
+    var existing = client.namespaces().withName(ns).get();
+    if (existing == null || existing.getMetadata().getLabels() == null
+        || !existing.getMetadata().getLabels().containsKey(CircletApi.LABEL_ORGANIZATION)) {
+      bind(client, ns, build.getSpec().organization);
+    }
     return client.resource(build).create();
+  }
+
+  /** Binds {@code namespace} to {@code organization} (label ci.circlet.dev/organization), creating it if needed. */
+  public static void bind(KubernetesClient client, String namespace, String organization) {
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName(namespace).addToLabels(CircletApi.LABEL_ORGANIZATION, organization).endMetadata().build())
+        .createOr(r -> r.edit(n -> {
+          Map<String, String> labels = new HashMap<>(n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels());
+          labels.put(CircletApi.LABEL_ORGANIZATION, organization);
+          n.getMetadata().setLabels(labels);
+          return n;
+        }));
+  }
+
+  public void bind(String namespace, String organization) {
+    bind(client, namespace, organization);
   }
 
   public Build get(String namespace, String name) {
