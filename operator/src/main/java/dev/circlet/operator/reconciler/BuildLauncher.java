@@ -95,8 +95,9 @@ final class BuildLauncher {
     // The Secret and the Pod are created side by side: the kubelet waits for a Secret volume, so
     // the order does not matter, and one round trip less per Build matters at hundreds per second.
     CompletableFuture<Void> secret = CompletableFuture.runAsync(() -> ensureSecret(build), SIDE_CALLS);
+    Pod pod = null;
     try {
-      Pod pod = createPod(build, desired, context, pods);
+      pod = createPod(build, desired, context, pods);
       try {
         secret.join();
       } catch (CompletionException e) {
@@ -107,10 +108,13 @@ final class BuildLauncher {
       }
       return new Launch(pod, null, null);
     } catch (ForeignChildException e) {
+      // A planted agent Secret must never reach a pod: the pod just created goes too.
+      stop(pod);
       return Launch.failed(REASON_NAME_TAKEN, e.getMessage());
     } catch (KubernetesClientException e) {
       if (e.getCode() == HTTP_UNPROCESSABLE) {
-        // The API server found the pod invalid: no retry makes it valid.
+        // The API server found the pod (or its Secret) invalid: no retry makes it valid.
+        stop(pod);
         return Launch.failed(REASON_REJECTED, "the API server refused the pod: " + serverMessage(e));
       }
       throw e;

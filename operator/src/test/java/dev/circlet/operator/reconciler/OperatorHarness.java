@@ -304,14 +304,18 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Binds {@code namespace} to {@code organization} (label ci.circlet.dev/organization), creating it if needed. */
   public static void bind(KubernetesClient client, String namespace, String organization) {
-    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-        .withName(namespace).addToLabels(CircletApi.LABEL_ORGANIZATION, organization).endMetadata().build())
-        .createOr(r -> r.edit(n -> {
-          Map<String, String> labels = new HashMap<>(n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels());
-          labels.put(CircletApi.LABEL_ORGANIZATION, organization);
-          n.getMetadata().setLabels(labels);
-          return n;
-        }));
+    var existing = client.namespaces().withName(namespace).get();
+    if (existing == null) {
+      client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+          .withName(namespace).addToLabels(CircletApi.LABEL_ORGANIZATION, organization).endMetadata().build())
+          .create();
+      return;
+    }
+    Map<String, String> labels = new HashMap<>(existing.getMetadata().getLabels() == null
+        ? Map.of() : existing.getMetadata().getLabels());
+    labels.put(CircletApi.LABEL_ORGANIZATION, organization);
+    existing.getMetadata().setLabels(labels);
+    client.namespaces().resource(existing).update();
   }
 
   public void bind(String namespace, String organization) {
