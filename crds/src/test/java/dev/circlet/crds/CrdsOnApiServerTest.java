@@ -33,10 +33,11 @@ class CrdsOnApiServerTest {
   private static final String NS = "crd-tests";
 
   @BeforeAll
-  static void install(KubeControlPlane cluster) {
+  static void install(KubeControlPlane cluster, KubernetesClient client) {
     List<String> names = cluster.applyCrds(Path.of("generated"));
     assertThat(names).hasSize(CrdGeneration.RESOURCES.size());
-    cluster.createNamespace(NS);
+    // The examples are acme's; the organization binding policy may be installed in this cluster.
+    OrganizationBindingPolicyOnApiServerTest.namespace(client, NS, "acme");
   }
 
   @Test

@@ -9,6 +9,11 @@ public final class CircletApi {
   public static final String LABEL_BUILD = GROUP + "/build";
   public static final String LABEL_WORKFLOW = GROUP + "/workflow";
   public static final String LABEL_PIPELINE = GROUP + "/pipeline";
+  /**
+   * On Circlet's children: the organization they belong to. On a Namespace: the one Organization
+   * whose capacity the Pipelines, Workflows and Builds of that namespace may use; set by platform
+   * admins only (tenants hold no {@code update} on Namespace objects).
+   */
   public static final String LABEL_ORGANIZATION = GROUP + "/organization";
   public static final String LABEL_JOB = GROUP + "/job";
   public static final String LABEL_RESOURCE_CLASS = GROUP + "/resource-class";

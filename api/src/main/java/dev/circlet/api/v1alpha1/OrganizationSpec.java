@@ -27,7 +27,20 @@ public class OrganizationSpec {
   @JsonPropertyDescription("Share of free cluster capacity relative to other organizations. Default 1.")
   public Integer weight = 1;
 
+  @Min(0)
+  @Default("100")
+  @JsonPropertyDescription("Highest priority a Build of this organization runs with: a Build's priority is held"
+      + " within -maxPriority..maxPriority, so one namespace of the organization cannot push all others"
+      + " to the back of its queue with an extreme value. Default 100.")
+  public Integer maxPriority = 100;
+
   public OrganizationSpec() {}
+
+  /** The priority a Build asking for {@code requested} runs with under this plan. */
+  public int boundedPriority(int requested) {
+    int cap = maxPriority == null ? 100 : Math.max(0, maxPriority);
+    return Math.max(-cap, Math.min(cap, requested));
+  }
 
   public int maxConcurrent() {
     return maxConcurrentBuilds == null ? 10 : maxConcurrentBuilds;

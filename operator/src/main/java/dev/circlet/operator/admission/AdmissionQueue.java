@@ -254,7 +254,7 @@ public final class AdmissionQueue {
       TreeSet<Candidate> group = groupQueues.get(c.groupKey());
       int ahead = group.headSet(c, false).size();
       String why = running != null && !running.isEmpty()
-          ? "serial group \"" + c.serialGroup() + "\" is held by " + String.join(", ", running)
+          ? "serial group \"" + c.serialGroup() + "\" is held by " + holderNames(running, key)
           : "serial group \"" + c.serialGroup() + "\" runs one Build at a time";
       return Optional.of("SerialGroup: " + why + "; " + ahead + " queued before this one");
     }
@@ -273,6 +273,28 @@ public final class AdmissionQueue {
       return Optional.of("ClusterAtCapacity: no free build slots in the cluster; " + position);
     }
     return Optional.of("Waiting: " + position);
+  }
+
+  /**
+   * The holders of a serial group as the waiting Build may see them: Builds of its own namespace by
+   * {@code namespace/name}, any other only as "a Build in another namespace" — an organization's
+   * namespaces are separate tenants' as far as names go.
+   */
+  static String holderNames(Set<String> holders, String waitingKey) {
+    String namespace = waitingKey.substring(0, waitingKey.indexOf('/') + 1);
+    List<String> names = new ArrayList<>();
+    int elsewhere = 0;
+    for (String h : new TreeSet<>(holders)) {
+      if (h.startsWith(namespace)) {
+        names.add(h);
+      } else {
+        elsewhere++;
+      }
+    }
+    if (elsewhere > 0) {
+      names.add(elsewhere == 1 ? "a Build in another namespace" : elsewhere + " Builds in other namespaces");
+    }
+    return String.join(", ", names);
   }
 
   private int position(Candidate c) {

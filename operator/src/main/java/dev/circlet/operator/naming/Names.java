@@ -31,20 +31,24 @@ public final class Names {
   private Names() {}
 
   /**
-   * Name of the Build of one job of a workflow run. The parallel index is part of the name only
-   * when the job runs on more than one node, so a job without parallelism keeps a short name.
+   * Name of the Build of one job of a workflow run: {@code <workflow>-<job>[-<index>]-<hash>}. The
+   * readable part alone is ambiguous (job {@code test-0} and node 0 of a parallel {@code test};
+   * workflow {@code w} with job {@code a-b} and workflow {@code w-a} with job {@code b}), so the
+   * hash of the exact (workflow, job, index) tuple always follows it.
    */
   public static String build(
       String workflowName, String jobName, Integer parallelIndex, int parallelTotal) {
     StringBuilder raw = new StringBuilder(workflowName).append('-').append(jobName);
+    Integer index = null;
     if (parallelTotal > 1) {
       if (parallelIndex == null || parallelIndex < 0 || parallelIndex >= parallelTotal) {
         throw new IllegalArgumentException(
             "parallel index " + parallelIndex + " is outside 0.." + (parallelTotal - 1));
       }
       raw.append('-').append(parallelIndex);
+      index = parallelIndex;
     }
-    return dnsLabel(raw.toString(), MAX_LABEL);
+    return tupleName(raw.toString(), MAX_LABEL, "build", workflowName, jobName, index == null ? "" : index.toString());
   }
 
   /**
@@ -60,9 +64,30 @@ public final class Names {
     return dnsLabel(pod(buildName) + "-agent", MAX_SUBDOMAIN);
   }
 
-  /** Name of the Workflow run of one workflow for one pipeline number. */
+  /**
+   * Name of the Workflow run of one workflow for one pipeline number:
+   * {@code <pipeline>-<number>-<workflow>-<hash>}, the hash of the exact tuple keeping pipeline
+   * {@code a-1} run 2 apart from pipeline {@code a} run 1 of workflow {@code 2-x}.
+   */
   public static String workflow(String pipeline, long number, String workflowName) {
-    return dnsLabel(pipeline + "-" + number + "-" + workflowName, MAX_LABEL);
+    return tupleName(pipeline + "-" + number + "-" + workflowName, MAX_LABEL, "workflow", pipeline,
+        Long.toString(number), workflowName);
+  }
+
+  /**
+   * The sanitised readable text, truncated to leave room for '-' and a hash of the parts encoded
+   * without ambiguity (each part prefixed by its length).
+   */
+  private static String tupleName(String readable, int max, String... parts) {
+    if (readable == null || readable.isEmpty()) {
+      throw new IllegalArgumentException("a name needs a non-empty input");
+    }
+    StringBuilder identity = new StringBuilder();
+    for (String part : parts) {
+      String p = part == null ? "" : part;
+      identity.append(p.length()).append(':').append(p).append(';');
+    }
+    return withHash(sanitise(readable), identity.toString(), max);
   }
 
   /**

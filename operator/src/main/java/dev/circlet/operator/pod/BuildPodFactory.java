@@ -12,6 +12,7 @@ import dev.circlet.api.v1alpha1.JobSpec;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.ResourceClassSpec;
 import dev.circlet.operator.naming.Names;
+import dev.circlet.operator.workflow.TriggerEnvironment;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -153,6 +154,12 @@ public final class BuildPodFactory {
     Long primaryUid = uid(primaryImage, restricted, job.name, PRIMARY);
     long agentUid = primaryUid != null && primaryUid > 0 ? primaryUid : DEFAULT_UID;
     String home = projectMountPath(job.workingDirectory);
+    String taken = reservedOverlap(home);
+    if (taken != null) {
+      throw new IllegalArgumentException("job \"" + job.name + "\" has working_directory \"" + job.workingDirectory
+          + "\", whose volume at " + home + " would collide with Circlet's own mount at " + taken
+          + "; choose a directory outside " + SHARED_PATH + " and " + RESERVED_ETC);
+    }
 
     List<Container> inits = new ArrayList<>();
     inits.add(
@@ -252,7 +259,7 @@ public final class BuildPodFactory {
 
   /**
    * The Secret the agent reads: {@code job.json} (compiled job, trigger, parallel index, the
-   * upstream jobs whose workspace layers it may attach) and the
+   * upstream jobs whose workspace layers it may attach, the workflow id, the storage scope) and the
    * per-build output {@code token}. Immutable: neither changes during the Build's life.
    */
   public Secret agentSecret(Build build, String token) {
@@ -262,7 +269,13 @@ public final class BuildPodFactory {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("build", buildName);
     doc.put("job", spec.job);
-    doc.put("trigger", spec.trigger == null ? Map.of() : spec.trigger);
+    // The agent's JobFile shape, not the CIRCLE_* map: the agent derives the variables itself.
+    doc.put("trigger", TriggerEnvironment.agentTrigger(spec.trigger));
+    String workflowId = TriggerEnvironment.workflowId(spec.trigger);
+    if (workflowId != null && !workflowId.isEmpty()) {
+      doc.put("workflowId", workflowId);
+    }
+    doc.put("storageScope", StorageScope.of(build));
     doc.put("parallelIndex", spec.parallelIndex == null ? 0 : spec.parallelIndex);
     doc.put("parallelTotal", spec.parallelTotal == null ? 1 : spec.parallelTotal);
     if (spec.upstreamJobs != null) {
@@ -287,9 +300,9 @@ public final class BuildPodFactory {
   }
 
   /**
-   * Whether an existing pod (met on {@code AlreadyExists}) belongs to this Build: its controller
-   * owner reference names the Build's uid, or — when either side has no uid to compare — it
-   * carries the Build's label in the Build's namespace.
+   * Whether an existing pod (met on {@code AlreadyExists}, or found by label) belongs to this
+   * Build: only its controller owner reference with the Build's uid says so. Labels prove nothing:
+   * anyone who may create pods in the namespace can set them.
    */
   public static boolean isOurs(Pod pod, Build build) {
     if (pod == null || build == null || pod.getMetadata() == null || build.getMetadata() == null) {
@@ -297,21 +310,12 @@ public final class BuildPodFactory {
     }
     String uid = build.getMetadata().getUid();
     List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
-    OwnerReference controller = null;
-    if (owners != null) {
-      for (OwnerReference o : owners) {
-        if (Boolean.TRUE.equals(o.getController())) {
-          controller = o;
-        }
-      }
+    if (uid == null || uid.isEmpty() || owners == null
+        || !Objects.equals(pod.getMetadata().getNamespace(), build.getMetadata().getNamespace())) {
+      return false;
     }
-    if (uid != null && !uid.isEmpty() && controller != null && controller.getUid() != null) {
-      return uid.equals(controller.getUid());
-    }
-    Map<String, String> labels = pod.getMetadata().getLabels();
-    return labels != null
-        && Names.labelValue(build.getMetadata().getName()).equals(labels.get(CircletApi.LABEL_BUILD))
-        && Objects.equals(pod.getMetadata().getNamespace(), build.getMetadata().getNamespace());
+    return owners.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
+        && "Build".equals(o.getKind()) && uid.equals(o.getUid()));
   }
 
   /** Labels of every child of a Build: they link it to its Build, Workflow, Pipeline and Organization. */
@@ -409,6 +413,20 @@ public final class BuildPodFactory {
     String dir = workingDirectory.replaceAll("/+$", "");
     int slash = dir.lastIndexOf('/');
     return slash <= 0 ? (dir.isEmpty() ? HOME : dir) : dir.substring(0, slash);
+  }
+
+  /** Circlet's own mount points, which the project volume must neither equal, contain nor sit in. */
+  static final String RESERVED_ETC = "/etc/circlet";
+
+  /** The reserved mount the project volume at {@code mountPath} would collide with, or null. */
+  static String reservedOverlap(String mountPath) {
+    for (String reserved : List.of(SHARED_PATH, RESERVED_ETC)) {
+      if (mountPath.equals(reserved) || mountPath.startsWith(reserved + "/") || reserved.startsWith(mountPath + "/")
+          || "/".equals(mountPath)) {
+        return reserved;
+      }
+    }
+    return null;
   }
 
   /**

@@ -36,6 +36,19 @@ final class BuildLauncher {
     }
   }
 
+  /** Reason of a Build whose pod the factory or the API server refuses. */
+  static final String REASON_REJECTED = "PodRejected";
+
+  /** Reason of a Build whose pod or Secret name is taken by an object that is not the Build's. */
+  static final String REASON_NAME_TAKEN = "PodNameTaken";
+
+  /** The outcome of a launch: the Build's pod, or why the Build cannot have one (then it fails). */
+  record Launch(Pod pod, String reason, String failure) {
+    static Launch failed(String reason, String failure) {
+      return new Launch(null, reason, failure);
+    }
+  }
+
   private final KubernetesClient client;
   private final BuildPodFactory factory;
   private final CircletMetrics metrics;
@@ -46,13 +59,23 @@ final class BuildLauncher {
     this.metrics = metrics;
   }
 
+  /** Why the factory cannot write this Build's pod (a root user under restricted, …); null when it can. */
+  String rejection(Build build, ResourceClass resourceClass, String cloneSecretName, List<String> contextSecrets) {
+    try {
+      factory.pod(build, resourceClass, cloneSecretName, contextSecrets);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
   /**
    * Makes sure the agent Secret and the Pod exist.
    *
    * @param existing the pod the cache shows for this Build, or null
-   * @return the Build's pod, created or adopted
+   * @return the Build's pod, created or adopted; or why it cannot have one, which no retry changes
    */
-  Pod launch(
+  Launch launch(
       Build build,
       ResourceClass resourceClass,
       String cloneSecretName,
@@ -61,22 +84,47 @@ final class BuildLauncher {
       Context<Build> context,
       InformerEventSource<Pod, Build> pods) {
     if (existing != null && BuildPodFactory.isOurs(existing, build)) {
-      return existing;
+      return new Launch(existing, null, null);
     }
-    Pod desired = factory.pod(build, resourceClass, cloneSecretName, contextSecrets);
+    Pod desired;
+    try {
+      desired = factory.pod(build, resourceClass, cloneSecretName, contextSecrets);
+    } catch (IllegalArgumentException e) {
+      return Launch.failed(REASON_REJECTED, e.getMessage());
+    }
     // The Secret and the Pod are created side by side: the kubelet waits for a Secret volume, so
     // the order does not matter, and one round trip less per Build matters at hundreds per second.
     CompletableFuture<Void> secret = CompletableFuture.runAsync(() -> ensureSecret(build), SIDE_CALLS);
-    Pod pod = createPod(build, desired, context, pods);
+    Pod pod = null;
     try {
-      secret.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
+      pod = createPod(build, desired, context, pods);
+      try {
+        secret.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw e;
+      }
+      return new Launch(pod, null, null);
+    } catch (ForeignChildException e) {
+      // A planted agent Secret must never reach a pod: the pod just created goes too.
+      stop(pod);
+      return Launch.failed(REASON_NAME_TAKEN, e.getMessage());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HTTP_UNPROCESSABLE) {
+        // The API server found the pod (or its Secret) invalid: no retry makes it valid.
+        stop(pod);
+        return Launch.failed(REASON_REJECTED, "the API server refused the pod: " + serverMessage(e));
       }
       throw e;
     }
-    return pod;
+  }
+
+  private static final int HTTP_UNPROCESSABLE = 422;
+
+  private static String serverMessage(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
   }
 
   private Pod createPod(Build build, Pod desired, Context<Build> context, InformerEventSource<Pod, Build> pods) {
@@ -127,7 +175,8 @@ final class BuildLauncher {
       return false;
     }
     String uid = build.getMetadata().getUid();
-    return owners.stream().anyMatch(o -> "Build".equals(o.getKind()) && (uid == null || uid.equals(o.getUid())));
+    return uid != null && owners.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
+        && "Build".equals(o.getKind()) && uid.equals(o.getUid()));
   }
 
   /** Deletes the Build's pod (cancel, timeout); the kubelet stops it with its grace period. */

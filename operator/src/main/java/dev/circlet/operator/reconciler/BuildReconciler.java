@@ -6,6 +6,7 @@ import dev.circlet.api.v1alpha1.BuildStatus;
 import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.api.v1alpha1.ExecutorKind;
 import dev.circlet.api.v1alpha1.Organization;
+import dev.circlet.api.v1alpha1.OrganizationSpec;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.Timestamps;
@@ -20,6 +21,9 @@ import dev.circlet.operator.status.BuildStatusChanges;
 import dev.circlet.operator.status.EventRecorder;
 import dev.circlet.operator.status.Retention;
 import dev.circlet.operator.status.StatusWriter;
+import dev.circlet.operator.tenancy.NamespaceOrganizations;
+import dev.circlet.operator.tenancy.OrganizationBinding;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -75,6 +79,7 @@ public final class BuildReconciler implements Reconciler<Build> {
   private InformerEventSource<Pipeline, Build> pipelines;
   private InformerEventSource<Secret, Build> contexts;
   private IndexerResourceCache<Build> builds;
+  private NamespaceOrganizations bindings;
 
   public BuildReconciler(KubernetesClient client, BuildAdmission admission, BuildPodFactory factory, StatusWriter statusWriter,
       EventRecorder events, CircletMetrics metrics, Clock clock, Duration stuckGrace, Duration finishedTtl) {
@@ -125,7 +130,9 @@ public final class BuildReconciler implements Reconciler<Build> {
         .withSecondaryToPrimaryMapper(s -> queuedBuilds(b -> b.getMetadata().getNamespace().equals(s.getMetadata().getNamespace())
             && b.getSpec().job != null && b.getSpec().job.contexts.contains(s.getMetadata().getLabels().get(CircletApi.LABEL_CONTEXT))))
         .build(), context);
-    return List.of(pods, resourceClasses, organizations, pipelines, contexts, wakeUps);
+    InformerEventSource<Namespace, Build> namespaces = NamespaceOrganizations.informer(Build.class, context);
+    bindings = NamespaceOrganizations.over(client, namespaces);
+    return List.of(pods, resourceClasses, organizations, pipelines, contexts, namespaces, wakeUps);
   }
 
   @Override
@@ -187,6 +194,15 @@ public final class BuildReconciler implements Reconciler<Build> {
       admission.forget(key, org);
       return null;
     }
+    if (next.phase == BuildPhase.Queued && pod == null) {
+      // Before anything of the organization is touched: its queue, slots, serial groups, classes.
+      var unbound = bindings.problem(build.getMetadata().getNamespace(), org);
+      if (unbound.isPresent()) {
+        admission.forget(key, null);
+        BuildStatusChanges.end(next, BuildPhase.Failed, OrganizationBinding.REASON, unbound.get(), null, now, gen);
+        return null;
+      }
+    }
     var executor = build.getSpec().job.executor;
     if (executor != null && executor.kind != ExecutorKind.DOCKER) {
       return unsupported(next, key, org, executor.kind, gen, now);
@@ -209,12 +225,25 @@ public final class BuildReconciler implements Reconciler<Build> {
         BuildStatusChanges.waiting(next, ctx.reason(), ctx.message(), gen, now);
         return WAITING_RECHECK;
       }
+      String rejected = pod == null ? launcher.rejection(build, rc, cloneSecret(build), ctx.secretNames()) : null;
+      if (rejected != null) {
+        // The pod could never be created: fail now rather than hold a slot for ever.
+        admission.forget(key, org);
+        BuildStatusChanges.end(next, BuildPhase.Failed, BuildLauncher.REASON_REJECTED, rejected, null, now, gen);
+        return null;
+      }
       if (!admit(build, next, pod, rc, gen, now)) {
         // Waits for capacity end through admission passes in this process; only waits on objects
         // that other informers deliver are rechecked.
         return "UnknownOrganization".equals(next.reason) ? WAITING_RECHECK : null;
       }
-      pod = launcher.launch(build, rc, cloneSecret(build), ctx.secretNames(), pod, context, pods);
+      BuildLauncher.Launch launched = launcher.launch(build, rc, cloneSecret(build), ctx.secretNames(), pod, context, pods);
+      if (launched.failure() != null) {
+        admission.forget(key, org);
+        BuildStatusChanges.end(next, BuildPhase.Failed, launched.reason(), launched.failure(), null, now, gen);
+        return null;
+      }
+      pod = launched.pod();
       BuildStatusChanges.admitted(next, pod.getMetadata().getName(), rc.getSpec().nodePool, gen, now);
       metrics.admitted(Duration.between(Timestamps.parse(next.queuedAt), now));
       // The new pod's first state goes into the same status write, so the pod's ADD event finds
@@ -234,7 +263,13 @@ public final class BuildReconciler implements Reconciler<Build> {
         admission.forget(key, org);
         return null;
       }
-      pod = launcher.launch(build, rc, cloneSecret(build), ctx.secretNames(), null, context, pods);
+      BuildLauncher.Launch launched = launcher.launch(build, rc, cloneSecret(build), ctx.secretNames(), null, context, pods);
+      if (launched.failure() != null) {
+        BuildStatusChanges.end(next, BuildPhase.Failed, launched.reason(), launched.failure(), null, now, gen);
+        admission.forget(key, org);
+        return null;
+      }
+      pod = launched.pod();
     }
     PodObservation observed = mapper.map(pod, now);
     BuildStatusChanges.observe(next, observed, gen, now);
@@ -283,7 +318,10 @@ public final class BuildReconciler implements Reconciler<Build> {
     if (admission.granted(key)) {
       return true;
     }
-    Candidate candidate = new Candidate(key, orgName, build.getSpec().priorityOrZero(),
+    int requested = build.getSpec().priorityOrZero();
+    int priority = org != null ? org.getSpec().boundedPriority(requested)
+        : new OrganizationSpec().boundedPriority(requested);
+    Candidate candidate = new Candidate(key, orgName, priority,
         Timestamps.parse(next.queuedAt), BuildAdmission.serialGroup(build));
     if (!admission.offer(candidate)) {
       BuildStatusChanges.end(next, BuildPhase.Failed, "QueueFull",

@@ -13,7 +13,11 @@ import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.config.orbs.OrbStore;
 import dev.circlet.operator.orbs.ConfigMapOrbStore;
 import dev.circlet.operator.status.StatusWriter;
+import dev.circlet.operator.tenancy.NamespaceOrganizations;
+import dev.circlet.operator.tenancy.OrganizationBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -37,18 +41,23 @@ import java.util.stream.Collectors;
  */
 public final class PipelineReconciler implements Reconciler<Pipeline> {
   public static final String CONFIG_VALID = "ConfigValid";
+  /** Whether the Pipeline's namespace may use its organization (label ci.circlet.dev/organization). */
+  public static final String ORGANIZATION_BOUND = "OrganizationBound";
   static final String DEFAULT_CONFIG_PATH = ".circleci/config.yml";
   /** Compiles are CPU-bound; two threads keep one tenant's expensive config from holding them all. */
   private static final int COMPILE_THREADS = 2;
 
   private final String orbNamespace;
+  private final KubernetesClient client;
+  private NamespaceOrganizations bindings;
   private final StatusWriter statusWriter;
   private final Clock clock;
   private volatile ConfigCompiler compiler = new ConfigCompiler(OrbStore.empty());
   private final BoundedCompiler bounded = new BoundedCompiler(COMPILE_THREADS);
 
   /** @param orbNamespace where orb ConfigMaps are read from; null for no registry orbs */
-  public PipelineReconciler(String orbNamespace, StatusWriter statusWriter, Clock clock) {
+  public PipelineReconciler(KubernetesClient client, String orbNamespace, StatusWriter statusWriter, Clock clock) {
+    this.client = client;
     this.orbNamespace = orbNamespace;
     this.statusWriter = statusWriter;
     this.clock = clock;
@@ -56,8 +65,18 @@ public final class PipelineReconciler implements Reconciler<Pipeline> {
 
   @Override
   public List<EventSource<?, Pipeline>> prepareEventSources(EventSourceContext<Pipeline> context) {
+    // A label set or changed on a namespace re-evaluates its Pipelines' OrganizationBound condition.
+    var namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, Pipeline.class)
+        .withName("organization-namespaces")
+        .withWatchAllNamespaces()
+        .withLabelSelector(CircletApi.LABEL_ORGANIZATION)
+        .withSecondaryToPrimaryMapper(ns -> context.getPrimaryCache().list()
+            .filter(p -> ns.getMetadata().getName().equals(p.getMetadata().getNamespace()))
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build(), context);
+    bindings = NamespaceOrganizations.over(client, namespaces);
     if (orbNamespace == null) {
-      return List.of();
+      return List.of(namespaces);
     }
     var orbs = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, Pipeline.class)
         .withName("orbs")
@@ -67,7 +86,7 @@ public final class PipelineReconciler implements Reconciler<Pipeline> {
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build(), context);
     compiler = new ConfigCompiler(new ConfigMapOrbStore(orbNamespace, orbs::list));
-    return List.of(orbs);
+    return List.of(orbs, namespaces);
   }
 
   @Override
@@ -101,7 +120,19 @@ public final class PipelineReconciler implements Reconciler<Pipeline> {
             first.line() + ":" + first.column() + ": " + first.message() + more, gen, clock.instant());
       }
     }
+    var unbound = bindings.problem(pipeline.getMetadata().getNamespace(), spec.organization);
+    if (unbound.isPresent()) {
+      Conditions.set(next.conditions, ORGANIZATION_BOUND, Conditions.FALSE, OrganizationBinding.REASON,
+          unbound.get(), gen, clock.instant());
+    } else {
+      Conditions.set(next.conditions, ORGANIZATION_BOUND, Conditions.TRUE, "Bound", "namespace \""
+          + pipeline.getMetadata().getNamespace() + "\" may use organization \"" + spec.organization + "\"",
+          gen, clock.instant());
+    }
     statusWriter.write(pipeline, next, context);
-    return UpdateControl.noUpdate();
+    // The namespace informer announces a new label; looking again now and then covers an event
+    // lost in a watch restart, for the few Pipelines still waiting for an admin.
+    return unbound.isPresent() ? UpdateControl.<Pipeline>noUpdate().rescheduleAfter(BuildReconciler.WAITING_RECHECK)
+        : UpdateControl.noUpdate();
   }
 }

@@ -62,9 +62,18 @@ public final class CircletOperator implements AutoCloseable {
         settings.stuckGrace(), settings.finishedTtl()), controller("build", settings, false));
     operator.register(new WorkflowReconciler(client, statusWriter, events, clock, settings.finishedTtl()),
         controller("workflow", settings, false));
-    String orbNamespace = settings.orbNamespace() != null ? settings.orbNamespace() : client.getNamespace();
-    operator.register(new PipelineReconciler(orbNamespace, statusWriter, clock),
+    operator.register(new PipelineReconciler(client, orbNamespace(settings), statusWriter, clock),
         controller("pipeline", settings, false));
+  }
+
+  /**
+   * Where orb ConfigMaps are read: the configured namespace, else the fixed operator namespace —
+   * never the client's namespace, which out of a cluster is whatever the kubeconfig context says
+   * and may be a tenant's, who could then plant orb sources every Pipeline compiles against.
+   */
+  public static String orbNamespace(OperatorSettings settings) {
+    String configured = settings.orbNamespace();
+    return configured != null && !configured.isBlank() ? configured : OperatorSettings.DEFAULT_OPERATOR_NAMESPACE;
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<R>>

@@ -85,7 +85,7 @@ public interface OperatorConfig {
 
   /** Registry orbs for Pipeline validation. */
   interface Orbs {
-    /** Namespace of the orb ConfigMaps; unset uses the operator's own namespace. */
+    /** Namespace of the orb ConfigMaps; unset uses circlet-system, never the kubeconfig's namespace. */
     Optional<String> namespace();
   }
 

@@ -13,7 +13,7 @@ import java.util.Set;
  * @param identity this replica's name in the Lease; null uses the host name
  * @param exitOnLostLeadership exit the JVM when the Lease is lost (a restarted pod rejoins as a
  *     standby); off in tests, where several operators share one JVM
- * @param orbNamespace namespace of the vendored orb ConfigMaps; null uses the client's namespace
+ * @param orbNamespace namespace of the vendored orb ConfigMaps; null uses {@link #DEFAULT_OPERATOR_NAMESPACE}
  * @param finishedTtl how long a finished Workflow (with its Builds) or standalone Build is kept;
  *     null or zero keeps them
  */
@@ -38,6 +38,8 @@ public record OperatorSettings(
 
   public static final String DEFAULT_RUNNER_IMAGE = "ghcr.io/circlet/runner:0.1.0";
   public static final String DEFAULT_LEASE_NAME = "circlet-operator-leader";
+  /** The operator's namespace when none is configured: where orb ConfigMaps are read from. */
+  public static final String DEFAULT_OPERATOR_NAMESPACE = "circlet-system";
 
   public OperatorSettings {
     namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
@@ -60,6 +62,12 @@ public record OperatorSettings(
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, leaderElection,
         leaseName, leaseNamespace, identity, exitOnLostLeadership, reconcileThreads, stuckGrace,
         organizationStatusInterval, orbNamespace, ttl);
+  }
+
+  public OperatorSettings withOrbNamespace(String namespace) {
+    return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, leaderElection,
+        leaseName, leaseNamespace, identity, exitOnLostLeadership, reconcileThreads, stuckGrace,
+        organizationStatusInterval, namespace, finishedTtl);
   }
 
   /** Leader election on, in-process (no exit when the Lease is lost). */

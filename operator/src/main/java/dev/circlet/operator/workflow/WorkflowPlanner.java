@@ -70,7 +70,7 @@ public final class WorkflowPlanner {
     Map<String, BuildPhase> phases = buildPhases == null ? Map.of() : buildPhases;
     String invalid = GraphCheck.problem(spec.jobs);
     if (invalid != null) {
-      return invalidGraph(workflow, status, phases, invalid, now);
+      return refused(workflow, status, phases, "InvalidJobGraph", invalid, now);
     }
 
     Evaluation eval = new Evaluation(workflow, status, phases, now);
@@ -93,7 +93,7 @@ public final class WorkflowPlanner {
         }
       }
     }
-    finish(status, phaseOf(jobs, spec.cancelRequested()), generation, now, null);
+    finish(status, phaseOf(jobs, spec.cancelRequested()), generation, now, null, null);
     return new WorkflowPlan(List.copyOf(eval.toCreate), List.copyOf(toCancel), status);
   }
 
@@ -124,8 +124,27 @@ public final class WorkflowPlanner {
     return canceled ? WorkflowPhase.Canceled : WorkflowPhase.Succeeded;
   }
 
-  private static WorkflowPlan invalidGraph(
-      Workflow workflow, WorkflowStatus status, Map<String, BuildPhase> phases, String problem, Instant now) {
+  /**
+   * Plans a Workflow that may not run at all (its namespace may not use its organization, …):
+   * nothing is created, every job is {@code NotRun}, Builds still running are cancelled, and the
+   * Workflow fails with {@code Succeeded=False} and this reason. A finished Workflow is kept as is.
+   */
+  public WorkflowPlan refuse(Workflow workflow, Map<String, BuildPhase> buildPhases, String reason, String message,
+      Instant now) {
+    WorkflowStatus previous = workflow.getStatus() == null ? new WorkflowStatus() : workflow.getStatus();
+    WorkflowStatus status = copy(previous);
+    status.observedGeneration = workflow.getMetadata().getGeneration();
+    if (status.startedAt == null) {
+      status.startedAt = Timestamps.format(now);
+    }
+    if (previous.phase != null && previous.phase.isTerminal()) {
+      return new WorkflowPlan(List.of(), List.of(), status);
+    }
+    return refused(workflow, status, buildPhases == null ? Map.of() : buildPhases, reason, message, now);
+  }
+
+  private static WorkflowPlan refused(Workflow workflow, WorkflowStatus status, Map<String, BuildPhase> phases,
+      String reason, String problem, Instant now) {
     List<JobStatus> jobs = new ArrayList<>();
     for (JobSpec job : workflow.getSpec().jobs) {
       JobStatus previous = status.job(job.name);
@@ -134,14 +153,16 @@ public final class WorkflowPlanner {
       jobs.add(js);
     }
     status.jobs = jobs;
-    // Builds can only exist if the graph changed under a running workflow; stop them.
+    // Builds can only exist if the graph or the namespace's binding changed under a running
+    // workflow; stop them.
     List<String> toCancel = phases.entrySet().stream()
         .filter(e -> !e.getValue().isTerminal()).map(Map.Entry::getKey).sorted().toList();
-    finish(status, WorkflowPhase.Failed, workflow.getMetadata().getGeneration(), now, problem);
+    finish(status, WorkflowPhase.Failed, workflow.getMetadata().getGeneration(), now, reason, problem);
     return new WorkflowPlan(List.of(), toCancel, status);
   }
 
-  private static void finish(WorkflowStatus status, WorkflowPhase phase, Long generation, Instant now, String invalid) {
+  private static void finish(WorkflowStatus status, WorkflowPhase phase, Long generation, Instant now,
+      String refusedReason, String invalid) {
     status.phase = phase;
     if (phase.isTerminal()) {
       if (status.finishedAt == null) {
@@ -155,7 +176,7 @@ public final class WorkflowPlanner {
     String message;
     if (invalid != null) {
       condStatus = Conditions.FALSE;
-      reason = "InvalidJobGraph";
+      reason = refusedReason;
       message = invalid;
     } else {
       switch (phase) {

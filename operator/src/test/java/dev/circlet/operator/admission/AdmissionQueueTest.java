@@ -175,6 +175,20 @@ class AdmissionQueueTest {
   }
 
   @Test
+  void aSerialGroupReasonNeverNamesAnotherNamespacesBuild() {
+    AdmissionQueue q = new AdmissionQueue();
+    q.upsertOrganization(new OrgPlan("acme", 10, 1, null));
+    q.markHolding("team-a/secret-release-42", "acme", "prod");
+    q.enqueue(serial("team-b/deploy", "acme", 0, 1, "prod"));
+    q.enqueue(serial("team-a/deploy", "acme", 0, 2, "prod"));
+    assertThat(q.waitingReason("team-b/deploy")).hasValueSatisfying(r -> assertThat(r)
+        .isEqualTo("SerialGroup: serial group \"prod\" is held by a Build in another namespace; 0 queued before this one")
+        .doesNotContain("team-a").doesNotContain("secret-release"));
+    assertThat(q.waitingReason("team-a/deploy")).hasValueSatisfying(r -> assertThat(r)
+        .contains("is held by team-a/secret-release-42"));
+  }
+
+  @Test
   void serialGroupsAreScopedToTheOrganization() {
     AdmissionQueue q = new AdmissionQueue();
     q.upsertOrganization(new OrgPlan("a", 10, 1, null));

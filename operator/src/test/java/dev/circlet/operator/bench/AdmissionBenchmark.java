@@ -99,7 +99,6 @@ public final class AdmissionBenchmark {
       try (KubeControlPlane cp = KubeControlPlane.start()) {
         cp.applyCrds(Path.of("crds/generated"));
         cp.createNamespace(RAW_NAMESPACE);
-        cp.createNamespace(NAMESPACE);
         try (KubernetesClient c = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config())).build()) {
           run(c, opt, false, true);
         }
@@ -130,21 +129,30 @@ public final class AdmissionBenchmark {
     System.exit(0);
   }
 
+  /** Each organization's namespace: a namespace is bound to one organization. */
+  static String namespaceOf(int org) {
+    return NAMESPACE + "-" + org;
+  }
+
   static void run(KubernetesClient client, Options opt, boolean mock, boolean benchPool) throws Exception {
-    // The operator watches only its namespace: the ceiling phase's Builds in the raw one stay untouched.
+    // The operator watches only the organizations' namespaces: the ceiling phase's Builds in the raw one stay untouched.
+    java.util.Set<String> orgNamespaces = new java.util.TreeSet<>();
+    for (int o = 0; o < opt.orgs(); o++) {
+      orgNamespaces.add(namespaceOf(o));
+    }
     OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent", null,
-        java.util.Set.of(NAMESPACE), false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, false, opt.threads(),
+        orgNamespaces, false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, false, opt.threads(),
         java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(2), null, null);
     OperatorHarness harness = new OperatorHarness(client, settings);
     if (mock || opt.installCrds()) {
       harness.installCrds();
     }
     String rawNs = RAW_NAMESPACE;
-    String ns = NAMESPACE;
-    for (String n : List.of(rawNs, ns)) {
-      if (client.namespaces().withName(n).get() == null) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(n).endMetadata().build()).create();
-      }
+    if (client.namespaces().withName(rawNs).get() == null) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(rawNs).endMetadata().build()).create();
+    }
+    for (int o = 0; o < opt.orgs(); o++) {
+      OperatorHarness.bind(client, namespaceOf(o), "bench-org-" + o);
     }
     harness.resourceClass("medium", ExecutorKind.DOCKER);
     String resourceClass = "medium";
@@ -197,7 +205,7 @@ public final class AdmissionBenchmark {
     Map<String, Long> buildCreated = new ConcurrentHashMap<>();
     Map<String, Long> podSeen = new ConcurrentHashMap<>();
     CountDownLatch allPods = new CountDownLatch(opt.builds());
-    Watch watch = client.pods().inNamespace(ns).withLabel(CircletApi.LABEL_BUILD).watch(new Watcher<>() {
+    Watch watch = client.pods().inAnyNamespace().withLabel(CircletApi.LABEL_BUILD).watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, Pod pod) {
         if (action == Action.ADDED && podSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
@@ -211,7 +219,8 @@ public final class AdmissionBenchmark {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CircletOperator operator = new CircletOperator(client, settings, registry, Clock.systemUTC());
     IntConsumer createBuild = i -> {
-      Build b = OperatorHarness.build(ns, "bench-" + i, "bench-org-" + (i % opt.orgs()), buildResourceClass);
+      Build b = OperatorHarness.build(namespaceOf(i % opt.orgs()), "bench-" + i, "bench-org-" + (i % opt.orgs()),
+          buildResourceClass);
       client.resource(b).create();
       buildCreated.put("bench-" + i, System.nanoTime());
     };

@@ -80,6 +80,7 @@ class OperatorOnApiServerTest {
     String ns = "wf-e2e";
     cluster.createNamespace(ns);
     ClusterFixture.organization(client, "wf-org", 2);
+    OperatorHarness.bind(client, ns, "wf-org");
     Workflow wf = ClusterFixture.workflow(ns, "web", 1, "wf-org", List.of(
         job("build", "medium"),
         job("test-unit", "large", "build"),
@@ -124,6 +125,7 @@ class OperatorOnApiServerTest {
     String ns = "unsched";
     cluster.createNamespace(ns);
     ClusterFixture.organization(client, "unsched-org", 5);
+    OperatorHarness.bind(client, ns, "unsched-org");
     Build b = OperatorHarness.build(ns, "needs-gpu", "unsched-org", "gpu.nvidia.small");
     client.resource(b).create();
     eventually().alias("Unschedulable reason on the Build").until(() -> {
@@ -140,6 +142,7 @@ class OperatorOnApiServerTest {
     String ns = "gc";
     cluster.createNamespace(ns);
     ClusterFixture.organization(client, "gc-org", 1);
+    OperatorHarness.bind(client, ns, "gc-org");
     client.resource(OperatorHarness.build(ns, "one", "gc-org", "medium")).create();
     client.resource(OperatorHarness.build(ns, "two", "gc-org", "medium")).create();
     // Capacity 1: whichever arrives first is admitted, the other waits.
@@ -170,6 +173,7 @@ class OperatorOnApiServerTest {
     String ns = "conflict";
     cluster.createNamespace(ns);
     ClusterFixture.organization(client, "conflict-org", 5);
+    OperatorHarness.bind(client, ns, "conflict-org");
     Build b = client.resource(OperatorHarness.build(ns, "contended", "conflict-org", "medium")).create();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong edits = new AtomicLong();
@@ -210,6 +214,7 @@ class OperatorOnApiServerTest {
     int count = 24;
     cluster.createNamespace(ns);
     ClusterFixture.organization(client, "restart-org", capacity);
+    OperatorHarness.bind(client, ns, "restart-org");
     for (int i = 0; i < count; i++) {
       client.resource(OperatorHarness.build(ns, "b" + i, "restart-org", "small")).create();
     }
@@ -243,6 +248,9 @@ class OperatorOnApiServerTest {
   void examplePipelineCompilesOnceItsOrbIsVendoredInTheOperatorsNamespace() {
     String ns = "pipelines";
     cluster.createNamespace(ns);
+    OperatorHarness.bind(client, ns, "acme");
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName(OperatorSettings.DEFAULT_OPERATOR_NAMESPACE).endMetadata().build()).createOr(existing -> existing.update());
     HasMetadata pipeline = ClusterFixture.load(client, "pipeline.yaml").get(0);
     pipeline.getMetadata().setNamespace(ns);
     client.resource(pipeline).create();
@@ -252,7 +260,7 @@ class OperatorOnApiServerTest {
     });
 
     HasMetadata orb = ClusterFixture.load(client, "orb-acme-toolkit.yaml").get(0);
-    orb.getMetadata().setNamespace(client.getNamespace());
+    orb.getMetadata().setNamespace(OperatorSettings.DEFAULT_OPERATOR_NAMESPACE);
     client.resource(orb).createOr(existing -> existing.update());
     eventually().alias("ConfigValid=True once the orb is vendored")
         .until(() -> configValid(ns, "web") != null && "True".equals(configValid(ns, "web").getStatus()));
@@ -266,6 +274,7 @@ class OperatorOnApiServerTest {
     String ns = "contexts";
     cluster.createNamespace(ns);
     ClusterFixture.organization(client, "ctx-org", 2);
+    OperatorHarness.bind(client, ns, "ctx-org");
     Build b = OperatorHarness.build(ns, "deploy", "ctx-org", "medium");
     b.getSpec().job.contexts = List.of("aws-prod");
     client.resource(b).create();

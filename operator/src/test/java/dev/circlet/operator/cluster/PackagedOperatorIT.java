@@ -95,8 +95,7 @@ class PackagedOperatorIT {
 
     String ns = "packaged";
     ClusterFixture.organization(client, "packaged-org", 2);
-    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-        .withNewMetadata().withName(ns).endMetadata().build()).createOr(existing -> existing.update());
+    OperatorHarness.bind(client, ns, "packaged-org");
     client.resource(OperatorHarness.build(ns, "hello", "packaged-org", "medium")).create();
     Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
         .alias("the Build gets its pod").until(() -> client.pods().inNamespace(ns).withName("hello").get() != null);

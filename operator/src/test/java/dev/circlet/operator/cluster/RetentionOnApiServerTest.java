@@ -36,6 +36,7 @@ class RetentionOnApiServerTest {
         OperatorHarness harness = new OperatorHarness(client,
             OperatorSettings.defaults().withFinishedTtl(Duration.ofSeconds(3))).start()) {
       ClusterFixture.organization(client, "retention-org", 2);
+      OperatorHarness.bind(client, ns, "retention-org");
       Workflow wf = ClusterFixture.workflow(ns, "app", 9, "retention-org", List.of(OperatorHarness.job("test", "medium")));
       client.resource(wf).create();
 

@@ -17,8 +17,20 @@ class NamesTest {
     "web-12-build, test, 2, 4, web-12-build-test-2",
     "web-12-build, test, 0, 4, web-12-build-test-0",
   })
-  void buildNamesAreKeptWhenAlreadyValid(String wf, String job, Integer index, int total, String expected) {
-    assertThat(Names.build(wf, job, index, total)).isEqualTo(expected);
+  void buildNamesAreTheReadablePartsAndAHash(String wf, String job, Integer index, int total, String readable) {
+    String name = Names.build(wf, job, index, total);
+    assertThat(name).matches(readable + "-[0-9a-f]{8}");
+    assertThat(Names.build(wf, job, index, total)).as("stable").isEqualTo(name);
+  }
+
+  @Test
+  void partsThatJoinAlikeKeepDifferentNames() {
+    // Job "test-0" and node 0 of a parallel "test".
+    assertThat(Names.build("wf", "test-0", null, 1)).isNotEqualTo(Names.build("wf", "test", 0, 2));
+    // Workflow "w" with job "a-b" and workflow "w-a" with job "b".
+    assertThat(Names.build("w", "a-b", null, 1)).isNotEqualTo(Names.build("w-a", "b", null, 1));
+    // Pipeline "a-1" run 2 and pipeline "a" run 1 of workflow "2-x".
+    assertThat(Names.workflow("a-1", 2, "x")).isNotEqualTo(Names.workflow("a", 1, "2-x"));
   }
 
   @Test
@@ -54,7 +66,7 @@ class NamesTest {
   void podAgentSecretAndWorkflowNames() {
     assertThat(Names.pod("web-12-build-test")).isEqualTo("web-12-build-test");
     assertThat(Names.agentSecret("web-12-build-test")).isEqualTo("web-12-build-test-agent");
-    assertThat(Names.workflow("web", 12, "build")).isEqualTo("web-12-build");
+    assertThat(Names.workflow("web", 12, "build")).matches("web-12-build-[0-9a-f]{8}");
     String odd = Names.workflow("Web", 12, "build_and_test");
     assertThat(odd).matches("web-12-build-and-test-[0-9a-f]{8}");
     String onlySymbols = Names.workflow("__", 1, "日本");

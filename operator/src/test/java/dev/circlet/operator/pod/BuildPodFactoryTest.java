@@ -250,7 +250,9 @@ class BuildPodFactoryTest {
     assertThat(job.path("build").asText()).isEqualTo("web-12-build-test-2");
     assertThat(job.path("job").path("name").asText()).isEqualTo("test");
     assertThat(job.path("job").path("executor").path("kind").asText()).isEqualTo("docker");
-    assertThat(job.path("trigger").path("CIRCLE_BRANCH").asText()).isEqualTo("main");
+    assertThat(job.path("trigger").path("branch").asText()).isEqualTo("main");
+    assertThat(job.path("trigger").has("CIRCLE_BRANCH")).as("the agent reads revision, branch, ..., not CIRCLE_* keys").isFalse();
+    assertThat(job.path("storageScope").asText()).isEqualTo("orgs/acme/projects/ci-acme/web");
     assertThat(job.path("parallelIndex").asInt()).isEqualTo(2);
     assertThat(job.path("parallelTotal").asInt()).isEqualTo(4);
     assertThat(job.path("upstreamJobs")).extracting(JsonNode::asText).containsExactly("checkout", "build");
@@ -260,7 +262,7 @@ class BuildPodFactoryTest {
   }
 
   @Test
-  void isOursByOwnerUidOrByLabel() {
+  void isOursOnlyByTheControllerReferenceWithTheBuildsUid() {
     Build b = build("b1", s -> {});
     Pod ours = FACTORY.pod(b, resourceClass("medium", "2", "4Gi", rc -> {}), null);
     assertThat(BuildPodFactory.isOurs(ours, b)).isTrue();
@@ -270,12 +272,39 @@ class BuildPodFactoryTest {
         .endMetadata().build();
     assertThat(BuildPodFactory.isOurs(stale, b)).as("same name, other Build uid").isFalse();
 
+    // A tenant plants a pod with the Build's name and labels but no owner: it must not be adopted.
+    Pod planted = new PodBuilder(ours).editMetadata().withOwnerReferences().endMetadata().build();
+    assertThat(planted.getMetadata().getLabels()).containsEntry(CircletApi.LABEL_BUILD, "b1");
+    assertThat(BuildPodFactory.isOurs(planted, b)).as("labelled, no controller reference").isFalse();
+    Pod notController = new PodBuilder(ours).editMetadata().withOwnerReferences(new OwnerReferenceBuilder(
+        ours.getMetadata().getOwnerReferences().get(0)).withController(false).build()).endMetadata().build();
+    assertThat(BuildPodFactory.isOurs(notController, b)).as("owner reference that is not the controller").isFalse();
+
     Build noUid = build("b1", s -> {});
     noUid.getMetadata().setUid(null);
-    assertThat(BuildPodFactory.isOurs(stale, noUid)).as("no uid: the build label decides").isTrue();
+    assertThat(BuildPodFactory.isOurs(ours, noUid)).as("no uid to compare: never ours").isFalse();
     Pod foreign = new PodBuilder().withNewMetadata().withName("b1").withNamespace("ci-acme").endMetadata().build();
     assertThat(BuildPodFactory.isOurs(foreign, b)).isFalse();
     assertThat(BuildPodFactory.isOurs(null, b)).isFalse();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"/circlet/project", "/circlet", "/etc/circlet/work", "/etc/x"})
+  void aWorkingDirectoryCollidingWithCircletsMountsIsRefused(String dir) {
+    Build b = build("wd", s -> s.job.workingDirectory = dir);
+    assertThatThrownBy(() -> FACTORY.pod(b, resourceClass("medium", "2", "4Gi", rc -> {}), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("would collide with Circlet's own mount");
+  }
+
+  @Test
+  void storageScopeSegmentsCannotClimbOrAddLevels() {
+    assertThat(StorageScope.segment("web")).isEqualTo("web");
+    assertThat(StorageScope.segment("web.v2")).isEqualTo("web.v2");
+    assertThat(StorageScope.segment("..")).doesNotContain("..").doesNotContain("/");
+    assertThat(StorageScope.segment("a/../b")).doesNotContain("/").doesNotContain("..");
+    assertThat(StorageScope.segment("a..b")).doesNotContain("..");
+    assertThat(StorageScope.segment("Acme")).isNotEqualTo(StorageScope.segment("acme"));
   }
 
   @Test

@@ -22,7 +22,15 @@ import org.junit.jupiter.api.Test;
 
 /** Organization capacity holds while Builds come and go, and across an operator restart. */
 class AdmissionCapacityTest {
-  static final String NS = "ci";
+  /** Each organization's own namespace: a namespace is bound to one organization. */
+  static String ns(String org) {
+    return "ci-" + org;
+  }
+
+  /** The namespace of a Build of this test, from its name ({@code alpha-…}, {@code beta-…}, deploys are beta's). */
+  static String nsOf(String build) {
+    return ns(build.startsWith("alpha-") ? "alpha" : "beta");
+  }
   static final Map<String, Integer> MAX = Map.of("alpha", 2, "beta", 3);
 
   KubernetesMockServer server;
@@ -47,7 +55,13 @@ class AdmissionCapacityTest {
   }
 
   List<Build> builds() {
-    return client.resources(Build.class).inNamespace(NS).list().getItems();
+    return client.resources(Build.class).inAnyNamespace().list().getItems();
+  }
+
+  List<Pod> pods() {
+    List<Pod> all = new java.util.ArrayList<>(harness.buildPods(ns("alpha")));
+    all.addAll(harness.buildPods(ns("beta")));
+    return all;
   }
 
   static BuildPhase phase(Build b) {
@@ -56,7 +70,7 @@ class AdmissionCapacityTest {
 
   /** Pods that have not ended, per organization. */
   Map<String, Long> activePods() {
-    return harness.buildPods(NS).stream()
+    return pods().stream()
         .filter(p -> p.getStatus() == null || !List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()))
         .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(CircletApi.LABEL_ORGANIZATION),
             Collectors.counting()));
@@ -73,28 +87,28 @@ class AdmissionCapacityTest {
   void capacityIsNeverExceededAcrossTwoOrganizations() {
     harness.start();
     for (int i = 0; i < 8; i++) {
-      harness.create(build(NS, "alpha-" + i, "alpha", "medium"));
-      harness.create(build(NS, "beta-" + i, "beta", "medium"));
+      harness.create(build(ns("alpha"), "alpha-" + i, "alpha", "medium"));
+      harness.create(build(ns("beta"), "beta-" + i, "beta", "medium"));
     }
     int finished = 0;
     while (finished < 16) {
       eventually().until(() -> activePods().values().stream().mapToLong(Long::longValue).sum() > 0);
       assertWithinCapacity();
-      Pod next = harness.buildPods(NS).stream()
+      Pod next = pods().stream()
           .filter(p -> p.getStatus() == null || p.getStatus().getPhase() == null
               || "Pending".equals(p.getStatus().getPhase()))
           .findFirst().orElse(null);
       if (next == null) {
         continue;
       }
-      harness.runPod(NS, next.getMetadata().getName(), "node-1");
-      harness.finishPod(NS, next.getMetadata().getName(), 0);
-      harness.awaitPhase(NS, next.getMetadata().getName(), BuildPhase.Succeeded);
+      harness.runPod(nsOf(next.getMetadata().getName()), next.getMetadata().getName(), "node-1");
+      harness.finishPod(nsOf(next.getMetadata().getName()), next.getMetadata().getName(), 0);
+      harness.awaitPhase(nsOf(next.getMetadata().getName()), next.getMetadata().getName(), BuildPhase.Succeeded);
       finished++;
     }
     assertWithinCapacity();
     assertThat(builds()).allMatch(b -> phase(b) == BuildPhase.Succeeded);
-    assertThat(harness.buildPods(NS)).hasSize(16);
+    assertThat(pods()).hasSize(16);
     eventually().until(() -> {
       Organization alpha = client.resources(Organization.class).withName("alpha").get();
       return alpha.getStatus() != null && Integer.valueOf(0).equals(alpha.getStatus().running)
@@ -106,28 +120,28 @@ class AdmissionCapacityTest {
   void restartRebuildsHeldSlotsAndCreatesNoSecondPod() {
     harness.start();
     for (int i = 0; i < 5; i++) {
-      harness.create(build(NS, "alpha-" + i, "alpha", "medium"));
+      harness.create(build(ns("alpha"), "alpha-" + i, "alpha", "medium"));
     }
     eventually().until(() -> builds().stream().filter(b -> phase(b) == BuildPhase.Admitted).count() == 2
         && builds().stream().filter(b -> phase(b) == BuildPhase.Queued).count() == 3);
-    List<String> podsBefore = harness.buildPods(NS).stream().map(p -> p.getMetadata().getUid()).sorted().toList();
+    List<String> podsBefore = pods().stream().map(p -> p.getMetadata().getUid()).sorted().toList();
     assertThat(podsBefore).hasSize(2);
 
     harness.restart();
     var admission = harness.operator().admission();
     eventually().until(() -> admission.seeded() && admission.holding("alpha") == 2 && admission.queued("alpha") == 3);
-    assertThat(harness.buildPods(NS).stream().map(p -> p.getMetadata().getUid()).sorted().toList())
+    assertThat(pods().stream().map(p -> p.getMetadata().getUid()).sorted().toList())
         .isEqualTo(podsBefore);
     assertWithinCapacity();
 
-    for (Pod p : harness.buildPods(NS)) {
-      harness.runPod(NS, p.getMetadata().getName(), "node-1");
-      harness.finishPod(NS, p.getMetadata().getName(), 0);
+    for (Pod p : pods()) {
+      harness.runPod(nsOf(p.getMetadata().getName()), p.getMetadata().getName(), "node-1");
+      harness.finishPod(nsOf(p.getMetadata().getName()), p.getMetadata().getName(), 0);
     }
-    eventually().until(() -> harness.buildPods(NS).size() == 4);
+    eventually().until(() -> pods().size() == 4);
     assertWithinCapacity();
     for (Build b : builds()) {
-      assertThat(harness.buildPods(NS).stream().filter(p -> p.getMetadata().getName().equals(b.getMetadata().getName())))
+      assertThat(pods().stream().filter(p -> p.getMetadata().getName().equals(b.getMetadata().getName())))
           .hasSizeLessThanOrEqualTo(1);
     }
   }
@@ -135,30 +149,30 @@ class AdmissionCapacityTest {
   void serialGroupRunsItsBuildsOneAtATimeInQueueOrder() {
     harness.start();
     for (int i = 1; i <= 3; i++) {
-      Build deploy = build(NS, "deploy-" + i, "beta", "medium");
+      Build deploy = build(ns("beta"), "deploy-" + i, "beta", "medium");
       deploy.getSpec().job.serialGroup = "production";
       harness.create(deploy);
-      harness.awaitPhase(NS, "deploy-" + i, i == 1 ? BuildPhase.Admitted : BuildPhase.Queued);
+      harness.awaitPhase(nsOf("deploy-" + i), "deploy-" + i, i == 1 ? BuildPhase.Admitted : BuildPhase.Queued);
     }
-    assertThat(harness.get(NS, "deploy-2").getStatus().reason).isEqualTo("SerialGroup");
-    assertThat(harness.get(NS, "deploy-3").getStatus().message)
-        .contains("serial group \"production\" is held by ci/deploy-1", "1 queued before this one");
-    assertThat(harness.buildPods(NS)).extracting(p -> p.getMetadata().getName()).containsExactly("deploy-1");
+    assertThat(harness.get(ns("beta"), "deploy-2").getStatus().reason).isEqualTo("SerialGroup");
+    assertThat(harness.get(ns("beta"), "deploy-3").getStatus().message)
+        .contains("serial group \"production\" is held by ci-beta/deploy-1", "1 queued before this one");
+    assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactly("deploy-1");
 
     for (int i = 1; i <= 3; i++) {
       String name = "deploy-" + i;
-      harness.awaitPhase(NS, name, BuildPhase.Admitted);
+      harness.awaitPhase(nsOf(name), name, BuildPhase.Admitted);
       assertThat(builds().stream().filter(b -> phase(b) != null && phase(b).holdsCapacity()).count())
           .as("Builds of the serial group holding a slot").isEqualTo(1);
       if (i == 2) {
-        eventually().until(() -> harness.get(NS, "deploy-3").getStatus().message
-            .contains("is held by ci/deploy-2; 0 queued before this one"));
+        eventually().until(() -> harness.get(ns("beta"), "deploy-3").getStatus().message
+            .contains("is held by ci-beta/deploy-2; 0 queued before this one"));
       }
-      harness.runPod(NS, name, "node-1");
-      harness.finishPod(NS, name, 0);
-      harness.awaitPhase(NS, name, BuildPhase.Succeeded);
+      harness.runPod(nsOf(name), name, "node-1");
+      harness.finishPod(nsOf(name), name, 0);
+      harness.awaitPhase(nsOf(name), name, BuildPhase.Succeeded);
     }
-    assertThat(harness.buildPods(NS)).hasSize(3);
+    assertThat(pods()).hasSize(3);
   }
 
   @Test
@@ -167,13 +181,13 @@ class AdmissionCapacityTest {
     harness = new OperatorHarness(client, OperatorSettings.defaults().withClusterMaxBuilds(3));
     harness.start();
     for (int i = 0; i < 3; i++) {
-      harness.create(build(NS, "alpha-" + i, "alpha", "medium"));
-      harness.create(build(NS, "beta-" + i, "beta", "medium"));
+      harness.create(build(ns("alpha"), "alpha-" + i, "alpha", "medium"));
+      harness.create(build(ns("beta"), "beta-" + i, "beta", "medium"));
     }
     eventually().until(() -> builds().stream().filter(b -> phase(b) == BuildPhase.Admitted).count() == 3
         && builds().stream().filter(b -> b.getStatus() != null && b.getStatus().reason != null
             && b.getStatus().phase == BuildPhase.Queued).count() == 3);
-    assertThat(harness.buildPods(NS)).hasSize(3);
+    assertThat(pods()).hasSize(3);
     // Which Builds won the three slots depends on arrival order; each waiting Build's reason must
     // match what holds it back: its own organization's plan when that is full, else the cluster cap.
     Map<String, Long> holding = builds().stream().filter(b -> phase(b) != null && phase(b).holdsCapacity())
@@ -187,10 +201,10 @@ class AdmissionCapacityTest {
       assertThat(b.getStatus().reason).as("reason of queued " + b.getMetadata().getName()).isEqualTo(expected);
     }
 
-    Pod done = harness.buildPods(NS).get(0);
-    harness.runPod(NS, done.getMetadata().getName(), "node-1");
-    harness.finishPod(NS, done.getMetadata().getName(), 0);
-    eventually().until(() -> harness.buildPods(NS).size() == 4);
+    Pod done = pods().get(0);
+    harness.runPod(nsOf(done.getMetadata().getName()), done.getMetadata().getName(), "node-1");
+    harness.finishPod(nsOf(done.getMetadata().getName()), done.getMetadata().getName(), 0);
+    eventually().until(() -> pods().size() == 4);
     assertThat(builds().stream().filter(b -> phase(b) != null && phase(b).holdsCapacity()).count()).isEqualTo(3);
   }
 }

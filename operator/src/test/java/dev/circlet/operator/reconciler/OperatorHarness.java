@@ -288,8 +288,38 @@ public final class OperatorHarness implements AutoCloseable {
     return job;
   }
 
+  /**
+   * Creates the Build; a namespace not yet bound to any organization is first bound to the
+   * Build's, as a platform admin would when onboarding the tenant.
+   */
   public Build create(Build build) {
+    String ns = build.getMetadata().getNamespace();
+    var existing = client.namespaces().withName(ns).get();
+    if (existing == null || existing.getMetadata().getLabels() == null
+        || !existing.getMetadata().getLabels().containsKey(CircletApi.LABEL_ORGANIZATION)) {
+      bind(client, ns, build.getSpec().organization);
+    }
     return client.resource(build).create();
+  }
+
+  /** Binds {@code namespace} to {@code organization} (label ci.circlet.dev/organization), creating it if needed. */
+  public static void bind(KubernetesClient client, String namespace, String organization) {
+    var existing = client.namespaces().withName(namespace).get();
+    if (existing == null) {
+      client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+          .withName(namespace).addToLabels(CircletApi.LABEL_ORGANIZATION, organization).endMetadata().build())
+          .create();
+      return;
+    }
+    Map<String, String> labels = new HashMap<>(existing.getMetadata().getLabels() == null
+        ? Map.of() : existing.getMetadata().getLabels());
+    labels.put(CircletApi.LABEL_ORGANIZATION, organization);
+    existing.getMetadata().setLabels(labels);
+    client.namespaces().resource(existing).update();
+  }
+
+  public void bind(String namespace, String organization) {
+    bind(client, namespace, organization);
   }
 
   public Build get(String namespace, String name) {

@@ -25,6 +25,7 @@ class PipelineReconcilerTest {
   void start() {
     harness = OperatorHarness.onMockServer();
     client = harness.client();
+    harness.bind(NS, "acme");
     harness.start();
   }
 
@@ -110,7 +111,7 @@ class PipelineReconcilerTest {
         """);
     Condition missing = configValid("orbs");
     assertThat(missing.getStatus()).isEqualTo("False");
-    String orbNamespace = client.getNamespace();
+    String orbNamespace = dev.circlet.operator.runtime.OperatorSettings.DEFAULT_OPERATOR_NAMESPACE;
     assertThat(missing.getMessage()).contains("acme/toolkit@1.2", "kubectl -n " + orbNamespace + " create configmap");
 
     client.resource(new ConfigMapBuilder().withNewMetadata().withNamespace(orbNamespace).withName("orb-acme-toolkit")

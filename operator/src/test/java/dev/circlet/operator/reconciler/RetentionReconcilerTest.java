@@ -29,6 +29,7 @@ class RetentionReconcilerTest {
     client = harness.client();
     harness.resourceClass("medium", ExecutorKind.DOCKER);
     harness.organization("acme", 5);
+    harness.bind(NS, "acme");
     harness.start();
   }
 

@@ -32,6 +32,7 @@ class WorkflowReconcilerTest {
     client = harness.client();
     harness.resourceClass("medium", ExecutorKind.DOCKER);
     harness.organization("acme", 10);
+    harness.bind(NS, "acme");
     harness.start();
   }
 

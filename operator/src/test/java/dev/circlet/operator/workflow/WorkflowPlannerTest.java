@@ -28,6 +28,15 @@ class WorkflowPlannerTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private final WorkflowPlanner planner = new WorkflowPlanner();
 
+  /** The name of the Build of {@code job} of the workflow run {@code web-12-build}. */
+  static String b(String job) {
+    return dev.circlet.operator.naming.Names.build("web-12-build", job, null, 1);
+  }
+
+  static String b(String job, int index, int total) {
+    return dev.circlet.operator.naming.Names.build("web-12-build", job, index, total);
+  }
+
   /** A workflow run driven through successive reconciles, like the reconciler does. */
   private final class Run {
     final Workflow wf;
@@ -104,15 +113,15 @@ class WorkflowPlannerTest {
   void linearChain() {
     Run r = new Run(job("build"), job("test", "build"), job("deploy", "test"));
     r.step();
-    assertThat(r.created()).containsExactly("web-12-build-build");
+    assertThat(r.created()).containsExactly(b("build"));
     assertThat(r.state("test")).isEqualTo(JobState.Blocked);
     assertThat(r.phase()).isEqualTo(WorkflowPhase.Running);
     assertThat(r.step().buildsToCreate()).as("nothing new while build runs").isEmpty();
-    r.set("web-12-build-build", BuildPhase.Succeeded).step();
-    assertThat(r.created()).containsExactly("web-12-build-test");
-    r.set("web-12-build-test", BuildPhase.Succeeded).step();
-    assertThat(r.created()).containsExactly("web-12-build-deploy");
-    r.set("web-12-build-deploy", BuildPhase.Succeeded).step();
+    r.set(b("build"), BuildPhase.Succeeded).step();
+    assertThat(r.created()).containsExactly(b("test"));
+    r.set(b("test"), BuildPhase.Succeeded).step();
+    assertThat(r.created()).containsExactly(b("deploy"));
+    r.set(b("deploy"), BuildPhase.Succeeded).step();
     assertThat(r.phase()).isEqualTo(WorkflowPhase.Succeeded);
     assertThat(r.wf.getStatus().finishedAt).isEqualTo("2026-01-01T00:00:50Z");
     assertThat(r.wf.getStatus().startedAt).isEqualTo("2026-01-01T00:00:10Z");
@@ -126,13 +135,13 @@ class WorkflowPlannerTest {
     Run r = new Run(job("build"), job("unit", "build"), job("lint", "build"), job("e2e", "build"),
         job("deploy", "unit", "lint", "e2e"));
     r.step();
-    r.set("web-12-build-build", BuildPhase.Succeeded).step();
-    assertThat(r.created()).containsExactly("web-12-build-unit", "web-12-build-lint", "web-12-build-e2e");
-    r.set("web-12-build-unit", BuildPhase.Succeeded).set("web-12-build-lint", BuildPhase.Succeeded).step();
+    r.set(b("build"), BuildPhase.Succeeded).step();
+    assertThat(r.created()).containsExactly(b("unit"), b("lint"), b("e2e"));
+    r.set(b("unit"), BuildPhase.Succeeded).set(b("lint"), BuildPhase.Succeeded).step();
     assertThat(r.created()).isEmpty();
     assertThat(r.state("deploy")).isEqualTo(JobState.Blocked);
-    r.set("web-12-build-e2e", BuildPhase.Succeeded).step();
-    assertThat(r.created()).containsExactly("web-12-build-deploy");
+    r.set(b("e2e"), BuildPhase.Succeeded).step();
+    assertThat(r.created()).containsExactly(b("deploy"));
   }
 
   /** attach_workspace in a pod applies the layers of exactly these jobs, as on CircleCI. */
@@ -142,13 +151,13 @@ class WorkflowPlannerTest {
         job("lint", "build"), job("deploy", "unit", "lint"));
     r.step();
     assertThat(r.last.buildsToCreate().get(0).getSpec().upstreamJobs).isEmpty();
-    r.set("web-12-build-checkout", BuildPhase.Succeeded).step();
-    r.set("web-12-build-build", BuildPhase.Succeeded).set("web-12-build-docs", BuildPhase.Succeeded).step();
+    r.set(b("checkout"), BuildPhase.Succeeded).step();
+    r.set(b("build"), BuildPhase.Succeeded).set(b("docs"), BuildPhase.Succeeded).step();
     assertThat(r.last.buildsToCreate()).extracting(b -> b.getSpec().upstreamJobs)
         .containsOnly(List.of("checkout", "build"));
-    r.set("web-12-build-unit", BuildPhase.Succeeded).set("web-12-build-lint", BuildPhase.Succeeded).step();
+    r.set(b("unit"), BuildPhase.Succeeded).set(b("lint"), BuildPhase.Succeeded).step();
     Build deploy = r.last.buildsToCreate().get(0);
-    assertThat(deploy.getMetadata().getName()).isEqualTo("web-12-build-deploy");
+    assertThat(deploy.getMetadata().getName()).isEqualTo(b("deploy"));
     assertThat(deploy.getSpec().upstreamJobs).containsExactly("checkout", "build", "unit", "lint");
   }
 
@@ -165,15 +174,15 @@ class WorkflowPlannerTest {
         requiring("cleanup", "test", "terminal"), requiring("fallback", "deploy", "not_run"), job("deploy", "test"),
         requiring("either", "build", "success", "failed"));
     r.step();
-    r.set("web-12-build-build", BuildPhase.Succeeded).step();
-    assertThat(r.created()).containsExactly("web-12-build-test", "web-12-build-either");
+    r.set(b("build"), BuildPhase.Succeeded).step();
+    assertThat(r.created()).containsExactly(b("test"), b("either"));
     assertThat(r.state("cleanup")).as("waits while its required job runs").isEqualTo(JobState.Blocked);
-    r.set("web-12-build-test", BuildPhase.Failed).step();
+    r.set(b("test"), BuildPhase.Failed).step();
     assertThat(r.state("deploy")).isEqualTo(JobState.NotRun);
     assertThat(r.created()).as("deploy did not run, so its fallback does")
-        .containsExactly("web-12-build-notify-failure", "web-12-build-cleanup", "web-12-build-fallback");
-    r.set("web-12-build-notify-failure", BuildPhase.Succeeded).set("web-12-build-cleanup", BuildPhase.Succeeded)
-        .set("web-12-build-fallback", BuildPhase.Succeeded).set("web-12-build-either", BuildPhase.Succeeded).step();
+        .containsExactly(b("notify-failure"), b("cleanup"), b("fallback"));
+    r.set(b("notify-failure"), BuildPhase.Succeeded).set(b("cleanup"), BuildPhase.Succeeded)
+        .set(b("fallback"), BuildPhase.Succeeded).set(b("either"), BuildPhase.Succeeded).step();
     assertThat(r.wf.getStatus().phase).as("a failed job still fails the workflow").isEqualTo(WorkflowPhase.Failed);
   }
 
@@ -181,10 +190,10 @@ class WorkflowPlannerTest {
   void aSuccessLeavesFailureHandlersNotRun() {
     Run r = new Run(job("build"), requiring("notify-failure", "build", "failed"), requiring("cleanup", "build", "terminal"));
     r.step();
-    r.set("web-12-build-build", BuildPhase.Succeeded).step();
-    assertThat(r.created()).containsExactly("web-12-build-cleanup");
+    r.set(b("build"), BuildPhase.Succeeded).step();
+    assertThat(r.created()).containsExactly(b("cleanup"));
     assertThat(r.state("notify-failure")).isEqualTo(JobState.NotRun);
-    r.set("web-12-build-cleanup", BuildPhase.Succeeded).step();
+    r.set(b("cleanup"), BuildPhase.Succeeded).step();
     assertThat(r.wf.getStatus().phase).isEqualTo(WorkflowPhase.Succeeded);
   }
 
@@ -192,12 +201,12 @@ class WorkflowPlannerTest {
   void failurePropagatesToNotRun() {
     Run r = new Run(job("build"), job("test", "build"), job("lint"), job("deploy", "test", "lint"));
     r.step();
-    assertThat(r.created()).containsExactly("web-12-build-build", "web-12-build-lint");
-    r.set("web-12-build-build", BuildPhase.Failed).step();
+    assertThat(r.created()).containsExactly(b("build"), b("lint"));
+    r.set(b("build"), BuildPhase.Failed).step();
     assertThat(r.state("test")).isEqualTo(JobState.NotRun);
     assertThat(r.state("deploy")).isEqualTo(JobState.NotRun);
     assertThat(r.phase()).as("lint still runs").isEqualTo(WorkflowPhase.Running);
-    r.set("web-12-build-lint", BuildPhase.Succeeded).step();
+    r.set(b("lint"), BuildPhase.Succeeded).step();
     assertThat(r.phase()).isEqualTo(WorkflowPhase.Failed);
     Condition c = Conditions.find(r.wf.getStatus().conditions, WorkflowPlanner.CONDITION_SUCCEEDED);
     assertThat(c.getStatus()).isEqualTo("False");
@@ -209,7 +218,7 @@ class WorkflowPlannerTest {
   void timedOutBuildFailsTheJob() {
     Run r = new Run(job("build"));
     r.step();
-    r.set("web-12-build-build", BuildPhase.TimedOut).step();
+    r.set(b("build"), BuildPhase.TimedOut).step();
     assertThat(r.state("build")).isEqualTo(JobState.Failed);
     assertThat(r.phase()).isEqualTo(WorkflowPhase.Failed);
   }
@@ -218,14 +227,14 @@ class WorkflowPlannerTest {
   void approvalHoldsThenReleases() {
     Run r = new Run(job("build"), typed("hold", JobType.APPROVAL, "build"), job("deploy", "hold"));
     r.step();
-    r.set("web-12-build-build", BuildPhase.Succeeded).step();
+    r.set(b("build"), BuildPhase.Succeeded).step();
     assertThat(r.state("hold")).isEqualTo(JobState.OnHold);
     assertThat(r.phase()).isEqualTo(WorkflowPhase.OnHold);
     assertThat(r.created()).isEmpty();
     r.wf.getSpec().approvals.add("hold");
     r.step();
     assertThat(r.state("hold")).isEqualTo(JobState.Succeeded);
-    assertThat(r.created()).containsExactly("web-12-build-deploy");
+    assertThat(r.created()).containsExactly(b("deploy"));
     assertThat(r.phase()).isEqualTo(WorkflowPhase.Running);
   }
 
@@ -235,17 +244,17 @@ class WorkflowPlannerTest {
     test.parallelism = 3;
     Run r = new Run(job("build"), test, job("report", "test"));
     r.step();
-    r.set("web-12-build-build", BuildPhase.Succeeded).step();
-    assertThat(r.created()).containsExactly("web-12-build-test-0", "web-12-build-test-1", "web-12-build-test-2");
+    r.set(b("build"), BuildPhase.Succeeded).step();
+    assertThat(r.created()).containsExactly(b("test", 0, 3), b("test", 1, 3), b("test", 2, 3));
     Build node1 = r.last.buildsToCreate().get(1);
     assertThat(node1.getSpec().parallelIndex).isEqualTo(1);
     assertThat(node1.getSpec().parallelTotal).isEqualTo(3);
     assertThat(r.wf.getStatus().job("test").builds).hasSize(3);
-    r.set("web-12-build-test-0", BuildPhase.Succeeded).set("web-12-build-test-2", BuildPhase.Succeeded).step();
+    r.set(b("test", 0, 3), BuildPhase.Succeeded).set(b("test", 2, 3), BuildPhase.Succeeded).step();
     assertThat(r.state("test")).isEqualTo(JobState.Running);
     assertThat(r.created()).isEmpty();
-    r.set("web-12-build-test-1", BuildPhase.Succeeded).step();
-    assertThat(r.created()).containsExactly("web-12-build-report");
+    r.set(b("test", 1, 3), BuildPhase.Succeeded).step();
+    assertThat(r.created()).containsExactly(b("report"));
   }
 
   @Test
@@ -254,25 +263,25 @@ class WorkflowPlannerTest {
     test.parallelism = 2;
     Run r = new Run(test);
     r.step();
-    r.phases.remove("web-12-build-test-1"); // e.g. the create failed after the first node
+    r.phases.remove(b("test", 1, 3)); // e.g. the create failed after the first node
     r.step();
-    assertThat(r.created()).containsExactly("web-12-build-test-1");
+    assertThat(r.created()).containsExactly(b("test", 1, 3));
   }
 
   @Test
   void cancelMidRun() {
     Run r = new Run(job("build"), job("lint"), job("test", "build"), typed("hold", JobType.APPROVAL));
     r.step();
-    r.set("web-12-build-lint", BuildPhase.Succeeded).set("web-12-build-build", BuildPhase.Running);
+    r.set(b("lint"), BuildPhase.Succeeded).set(b("build"), BuildPhase.Running);
     r.wf.getSpec().cancel = true;
     r.step();
-    assertThat(r.last.buildsToCancel()).containsExactly("web-12-build-build");
+    assertThat(r.last.buildsToCancel()).containsExactly(b("build"));
     assertThat(r.created()).isEmpty();
     assertThat(r.state("test")).isEqualTo(JobState.Canceled);
     assertThat(r.state("hold")).isEqualTo(JobState.Canceled);
     assertThat(r.state("lint")).isEqualTo(JobState.Succeeded);
     assertThat(r.phase()).as("until the running build ended").isEqualTo(WorkflowPhase.Running);
-    r.set("web-12-build-build", BuildPhase.Canceled).step();
+    r.set(b("build"), BuildPhase.Canceled).step();
     assertThat(r.last.buildsToCancel()).isEmpty();
     assertThat(r.state("build")).isEqualTo(JobState.Canceled);
     assertThat(r.phase()).isEqualTo(WorkflowPhase.Canceled);
@@ -283,9 +292,9 @@ class WorkflowPlannerTest {
     Run r = new Run(job("a"), job("b"), typed("join", JobType.NO_OP, "a", "b"), job("after", "join"));
     r.step();
     assertThat(r.state("join")).isEqualTo(JobState.Blocked);
-    r.set("web-12-build-a", BuildPhase.Succeeded).set("web-12-build-b", BuildPhase.Succeeded).step();
+    r.set(b("a"), BuildPhase.Succeeded).set(b("b"), BuildPhase.Succeeded).step();
     assertThat(r.state("join")).isEqualTo(JobState.Succeeded);
-    assertThat(r.created()).containsExactly("web-12-build-after");
+    assertThat(r.created()).containsExactly(b("after"));
   }
 
   @Test
@@ -339,7 +348,7 @@ class WorkflowPlannerTest {
   void sameInputGivesAnEqualStatusAndInputIsNotMutated() {
     Run r = new Run(job("build"), job("test", "build"));
     r.step();
-    r.set("web-12-build-build", BuildPhase.Running);
+    r.set(b("build"), BuildPhase.Running);
     WorkflowPlan first = planner.plan(r.wf, r.phases, T0.plusSeconds(100));
     WorkflowPlan second = planner.plan(r.wf, r.phases, T0.plusSeconds(200));
     assertThat(io.fabric8.kubernetes.client.utils.Serialization.asYaml(second.status()))
