@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The chart's CRDs are exactly crds/generated/: one source of truth, a stale copy fails here. */
+/** The chart's CRDs and admission policy are exactly crds/'s: one source of truth, a stale copy fails here. */
 class ChartCrdsTest {
   private static final Path GENERATED = Path.of("../crds/generated");
   private static final Path CHART_CRDS = Helm.CHART.resolve("crds");
@@ -23,6 +23,14 @@ class ChartCrdsTest {
     assertThat(chart)
         .as("charts/circlet/crds/ is stale; refresh it with: cp crds/generated/*.yml charts/circlet/crds/")
         .isEqualTo(generated);
+  }
+
+  @Test
+  void chartAdmissionPolicyIsTheShippedOne() throws IOException {
+    assertThat(Files.readString(Helm.CHART.resolve("files/admission-policy.yaml")))
+        .as("charts/circlet/files/admission-policy.yaml is stale; refresh it with: "
+            + "cp crds/policies/organization-binding.yaml charts/circlet/files/admission-policy.yaml")
+        .isEqualTo(Files.readString(Path.of("../crds/policies/organization-binding.yaml")));
   }
 
   private static Map<String, String> read(Path dir) throws IOException {
