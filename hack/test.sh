@@ -9,6 +9,7 @@ source hack/env.sh
 start=$(date +%s)
 hack/kube-binaries.sh
 echo "circlet: control-plane binaries ready after $(( $(date +%s) - start ))s"
+hack/services.sh
 
 mvn -B -ntp install "$@"
 echo "circlet: tests finished after $(( $(date +%s) - start ))s"
