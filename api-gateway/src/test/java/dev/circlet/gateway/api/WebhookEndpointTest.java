@@ -55,6 +55,19 @@ class WebhookEndpointTest {
     Router router = Router.router(vertx);
     new WebhookEndpoint(vertx, p -> List.of(SECRET), publisher,
         Map.of(Provider.GITHUB, 25L * 1024 * 1024, Provider.GITLAB, 1024L, Provider.BITBUCKET, 1024L)).mount(router);
+    // A quorum queue declared moments ago may nack until its leader is elected: wait for one confirm.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      try {
+        publisher.publish(Map.of("delivery", "warm-up"), "{}".getBytes()).get(60, TimeUnit.SECONDS);
+        break;
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }

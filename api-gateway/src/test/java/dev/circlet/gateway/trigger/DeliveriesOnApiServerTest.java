@@ -38,7 +38,8 @@ class DeliveriesOnApiServerTest {
   void replays_and_a_crash_before_the_ack_make_one_workflow_each(KubeControlPlane cluster) throws Exception {
     cluster.applyCrds(repo().resolve("crds/generated"));
     cluster.createNamespace("gateway");
-    Set<String> crashOnce = ConcurrentHashMap.newKeySet(Set.of("crash"));
+    Set<String> crashOnce = ConcurrentHashMap.newKeySet();
+    crashOnce.add("crash");
     AtomicReference<DeliveryConsumer> consumer = new AtomicReference<>();
     try (PostgresServer pg = PostgresServer.start(); RabbitMqServer rabbit = RabbitMqServer.create();
         KubernetesClient client = cluster.newClient()) {
@@ -66,8 +67,11 @@ class DeliveriesOnApiServerTest {
             new DeliveryHandler(processor)).start());
         try {
           for (String id : new String[] {"replay", "replay", "crash", "replay"}) {
-            publisher.publish(Map.of(), DeliveryHandler.encode(DeliveryFlowTest.push(id,
-                "https://github.com/acme/app.git", "main", DeliveryFlowTest.SHA))).get(60, TimeUnit.SECONDS);
+            byte[] body = DeliveryHandler.encode(DeliveryFlowTest.push(id, "https://github.com/acme/app.git", "main",
+                DeliveryFlowTest.SHA));
+            // Sent again until confirmed, as a VCS redelivers after a 503 (a new quorum queue may nack at first).
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
+                .until(() -> publisher.publish(Map.of(), body).get(60, TimeUnit.SECONDS) == null);
           }
           await().atMost(Duration.ofSeconds(120)).until(() -> isCreated(store, "replay") && isCreated(store, "crash"));
           assertThat(crashOnce).isEmpty();
