@@ -120,7 +120,11 @@ public final class RepositoryConfigLoader implements ConfigLoader {
     cmd.addAll(List.of(args));
     Result r = run(dir, env, cmd);
     if (r.code != 0) {
-      throw new IllegalStateException("git " + args[0] + " failed: " + r.out.strip());
+      int i = 0;
+      while (i < args.length - 1 && args[i].equals("-c")) {
+        i += 2; // name the subcommand, not the option in front of it
+      }
+      throw new IllegalStateException("git " + args[i] + " failed: " + r.out.strip());
     }
   }
 
