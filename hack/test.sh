@@ -24,7 +24,7 @@ fi
 hack/helm-binary.sh
 echo "circlet: control-plane and Helm binaries ready after $(( $(date +%s) - start ))s"
 if [ "$tier" = all ] || [ "$tier" = services ]; then
-  [ -x hack/services.sh ] && hack/services.sh install
+  hack/services.sh
   echo "circlet: service packages ready after $(( $(date +%s) - start ))s"
 fi
 

@@ -11,7 +11,7 @@ import dev.circlet.api.v1alpha1.ExecutorKind;
 import dev.circlet.api.v1alpha1.JobSpec;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.ResourceClassSpec;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import dev.circlet.operator.workflow.TriggerEnvironment;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;

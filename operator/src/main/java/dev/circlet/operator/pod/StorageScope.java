@@ -1,7 +1,7 @@
 package dev.circlet.operator.pod;
 
 import dev.circlet.api.v1alpha1.Build;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import java.util.regex.Pattern;
 
 /**

@@ -12,7 +12,7 @@ import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.Timestamps;
 import dev.circlet.operator.admission.AdmissionQueue.Candidate;
 import dev.circlet.operator.metrics.CircletMetrics;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.pod.ContextSecrets;
 import dev.circlet.operator.pod.PodStatusMapper;

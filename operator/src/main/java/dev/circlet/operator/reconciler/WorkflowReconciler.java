@@ -9,7 +9,7 @@ import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.api.v1alpha1.WorkflowStatus;
 import dev.circlet.operator.status.EventRecorder;
 import dev.circlet.operator.status.Retention;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import dev.circlet.operator.status.StatusWriter;
 import dev.circlet.operator.tenancy.NamespaceOrganizations;
 import dev.circlet.operator.tenancy.OrganizationBinding;

@@ -16,7 +16,7 @@ import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.api.v1alpha1.WorkflowSpec;
 import dev.circlet.api.v1alpha1.WorkflowStatus;
 import dev.circlet.config.model.RequiredStatus;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;

@@ -11,7 +11,7 @@ import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
 import dev.circlet.kubetest.node.ProcessNode;
 import dev.circlet.kubetest.node.ProcessNodeConfig;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.reconciler.OperatorHarness;
 import dev.circlet.operator.runtime.OperatorSettings;

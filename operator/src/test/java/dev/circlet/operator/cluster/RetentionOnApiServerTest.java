@@ -9,7 +9,7 @@ import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.kubetest.FakeKubelet;
 import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import dev.circlet.operator.reconciler.OperatorHarness;
 import dev.circlet.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -9,7 +9,7 @@ import dev.circlet.api.v1alpha1.BuildPhase;
 import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.api.v1alpha1.ExecutorKind;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -8,7 +8,7 @@ import dev.circlet.api.v1alpha1.BuildPhase;
 import dev.circlet.api.v1alpha1.ExecutorKind;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import dev.circlet.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineSpec;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import dev.circlet.operator.tenancy.OrganizationBinding;
 import dev.circlet.operator.workflow.WorkflowPlanner;
 import io.fabric8.kubernetes.api.model.Condition;

@@ -12,7 +12,7 @@ import dev.circlet.api.v1alpha1.JobType;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.api.v1alpha1.WorkflowSpec;
-import dev.circlet.operator.naming.Names;
+import dev.circlet.api.naming.Names;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -30,11 +30,11 @@ class WorkflowPlannerTest {
 
   /** The name of the Build of {@code job} of the workflow run {@code web-12-build}. */
   static String b(String job) {
-    return dev.circlet.operator.naming.Names.build("web-12-build", job, null, 1);
+    return dev.circlet.api.naming.Names.build("web-12-build", job, null, 1);
   }
 
   static String b(String job, int index, int total) {
-    return dev.circlet.operator.naming.Names.build("web-12-build", job, index, total);
+    return dev.circlet.api.naming.Names.build("web-12-build", job, index, total);
   }
 
   /** A workflow run driven through successive reconciles, like the reconciler does. */

@@ -1,4 +1,4 @@
-package dev.circlet.operator.naming;
+package dev.circlet.api.naming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

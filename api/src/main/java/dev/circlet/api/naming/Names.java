@@ -1,4 +1,4 @@
-package dev.circlet.operator.naming;
+package dev.circlet.api.naming;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,74 @@
+package dev.circlet.gateway.api;
+
+import com.rabbitmq.client.ConnectionFactory;
+import dev.circlet.config.ConfigCompiler;
+import dev.circlet.config.orbs.OrbStore;
+import dev.circlet.gateway.broker.BrokerSettings;
+import dev.circlet.gateway.broker.BrokerTopology;
+import dev.circlet.gateway.broker.ConfirmedPublisher;
+import dev.circlet.gateway.broker.DeliveryConsumer;
+import dev.circlet.gateway.history.DeliveryStore;
+import dev.circlet.gateway.trigger.DeliveryHandler;
+import dev.circlet.gateway.trigger.DeliveryProcessor;
+import dev.circlet.gateway.trigger.KubernetesPipelines;
+import dev.circlet.gateway.trigger.KubernetesWebhookSecrets;
+import dev.circlet.gateway.trigger.RepositoryConfigLoader;
+import dev.circlet.gateway.trigger.RunPlanner;
+import dev.circlet.gateway.webhook.Provider;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** Builds the gateway's parts from configuration and mounts the webhook routes. */
+@ApplicationScoped
+public class GatewayWiring {
+  private final ConfirmedPublisher publisher;
+  private final KubernetesPipelines pipelines;
+  private final DeliveryConsumer consumer;
+  private final WebhookEndpoint webhooks;
+
+  public GatewayWiring(BrokerSettings broker, GatewaySettings settings, KubernetesClient client,
+      DataSource dataSource, Vertx vertx) {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(broker.host());
+    factory.setPort(broker.port());
+    factory.setUsername(broker.username());
+    factory.setPassword(broker.password());
+    factory.setVirtualHost(broker.virtualHost());
+    factory.setAutomaticRecoveryEnabled(false);
+    factory.setConnectionTimeout(5_000);
+    BrokerTopology topology = new BrokerTopology(broker.queue(), broker.deliveryLimit());
+    this.publisher = new ConfirmedPublisher(factory, topology, broker.confirmTimeout(), Duration.ofSeconds(1));
+    this.pipelines = new KubernetesPipelines(client);
+    DeliveryProcessor processor = new DeliveryProcessor(new DeliveryStore(dataSource), pipelines,
+        new RepositoryConfigLoader(client, settings.gitTimeoutSeconds()),
+        new RunPlanner(new ConfigCompiler(OrbStore.empty())), pipelines);
+    this.consumer = broker.consume()
+        ? new DeliveryConsumer(factory, topology, broker.consumers(), broker.prefetch(), broker.retryPause(),
+            new DeliveryHandler(processor)).start()
+        : null;
+    this.webhooks = new WebhookEndpoint(vertx,
+        new KubernetesWebhookSecrets(client, pipelines, settings.secretsMaxAge(), Duration.ofSeconds(2), Clock.systemUTC()),
+        publisher, Map.of(Provider.GITHUB, settings.githubMaxBytes(), Provider.GITLAB, settings.gitlabMaxBytes(),
+            Provider.BITBUCKET, settings.bitbucketMaxBytes()));
+  }
+
+  void routes(@Observes Router router) {
+    webhooks.mount(router);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (consumer != null) {
+      consumer.close();
+    }
+    publisher.close();
+    pipelines.close();
+  }
+}

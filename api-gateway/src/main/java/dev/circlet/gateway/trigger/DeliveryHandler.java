@@ -1,0 +1,53 @@
+package dev.circlet.gateway.trigger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import dev.circlet.gateway.broker.DeliveryConsumer;
+import dev.circlet.gateway.webhook.Delivery;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Reads a delivery message and hands it to the {@link DeliveryProcessor}; an unreadable message is dead-lettered. */
+public final class DeliveryHandler implements DeliveryConsumer.Handler {
+  private static final Logger LOG = Logger.getLogger(DeliveryHandler.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DeliveryProcessor processor;
+
+  public DeliveryHandler(DeliveryProcessor processor) {
+    this.processor = processor;
+  }
+
+  @Override
+  public DeliveryConsumer.Disposition handle(byte[] body, AMQP.BasicProperties properties) {
+    Delivery d;
+    try {
+      d = JSON.readValue(body, Delivery.class);
+      if (d.provider() == null || d.deliveryId() == null) {
+        throw new IOException("the message names no provider or delivery id");
+      }
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "dead-lettering an unreadable delivery message: " + e.getMessage());
+      return DeliveryConsumer.Disposition.REJECT;
+    }
+    DeliveryProcessor.Outcome o = processor.process(d);
+    if (o.action() != DeliveryProcessor.Action.ACK) {
+      LOG.log(Level.WARNING, "delivery " + d.provider() + "/" + d.deliveryId() + ": " + o.action() + ": " + o.reason());
+    }
+    return switch (o.action()) {
+      case ACK -> DeliveryConsumer.Disposition.ACK;
+      case RETRY -> DeliveryConsumer.Disposition.RETRY;
+      case REJECT -> DeliveryConsumer.Disposition.REJECT;
+    };
+  }
+
+  /** The message body of a delivery. */
+  public static byte[] encode(Delivery d) {
+    try {
+      return JSON.writeValueAsBytes(d);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

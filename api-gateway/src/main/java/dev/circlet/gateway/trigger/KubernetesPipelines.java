@@ -1,0 +1,75 @@
+package dev.circlet.gateway.trigger;
+
+import dev.circlet.api.v1alpha1.Pipeline;
+import dev.circlet.api.v1alpha1.Workflow;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.HttpURLConnection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster side of triggers: Pipelines from an informer indexed by normalised repository URL,
+ * and Workflow creation that adopts an existing Workflow only when it carries the same run key.
+ */
+public final class KubernetesPipelines implements PipelineCatalog, WorkflowSink, AutoCloseable {
+  private static final String BY_REPOSITORY = "repository";
+
+  private final KubernetesClient client;
+  private final SharedIndexInformer<Pipeline> informer;
+
+  public KubernetesPipelines(KubernetesClient client) {
+    this.client = client;
+    this.informer = client.resources(Pipeline.class).inAnyNamespace().runnableInformer(0);
+    informer.addIndexers(Map.of(BY_REPOSITORY, p -> {
+      if (p.getSpec() == null || p.getSpec().repository == null || p.getSpec().repository.url == null) {
+        return List.of();
+      }
+      try {
+        return List.of(RepositoryUrls.normalise(p.getSpec().repository.url));
+      } catch (IllegalArgumentException e) {
+        return List.of();
+      }
+    }));
+    informer.run();
+  }
+
+  @Override
+  public List<Pipeline> forRepository(String normalisedUrl) {
+    return informer.getIndexer().byIndex(BY_REPOSITORY, normalisedUrl);
+  }
+
+  /** Every Pipeline the informer holds (for webhook secrets and schedules). */
+  public List<Pipeline> all() {
+    return informer.getStore().list();
+  }
+
+  @Override
+  public void createOrAdopt(Workflow workflow) {
+    try {
+      client.resource(workflow).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      Workflow existing = client.resources(Workflow.class).inNamespace(workflow.getMetadata().getNamespace())
+          .withName(workflow.getMetadata().getName()).get();
+      String want = workflow.getMetadata().getAnnotations().get(RunPlanner.RUN_KEY);
+      String have = existing == null ? null : existing.getMetadata().getAnnotations() == null ? null
+          : existing.getMetadata().getAnnotations().get(RunPlanner.RUN_KEY);
+      if (existing == null) {
+        throw e; // deleted between create and get: the retry creates it
+      }
+      if (!want.equals(have)) {
+        throw new WorkflowConflictException("Workflow " + workflow.getMetadata().getNamespace() + "/"
+            + workflow.getMetadata().getName() + " exists and belongs to another run (" + have + ")");
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    informer.close();
+  }
+}

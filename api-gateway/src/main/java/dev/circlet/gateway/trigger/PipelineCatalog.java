@@ -1,0 +1,9 @@
+package dev.circlet.gateway.trigger;
+
+import dev.circlet.api.v1alpha1.Pipeline;
+import java.util.List;
+
+/** The Pipelines of the cluster, looked up by normalised repository URL. */
+public interface PipelineCatalog {
+  List<Pipeline> forRepository(String normalisedUrl);
+}

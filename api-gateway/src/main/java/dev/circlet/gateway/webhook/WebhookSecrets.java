@@ -1,0 +1,13 @@
+package dev.circlet.gateway.webhook;
+
+import java.util.List;
+
+/** The secrets that may sign a provider's webhooks: the keys of the Secrets its Pipelines name. */
+public interface WebhookSecrets {
+  List<byte[]> forProvider(Provider provider);
+
+  /** Called after a signature matched none of them: a source may reload once, for a just-created Pipeline. */
+  default boolean refresh() {
+    return false;
+  }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Makes sure the services the gateway's tests start on loopback are installed: PostgreSQL 15 and
+# RabbitMQ from Debian's packages. Installs only what is missing; quiet when everything is there.
+# The tests start their own throwaway instances (api-gateway/src/test/.../services), never the
+# system services, so nothing here starts or enables a daemon.
+set -euo pipefail
+
+need=()
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo_cmd=(sudo)
+  else
+    echo "circlet: ${need[*]} missing and not root; install them or run as root" >&2
+    exit 1
+  fi
+else
+  sudo_cmd=()
+fi
+echo "circlet: installing ${need[*]}" >&2
+# policy-rc.d 101 keeps the packages' postinst from starting the system-wide daemons.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+  "${sudo_cmd[@]}" chmod +x "$policy"
+  created_policy=1
+fi
+trap '[ "$created_policy" = 1 ] && "${sudo_cmd[@]}" rm -f "$policy"' EXIT
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
