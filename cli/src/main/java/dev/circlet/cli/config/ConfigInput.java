@@ -3,7 +3,10 @@ package dev.circlet.cli.config;
 import dev.circlet.config.CompileResult;
 import dev.circlet.config.ConfigSource;
 import dev.circlet.config.Diagnostic;
+import dev.circlet.cli.LocalPipeline;
 import dev.circlet.cli.OrbSearchPath;
+import dev.circlet.config.PipelineContext;
+import dev.circlet.runner.local.LocalGit;
 import dev.circlet.config.orbs.DirectoryOrbStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +25,30 @@ public final class ConfigInput {
       description = "Orb store directory (<dir>/<namespace>/<orb>/<version>.yml); repeatable. "
           + "Always searched after these: 'orbs' next to the config, then $CIRCLET_ORB_DIR.")
   List<Path> orbDirs = new ArrayList<>();
+
+  @Option(names = "--revision", paramLabel = "SHA",
+      description = "pipeline.git.revision (default: HEAD of the git repository holding the config).")
+  String revision;
+
+  @Option(names = "--project-slug", paramLabel = "SLUG",
+      description = "pipeline.project.slug, e.g. gh/org/repo (default: from the git remote 'origin').")
+  String projectSlug;
+
+  /**
+   * Pipeline values from the git repository holding the config and the flags; {@code branch} and
+   * {@code tag} (either may be null) win over git's branch.
+   */
+  PipelineContext.Builder pipeline(String branch, String tag) {
+    Path parent = file.toAbsolutePath().normalize().getParent();
+    LocalGit.Info git = parent == null ? new LocalGit.Info(null, null, List.of(), null, null) : LocalGit.read(parent);
+    return LocalPipeline.builder(LocalGit.trigger(git, branch, tag, revision), projectSlug);
+  }
+
+  /** Names, on {@code err}, each pipeline value the config uses that is unknown for this compile. */
+  static void warnUnknownValues(ConfigSource source, PipelineContext ctx, PrintWriter err) {
+    LocalPipeline.warnings(source.name(), source.text(), ctx).forEach(err::println);
+    err.flush();
+  }
 
   /** Explicit directories first, then {@code orbs/} beside the config, then the environment's ({@link OrbSearchPath}). */
   DirectoryOrbStore orbStore(String envValue) {
