@@ -1,18 +1,21 @@
 package dev.circlet.cli.config;
 
+import dev.circlet.cli.LocalPipeline;
+import dev.circlet.cli.OrbOptions;
+import dev.circlet.cli.OrbSearchPath;
 import dev.circlet.config.CompileResult;
 import dev.circlet.config.ConfigSource;
 import dev.circlet.config.Diagnostic;
-import dev.circlet.cli.LocalPipeline;
-import dev.circlet.cli.OrbSearchPath;
 import dev.circlet.config.PipelineContext;
+import dev.circlet.config.orbs.OrbStore;
 import dev.circlet.runner.local.LocalGit;
-import dev.circlet.config.orbs.DirectoryOrbStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,9 +53,14 @@ public final class ConfigInput {
     err.flush();
   }
 
-  /** Explicit directories first, then {@code orbs/} beside the config, then the environment's ({@link OrbSearchPath}). */
-  DirectoryOrbStore orbStore(String envValue) {
-    return OrbSearchPath.store(orbDirs, file, envValue);
+  @Mixin OrbOptions registry;
+
+  /**
+   * Explicit directories first, then {@code orbs/} beside the config, then the environment's
+   * ({@link OrbSearchPath}), then the orb registry through its cache.
+   */
+  OrbStore orbStore(Map<String, String> env) {
+    return OrbSearchPath.store(orbDirs, file, env.get(OrbSearchPath.ENV), registry.store(env));
   }
 
   /** Reads the file; on failure prints one line and returns null. */

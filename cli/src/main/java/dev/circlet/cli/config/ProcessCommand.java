@@ -88,7 +88,7 @@ public final class ProcessCommand implements Callable<Integer> {
       ctx.cron(cron);
     }
     PipelineContext context = ctx.build();
-    ConfigCompiler compiler = new ConfigCompiler(input.orbStore(System.getenv("CIRCLET_ORB_DIR")));
+    ConfigCompiler compiler = new ConfigCompiler(input.orbStore(System.getenv()));
     CompileResult r;
     try (BoundedCompiler bounded = new BoundedCompiler(1)) {
       r = triggered ? bounded.compile(compiler, source, context) : bounded.validate(compiler, source, context);

@@ -31,7 +31,7 @@ public final class ValidateCommand implements Callable<Integer> {
     CompileResult r;
     PipelineContext ctx = input.pipeline(null, null).build();
     try (BoundedCompiler bounded = new BoundedCompiler(1)) {
-      r = bounded.validate(new ConfigCompiler(input.orbStore(System.getenv("CIRCLET_ORB_DIR"))), source, ctx);
+      r = bounded.validate(new ConfigCompiler(input.orbStore(System.getenv())), source, ctx);
     }
     ConfigInput.print(r, err);
     if (r.ok()) {

@@ -1,5 +1,7 @@
 package dev.circlet.cli.run;
 
+import dev.circlet.cli.LocalPipeline;
+import dev.circlet.cli.OrbSearchPath;
 import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.CompileResult;
 import dev.circlet.config.ConfigCompiler;
@@ -8,8 +10,7 @@ import dev.circlet.config.Diagnostic;
 import dev.circlet.config.PipelineContext;
 import dev.circlet.config.model.CompiledWorkflow;
 import dev.circlet.config.model.JobSpec;
-import dev.circlet.cli.LocalPipeline;
-import dev.circlet.cli.OrbSearchPath;
+import dev.circlet.config.orbs.OrbStore;
 import dev.circlet.runner.local.EngineChoice;
 import dev.circlet.runner.local.ErrorText;
 import dev.circlet.runner.local.JobOutcome;
@@ -35,14 +36,16 @@ public final class LocalRun {
    * @param branch, tag, revision flags; null to take them from git ({@link LocalGit#trigger})
    * @param engine docker, podman, shell, or null to use an engine that answers, else the shell
    * @param projectSlug pipeline.project.slug, or null to derive it from git's remote 'origin'
+   * @param registry where orbs that are not vendored come from (the registry through its cache), or null for none
    */
   public record Request(Path project, String workflow, String job, Map<String, String> params,
       Map<String, String> env, int maxParallel, List<Path> orbDirs, String branch, String tag, String revision,
-      String engine, int keepRuns, String projectSlug) {
+      String engine, int keepRuns, String projectSlug, OrbStore registry) {
     /** A request whose project slug comes from git. */
     public Request(Path project, String workflow, String job, Map<String, String> params, Map<String, String> env,
         int maxParallel, List<Path> orbDirs, String branch, String tag, String revision, String engine, int keepRuns) {
-      this(project, workflow, job, params, env, maxParallel, orbDirs, branch, tag, revision, engine, keepRuns, null);
+      this(project, workflow, job, params, env, maxParallel, orbDirs, branch, tag, revision, engine, keepRuns, null,
+          null);
     }
 
     /** Defaults for everything but the selection. */
@@ -92,7 +95,8 @@ public final class LocalRun {
         .triggerSource("api")
         .parameters(req.params());
     ConfigCompiler compiler = new ConfigCompiler(
-        OrbSearchPath.store(req.orbDirs(), configFile, environment.get(OrbSearchPath.ENV)));
+        req.registry() == null ? OrbSearchPath.store(req.orbDirs(), configFile, environment.get(OrbSearchPath.ENV))
+            : OrbSearchPath.store(req.orbDirs(), configFile, environment.get(OrbSearchPath.ENV), req.registry()));
     ConfigSource source = ConfigSource.read(configFile);
     PipelineContext context = pc.build();
     CompileResult result;
