@@ -38,7 +38,8 @@ public final class LocalPipeline {
     if (git.remoteUrl() != null) {
       b.projectUrl(git.remoteUrl());
     }
-    String slug = slugFlag != null && !slugFlag.isBlank() ? slugFlag.strip() : PipelineValues.projectSlug(git.remoteUrl());
+    String slug = slugFlag != null && !slugFlag.isBlank() ? slugFlag.strip()
+        : PipelineValues.projectSlug(git.remoteUrl());
     if (slug != null) {
       b.projectSlug(slug);
     }

@@ -20,7 +20,8 @@ public final class OrbOptions {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   @Option(names = "--registry", paramLabel = "URL",
-      description = "Orb registry GraphQL endpoint (default: $" + ENV_REGISTRY + ", else https://circleci.com/graphql-unstable).")
+      description = "Orb registry GraphQL endpoint (default: $" + ENV_REGISTRY
+          + ", else https://circleci.com/graphql-unstable).")
   URI registry;
 
   @Option(names = "--orb-cache", paramLabel = "DIR",

@@ -29,7 +29,8 @@ final class BuiltinSteps {
           Map.entry("store_artifacts", Set.of("name", "path", "destination")),
           Map.entry("store_test_results", Set.of("name", "path")),
           Map.entry("add_ssh_keys", Set.of("name", "fingerprints")),
-          // The remote Docker engine is the platform's service container: its version and layer cache are not chosen here.
+          // The remote Docker engine is the platform's service container: its version and layer
+          // cache are not chosen here.
           Map.entry("setup_remote_docker", Set.of("name")));
 
   private final Diags d;

@@ -43,7 +43,8 @@ final class JobCompiler {
     Map<String, YNode> params = ParamBinder.bind(job.params(), args, job.describe(), callPos, d);
     YMap body = (YMap) Substitutor.apply(job.body().without(Set.of("parameters", "description")),
         c.base.withParameters(params, job.describe()), d);
-    Map<String, Object> unsupported = new java.util.LinkedHashMap<>(Nodes.keepUnsupported(body, JOB_KEYS, job.describe(), d));
+    Map<String, Object> unsupported =
+        new java.util.LinkedHashMap<>(Nodes.keepUnsupported(body, JOB_KEYS, job.describe(), d));
     if (body.get("machine") instanceof YMap machine && machine.has("docker_layer_caching")) {
       YMap.Entry dlc = machine.entry("docker_layer_caching");
       d.warn(dlc.keyPos(), "'docker_layer_caching' in " + job.describe() + " is not supported by Circlet; it is kept"
