@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "circlet 0.1.0",
     description = "Circlet: run and check CircleCI 2.1 configs.",
-    subcommands = {ConfigCommand.class, RunCommand.class})
+    subcommands = {ConfigCommand.class, RunCommand.class, OrbCommand.class})
 public final class Circlet implements Runnable {
   @Override
   public void run() {

@@ -1,6 +1,8 @@
 package dev.circlet.cli;
 
 import dev.circlet.config.orbs.DirectoryOrbStore;
+import dev.circlet.config.orbs.OrbStore;
+import dev.circlet.config.orbs.OrbStores;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,5 +41,10 @@ public final class OrbSearchPath {
 
   public static DirectoryOrbStore store(List<Path> explicit, Path configFile, String envValue) {
     return new DirectoryOrbStore(dirs(explicit, configFile, envValue));
+  }
+
+  /** The vendored directories first, then {@code registry} (the orb registry through its cache). */
+  public static OrbStore store(List<Path> explicit, Path configFile, String envValue, OrbStore registry) {
+    return OrbStores.firstOf(List.of(store(explicit, configFile, envValue), registry));
   }
 }

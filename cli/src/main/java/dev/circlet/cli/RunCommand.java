@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -57,6 +58,12 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--revision", paramLabel = "SHA", description = "Revision the jobs see (default: git's HEAD).")
   String revision;
 
+  @Option(names = "--project-slug", paramLabel = "SLUG",
+      description = "pipeline.project.slug, e.g. gh/org/repo (default: from the git remote 'origin').")
+  String projectSlug;
+
+  @Mixin OrbOptions registry;
+
   @Option(names = "--engine", paramLabel = "ENGINE",
       description = "Where jobs run: docker, podman or shell (default: an engine that answers, else shell).")
   String engine;
@@ -72,7 +79,8 @@ public final class RunCommand implements Callable<Integer> {
     try {
       return new LocalRun(System.out, System.err, System.getenv())
           .run(new LocalRun.Request(path, workflow, job, params, env, max, orbDirs,
-              push == null ? null : push.branch, push == null ? null : push.tag, revision, engine, keepRuns));
+              push == null ? null : push.branch, push == null ? null : push.tag, revision, engine, keepRuns, projectSlug,
+              registry.store(System.getenv())));
     } catch (IOException e) {
       System.err.println("circlet run: " + dev.circlet.runner.local.ErrorText.shorten(e.getMessage()));
       return 2;

@@ -16,6 +16,7 @@ import dev.circlet.config.params.ParamBinder;
 import dev.circlet.config.params.ParamSpec;
 import dev.circlet.config.params.Scope;
 import dev.circlet.config.params.Substitutor;
+import dev.circlet.config.yaml.AnchorLines;
 import dev.circlet.config.yaml.ConfigError;
 import dev.circlet.config.yaml.Pos;
 import dev.circlet.config.yaml.YMap;
@@ -95,7 +96,9 @@ public final class ConfigCompiler {
       throw new ConfigError(loaded.pos(), "a config must be a map with version, jobs and workflows");
     }
     checkVersion(root, source.name(), d);
-    Nodes.warnUnknown(root, TOP, "the config", d);
+    Set<String> known = new java.util.HashSet<>(TOP);
+    known.addAll(AnchorLines.anchorKeys(source.text(), root));
+    Nodes.warnUnknown(root, known, "the config", d);
     if (root.get("setup") instanceof YScalar setup && "true".equals(setup.text())) {
       // A setup config runs as the first phase of dynamic config.
       ctx = ctx.with("in_setup", true);
@@ -104,7 +107,8 @@ public final class ConfigCompiler {
     Scope base = Scope.pipelineOnly(ctx, pipelineParams, budget);
     YNode orbSection = orbVersions(root.get("orbs"), base, d);
     Registry registry = new RegistryBuilder(orbs, base, d).build(root, orbSection);
-    Compilation c = new Compilation(d, ctx, pipelineParams, registry, budget);
+    String version = root.get("version") instanceof YScalar v ? v.text() : "2.1";
+    Compilation c = new Compilation(d, ctx, pipelineParams, registry, budget, version);
     WorkflowCompiler wc = new WorkflowCompiler(c);
     Filters.Trigger trigger = new Filters.Trigger(ctx.branch(), ctx.tag());
     YNode workflows = root.get("workflows");
@@ -124,7 +128,7 @@ public final class ConfigCompiler {
     if (!(workflows instanceof YMap wfs)) {
       throw new ConfigError(workflows.pos(), "workflows must be a map of name to workflow, got " + workflows.kind());
     }
-    String legacySchedule = legacyScheduleFiring(wfs, ctx);
+    Set<String> legacySchedule = legacyScheduleFiring(wfs, ctx, d);
     for (YMap.Entry e : wfs.entries()) {
       if (e.key().equals("version")) {
         continue;
@@ -135,12 +139,17 @@ public final class ConfigCompiler {
         continue;
       }
       Nodes.warnUnknown(wf, WORKFLOW_KEYS, "workflow '" + e.key() + "'", d);
-      boolean runs = selected(e.key(), wf, base, c, legacySchedule, schedules);
+      Map<String, Object> conditions = new java.util.LinkedHashMap<>();
+      boolean runs = selected(e.key(), wf, base, c, legacySchedule, schedules, conditions);
       if (!wf.has("jobs")) {
         d.error(wf.pos(), "workflow '" + e.key() + "' needs 'jobs'");
         continue;
       }
       CompiledWorkflow w = wc.compile(e.key(), wf.get("jobs"), select ? trigger : null);
+      if (!select) {
+        // Compiled regardless of the trigger: keep the conditions for whoever decides later.
+        w = w.withConditions(conditions);
+      }
       if (!select || runs && !w.jobs().isEmpty()) {
         out.add(w);
       }
@@ -191,32 +200,52 @@ public final class ConfigCompiler {
     return ParamBinder.bind(specs, given, "the pipeline", at, d);
   }
 
-  /** A legacy scheduled trigger names the workflow whose {@code triggers} fired; only it runs. */
-  private static String legacyScheduleFiring(YMap wfs, PipelineContext ctx) {
+  /**
+   * The workflows whose legacy {@code triggers} fire for a scheduled pipeline: the one named by
+   * {@code pipeline.schedule.name}, or (with a cron given) each whose schedule has that cron.
+   * Empty for any other trigger.
+   */
+  private static Set<String> legacyScheduleFiring(YMap wfs, PipelineContext ctx, Diags d) {
     if (!SCHEDULED.equals(ctx.triggerSource())) {
-      return null;
+      return Set.of();
     }
-    YNode wf = wfs.get(ctx.scheduleName());
-    return wf instanceof YMap m && m.has("triggers") ? ctx.scheduleName() : null;
+    Set<String> firing = new java.util.LinkedHashSet<>();
+    String cron = ctx.scheduleCron().trim().replaceAll("\\s+", " ");
+    for (YMap.Entry e : wfs.entries()) {
+      if (!(e.value() instanceof YMap m) || !m.has("triggers")) {
+        continue;
+      }
+      if (e.key().equals(ctx.scheduleName())) {
+        firing.add(e.key());
+      } else if (!cron.isEmpty() && Triggers.schedules(e.key(), m.get("triggers"), new Diags()).stream()
+          .anyMatch(s -> s.cron().replaceAll("\\s+", " ").equals(cron))) {
+        firing.add(e.key());
+      }
+    }
+    return firing;
   }
 
-  private static boolean selected(String name, YMap wf, Scope base, Compilation c, String legacySchedule,
-      List<Schedule> schedules) {
+  private static boolean selected(String name, YMap wf, Scope base, Compilation c, Set<String> legacySchedule,
+      List<Schedule> schedules, Map<String, Object> conditions) {
     Diags d = c.diags();
     boolean runs = true;
     for (String k : List.of("when", "unless")) {
       if (wf.has(k)) {
-        boolean v = Logic.eval(Substitutor.apply(wf.get(k), base, d), c.values(), d);
+        YNode cond = Substitutor.apply(wf.get(k), base, d);
+        conditions.put(k, Nodes.plain(cond));
+        boolean v = Logic.eval(cond, c.values(), d);
         runs &= k.equals("when") == v;
       }
     }
     YNode triggers = wf.get("triggers");
     if (triggers == null) {
-      return runs && legacySchedule == null;
+      return runs && legacySchedule.isEmpty();
     }
-    List<Schedule> own = Triggers.schedules(name, Substitutor.apply(triggers, base, d), d);
+    YNode substituted = Substitutor.apply(triggers, base, d);
+    conditions.put("triggers", Nodes.plain(substituted));
+    List<Schedule> own = Triggers.schedules(name, substituted, d);
     schedules.addAll(own);
-    if (!name.equals(legacySchedule)) {
+    if (!legacySchedule.contains(name)) {
       return false;
     }
     String branch = c.values().get("pipeline.git.branch") instanceof String b ? b : "";

@@ -17,7 +17,17 @@ import java.util.Map;
 public final class ConfigProcessor {
   private ConfigProcessor() {}
 
+  /** The workflows as compiled for one trigger: what would run, without the conditions already decided. */
   public static String process(List<CompiledWorkflow> workflows) {
+    return process(workflows, false);
+  }
+
+  /**
+   * With {@code keepConditions}, job {@code filters} and workflow {@code when}, {@code unless} and
+   * {@code triggers} are printed as written, for the trigger to decide (CircleCI's own output for a
+   * config processed without a trigger).
+   */
+  public static String process(List<CompiledWorkflow> workflows, boolean keepConditions) {
     Map<String, Object> jobs = new LinkedHashMap<>();
     Map<String, Object> wfs = new LinkedHashMap<>();
     for (CompiledWorkflow w : workflows) {
@@ -39,9 +49,17 @@ public final class ConfigProcessor {
         putList(entry, "requires", requires(j));
         putList(entry, "context", j.contexts());
         put(entry, "serial-group", j.serialGroup());
+        if (keepConditions) {
+          put(entry, "filters", w.filters().get(j.name()));
+        }
         entries.add(entry.isEmpty() ? key : Map.of(key, entry));
       }
-      wfs.put(w.name(), Map.of("jobs", entries));
+      Map<String, Object> wf = new LinkedHashMap<>();
+      if (keepConditions) {
+        wf.putAll(w.conditions());
+      }
+      wf.put("jobs", entries);
+      wfs.put(w.name(), wf);
     }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("version", 2);
@@ -71,6 +89,7 @@ public final class ConfigProcessor {
       m.put("environment", j.environment());
     }
     put(m, "parallelism", j.parallelism());
+    j.unsupported().forEach(m::putIfAbsent);
     m.put("steps", j.steps().stream().map(ConfigProcessor::step).toList());
     return m;
   }
@@ -105,6 +124,7 @@ public final class ConfigProcessor {
     put(m, "at", s.at());
     put(m, "method", s.method());
     put(m, "fingerprints", s.fingerprints());
+    s.unsupported().forEach(m::putIfAbsent);
     return m.isEmpty() ? s.type() : Map.of(s.type(), m);
   }
 

@@ -54,6 +54,11 @@ public record PipelineContext(Map<String, Object> values, Map<String, Object> pa
     return String.valueOf(values.getOrDefault("schedule.name", ""));
   }
 
+  /** The cron of the schedule that fired, when the trigger names one by its cron instead of its name. */
+  public String scheduleCron() {
+    return String.valueOf(values.getOrDefault("schedule.cron", ""));
+  }
+
   /** Builds a context; every documented pipeline value starts as its empty default. */
   public static final class Builder {
     private final Map<String, Object> values = new LinkedHashMap<>();
@@ -119,6 +124,11 @@ public record PipelineContext(Map<String, Object> values, Map<String, Object> pa
 
     public Builder schedule(String name) {
       return value("schedule.name", name);
+    }
+
+    /** A scheduled trigger identified by its cron: the legacy workflow schedules with that cron fire. */
+    public Builder cron(String cron) {
+      return value("schedule.cron", cron);
     }
 
     /** A pipeline parameter; strings are converted to the declared type when compiled. */

@@ -90,7 +90,23 @@ class YamlFeaturesTest {
     JobSpec j = only(r);
     assertThat(j.name()).isEqualTo("unit tests");
     assertThat(j.steps().get(0).keys()).containsExactly("v1-{{ .Branch }}-{{ checksum \"yarn.lock\" }}", "v1-");
-    assertThat(r.warnings()).extracting(Diagnostic::message).contains("unknown key 'references' in the config is ignored");
+    // A top-level key that defines anchors is how YAML shares fragments, not a typo.
+    assertThat(r.warnings()).isEmpty();
+  }
+
+  @Test
+  void topLevelKeyWithoutAnchorsIsStillNamed() {
+    String yaml = """
+        version: 2
+        referencs:
+          note: no anchors here
+        jobs:
+          build:
+            docker: [{image: node}]
+            steps: [checkout]
+        """;
+    CompileResult r = Fixtures.ok(yaml);
+    assertThat(r.warnings()).extracting(Diagnostic::message).containsExactly("unknown key 'referencs' in the config is ignored");
   }
 
   @Test

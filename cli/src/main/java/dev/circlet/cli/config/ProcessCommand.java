@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code circlet config process FILE}: prints the processed config (YAML), like
- * {@code circleci config process}. With {@code --branch} or {@code --tag} only the workflows and
- * jobs that run for that push are shown; without, everything.
+ * {@code circleci config process}. Without a trigger every workflow is printed with its job
+ * {@code filters} and its {@code when}, {@code unless} and {@code triggers}, for the trigger to
+ * decide; with {@code --branch}, {@code --tag}, {@code --schedule} or {@code --cron} only what
+ * runs for that trigger is printed.
  */
 @Command(name = "process", mixinStandardHelpOptions = true,
     description = "Print the config with orbs, commands, executors, parameters and matrices expanded.")
@@ -53,8 +55,15 @@ public final class ProcessCommand implements Callable<Integer> {
       description = "pipeline.trigger_source: webhook (default), api, scheduled_pipeline.")
   String triggerSource;
 
-  @Option(names = "--schedule", paramLabel = "NAME", description = "pipeline.schedule.name (scheduled triggers).")
+  @Option(names = "--schedule", paramLabel = "NAME",
+      description = "A scheduled pipeline of this name (pipeline.schedule.name); a workflow of this name with "
+          + "'triggers' runs. Implies --trigger-source scheduled_pipeline.")
   String schedule;
+
+  @Option(names = "--cron", paramLabel = "CRON",
+      description = "A scheduled pipeline firing on this cron: the workflows whose 'triggers' schedule it run. "
+          + "Implies --trigger-source scheduled_pipeline.")
+  String cron;
 
   @Override
   public Integer call() {
@@ -64,29 +73,31 @@ public final class ProcessCommand implements Callable<Integer> {
     if (source == null) {
       return 1;
     }
-    PipelineContext.Builder ctx = PipelineContext.builder().parameters(params);
-    if (trigger != null && trigger.tag != null) {
-      ctx.tag(trigger.tag);
-    } else {
-      ctx.branch(trigger != null && trigger.branch != null ? trigger.branch : "main");
-    }
+    boolean triggered = trigger != null || triggerSource != null || schedule != null || cron != null;
+    PipelineContext.Builder ctx = input.pipeline(trigger == null ? null : trigger.branch,
+        trigger == null ? null : trigger.tag).parameters(params);
     if (triggerSource != null) {
       ctx.triggerSource(triggerSource);
+    } else if (schedule != null || cron != null) {
+      ctx.triggerSource("scheduled_pipeline");
     }
     if (schedule != null) {
       ctx.schedule(schedule);
     }
-    ConfigCompiler compiler = new ConfigCompiler(input.orbStore(System.getenv("CIRCLET_ORB_DIR")));
+    if (cron != null) {
+      ctx.cron(cron);
+    }
+    PipelineContext context = ctx.build();
+    ConfigCompiler compiler = new ConfigCompiler(input.orbStore(System.getenv()));
     CompileResult r;
     try (BoundedCompiler bounded = new BoundedCompiler(1)) {
-      r = trigger == null && triggerSource == null && schedule == null
-          ? bounded.validate(compiler, source, ctx.build())
-          : bounded.compile(compiler, source, ctx.build());
+      r = triggered ? bounded.compile(compiler, source, context) : bounded.validate(compiler, source, context);
     }
     ConfigInput.print(r, err);
     if (!r.ok()) {
       return 1;
     }
+    ConfigInput.warnUnknownValues(source, context, err);
     List<CompiledWorkflow> shown = r.workflows();
     if (workflow != null) {
       if (!r.workflowNames().contains(workflow)) {
@@ -96,7 +107,7 @@ public final class ProcessCommand implements Callable<Integer> {
       }
       shown = shown.stream().filter(w -> w.name().equals(workflow)).toList();
     }
-    out.print(ConfigProcessor.process(shown));
+    out.print(ConfigProcessor.process(shown, !triggered));
     out.flush();
     return 0;
   }

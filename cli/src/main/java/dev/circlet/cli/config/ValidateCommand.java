@@ -29,11 +29,14 @@ public final class ValidateCommand implements Callable<Integer> {
       return 1;
     }
     CompileResult r;
+    PipelineContext ctx = input.pipeline(null, null).build();
     try (BoundedCompiler bounded = new BoundedCompiler(1)) {
-      r = bounded.validate(new ConfigCompiler(input.orbStore(System.getenv("CIRCLET_ORB_DIR"))), source,
-          PipelineContext.branch("main"));
+      r = bounded.validate(new ConfigCompiler(input.orbStore(System.getenv())), source, ctx);
     }
     ConfigInput.print(r, err);
+    if (r.ok()) {
+      ConfigInput.warnUnknownValues(source, ctx, err);
+    }
     if (!r.ok()) {
       err.println(source.name() + ": invalid (" + r.errors().size() + " error" + (r.errors().size() == 1 ? "" : "s") + ")");
       return 1;

@@ -1,5 +1,7 @@
 package dev.circlet.cli.run;
 
+import dev.circlet.cli.LocalPipeline;
+import dev.circlet.cli.OrbSearchPath;
 import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.CompileResult;
 import dev.circlet.config.ConfigCompiler;
@@ -8,7 +10,7 @@ import dev.circlet.config.Diagnostic;
 import dev.circlet.config.PipelineContext;
 import dev.circlet.config.model.CompiledWorkflow;
 import dev.circlet.config.model.JobSpec;
-import dev.circlet.cli.OrbSearchPath;
+import dev.circlet.config.orbs.OrbStore;
 import dev.circlet.runner.local.EngineChoice;
 import dev.circlet.runner.local.ErrorText;
 import dev.circlet.runner.local.JobOutcome;
@@ -34,10 +36,19 @@ public final class LocalRun {
    *
    * @param branch, tag, revision flags; null to take them from git ({@link LocalGit#trigger})
    * @param engine docker, podman, shell, or null to use an engine that answers, else the shell
+   * @param projectSlug pipeline.project.slug, or null to derive it from git's remote 'origin'
+   * @param registry where orbs that are not vendored come from (the registry through its cache), or null for none
    */
   public record Request(Path project, String workflow, String job, Map<String, String> params,
       Map<String, String> env, int maxParallel, List<Path> orbDirs, String branch, String tag, String revision,
-      String engine, int keepRuns) {
+      String engine, int keepRuns, String projectSlug, OrbStore registry) {
+    /** A request whose project slug comes from git. */
+    public Request(Path project, String workflow, String job, Map<String, String> params, Map<String, String> env,
+        int maxParallel, List<Path> orbDirs, String branch, String tag, String revision, String engine, int keepRuns) {
+      this(project, workflow, job, params, env, maxParallel, orbDirs, branch, tag, revision, engine, keepRuns, null,
+          null);
+    }
+
     /** Defaults for everything but the selection. */
     public Request(Path project, String workflow, String job, Map<String, String> params, Map<String, String> env,
         int maxParallel) {
@@ -79,27 +90,24 @@ public final class LocalRun {
     if (git.notice() != null) {
       err.println("circlet run: " + git.notice());
     }
-    PipelineContext.Builder pc = PipelineContext.builder()
-        .revision(git.revision() == null ? "" : git.revision())
+    // Each local run is a pipeline of its own, so it gets a fresh id.
+    PipelineContext.Builder pc = LocalPipeline.builder(git, req.projectSlug())
+        .id(java.util.UUID.randomUUID().toString())
         .triggerSource("api")
         .parameters(req.params());
-    if (git.tag() != null) {
-      pc.tag(git.tag());
-    } else {
-      pc.branch(git.branch());
-    }
-    if (git.remoteUrl() != null) {
-      pc.projectUrl(git.remoteUrl());
-    }
     ConfigCompiler compiler = new ConfigCompiler(
-        OrbSearchPath.store(req.orbDirs(), configFile, environment.get(OrbSearchPath.ENV)));
+        req.registry() == null ? OrbSearchPath.store(req.orbDirs(), configFile, environment.get(OrbSearchPath.ENV))
+            : OrbSearchPath.store(req.orbDirs(), configFile, environment.get(OrbSearchPath.ENV), req.registry()));
+    ConfigSource source = ConfigSource.read(configFile);
+    PipelineContext context = pc.build();
     CompileResult result;
     try (BoundedCompiler bounded = new BoundedCompiler(1)) {
-      result = bounded.compile(compiler, ConfigSource.read(configFile), pc.build());
+      result = bounded.compile(compiler, source, context);
     }
     for (Diagnostic w : result.warnings()) {
       err.println(w.format());
     }
+    LocalPipeline.warnings(configFile.toString(), source.text(), context).forEach(err::println);
     if (!result.ok()) {
       for (Diagnostic e : result.errors()) {
         err.println(e.format());

@@ -76,11 +76,13 @@ class ConfigCommandTest {
   @Test
   void validateReportsFileLineColumnAndExitsOne() throws IOException {
     Path config = write("config.yml", CONFIG);
-    Run r = run("config", "validate", config.toString());
+    Path cache = dir.resolve("cache");
+    Run r = run("config", "validate", config.toString(), "--offline", "--orb-cache", cache.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith(config + ":5:8: error: orb acme/kit@1.0 is not in the orb store; @1.0 takes the newest"
         + " 1.0.x release found there, so save a release under its full version: circleci orb source acme/kit@1.0.x > "
         + dir.resolve("orbs/acme/kit/1.0.x.yml"));
+    assertThat(r.err()).contains("; or offline, and the orb cache " + cache + " has no copy of acme/kit@1.0");
     // The orb's missing command is not reported again.
     assertThat(r.err()).endsWith(config + ": invalid (1 error)\n").doesNotContain("kit/hi");
   }

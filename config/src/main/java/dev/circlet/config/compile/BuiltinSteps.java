@@ -20,7 +20,7 @@ final class BuiltinSteps {
   private static final Map<String, Set<String>> KEYS =
       Map.ofEntries(
           Map.entry("run", Set.of("name", "command", "shell", "environment", "background", "working_directory",
-              "no_output_timeout", "when", "max_auto_reruns", "auto_rerun_delay")),
+              "no_output_timeout", "when")),
           Map.entry("checkout", Set.of("name", "path", "method")),
           Map.entry("save_cache", Set.of("name", "key", "paths", "when")),
           Map.entry("restore_cache", Set.of("name", "key", "keys")),
@@ -29,7 +29,9 @@ final class BuiltinSteps {
           Map.entry("store_artifacts", Set.of("name", "path", "destination")),
           Map.entry("store_test_results", Set.of("name", "path")),
           Map.entry("add_ssh_keys", Set.of("name", "fingerprints")),
-          Map.entry("setup_remote_docker", Set.of("name", "version", "docker_layer_caching", "reusable", "exclusive")));
+          // The remote Docker engine is the platform's service container: its version and layer
+          // cache are not chosen here.
+          Map.entry("setup_remote_docker", Set.of("name")));
 
   private final Diags d;
 
@@ -56,8 +58,9 @@ final class BuiltinSteps {
       d.error(args.pos(), "'" + type + "' expects a map, got " + args.kind());
       return null;
     }
-    Nodes.warnUnknown(m, KEYS.get(keyType), "'" + type + "'", d);
     Step.Builder b = Step.of(type);
+    Map<String, Object> unsupported = Nodes.keepUnsupported(m, KEYS.get(keyType), "'" + type + "'", d);
+    b.unsupported = unsupported.isEmpty() ? null : unsupported;
     b.name = Nodes.text(m, "name", d);
     switch (keyType) {
       case "run" -> run(m, b, type);
@@ -93,7 +96,7 @@ final class BuiltinSteps {
       case "store_test_results" -> b.path = required(m, "path", type);
       case "add_ssh_keys" -> b.fingerprints = Nodes.textList(m.get("fingerprints"), "'fingerprints'", d);
       default -> {
-        // setup_remote_docker: version and layer caching are chosen by the platform's service container.
+        // setup_remote_docker has no option Circlet honours beyond its name.
       }
     }
     return b.build();
@@ -120,11 +123,6 @@ final class BuiltinSteps {
       b.noOutputTimeout = timeout;
     }
     b.when = oneOf(m, "when", WHEN);
-    for (String k : List.of("max_auto_reruns", "auto_rerun_delay")) {
-      if (m.has(k)) {
-        d.warn(m.entry(k).keyPos(), "'" + k + "' is not supported yet and is ignored");
-      }
-    }
   }
 
   private String required(YMap m, String key, String type) {

@@ -16,9 +16,12 @@ public final class Compilation {
   final Scope base;
   final ValueLookup values;
   final Budget budget;
+  /** The config's {@code version} as written: 2, 2.0 or 2.1. */
+  final String version;
 
   public Compilation(Diags diags, PipelineContext ctx, Map<String, YNode> pipelineParams, Registry root,
-      Budget budget) {
+      Budget budget, String version) {
+    this.version = version;
     this.diags = diags;
     this.ctx = ctx;
     this.pipelineParams = pipelineParams;

@@ -152,6 +152,7 @@ final class ExecutorCompiler {
       return new Executor("machine", List.of(), null);
     }
     if (n instanceof YMap m) {
+      // docker_layer_caching is kept and named by the job compiler.
       Nodes.warnUnknown(m, Set.of("image", "docker_layer_caching", "enabled", "resource_class", "shell"), "machine", d);
       if (m.get("enabled") instanceof YScalar e && Boolean.FALSE.equals(e.value())) {
         d.error(e.pos(), what + ": machine is disabled (enabled: false)");

@@ -43,7 +43,14 @@ final class JobCompiler {
     Map<String, YNode> params = ParamBinder.bind(job.params(), args, job.describe(), callPos, d);
     YMap body = (YMap) Substitutor.apply(job.body().without(Set.of("parameters", "description")),
         c.base.withParameters(params, job.describe()), d);
-    Nodes.warnUnknown(body, JOB_KEYS, job.describe(), d);
+    Map<String, Object> unsupported =
+        new java.util.LinkedHashMap<>(Nodes.keepUnsupported(body, JOB_KEYS, job.describe(), d));
+    if (body.get("machine") instanceof YMap machine && machine.has("docker_layer_caching")) {
+      YMap.Entry dlc = machine.entry("docker_layer_caching");
+      d.warn(dlc.keyPos(), "'docker_layer_caching' in " + job.describe() + " is not supported by Circlet; it is kept"
+          + " in the compiled job and has no effect (images are cached by the node)");
+      unsupported.put("machine.docker_layer_caching", Nodes.plain(dlc.value()));
+    }
     String type = Nodes.text(body, "type", d);
     if (type == null) {
       type = "build";
@@ -93,7 +100,7 @@ final class JobCompiler {
       parallelism = null;
     }
     return new JobSpec(name, "build", List.of(), executor, resourceClass, wd, shell, merged, parallelism,
-        compiled, List.of(), null);
+        compiled, List.of(), null, Map.of(), unsupported);
   }
 
   private static String firstNonNull(String a, String b) {

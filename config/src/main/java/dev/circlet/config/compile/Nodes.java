@@ -104,6 +104,35 @@ public final class Nodes {
     }
   }
 
+  /**
+   * Keeps the keys outside {@code known} as plain values and names each in a warning: Circlet
+   * cannot honour them, but the compiled job still shows them so nothing disappears unseen.
+   */
+  public static Map<String, Object> keepUnsupported(YMap m, Set<String> known, String where, Diags d) {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    for (YMap.Entry e : m.entries()) {
+      if (!known.contains(e.key())) {
+        d.warn(e.keyPos(), "'" + e.key() + "' in " + where + " is not supported by Circlet; it is kept in the"
+            + " compiled job and has no effect");
+        kept.put(e.key(), plain(e.value()));
+      }
+    }
+    return kept;
+  }
+
+  /** The node as plain Java values (maps, lists, scalars), for printing and JSON. */
+  public static Object plain(YNode n) {
+    return switch (n) {
+      case YScalar s -> s.value();
+      case YSeq seq -> seq.items().stream().map(Nodes::plain).toList();
+      case YMap m -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.entries().forEach(e -> out.put(e.key(), plain(e.value())));
+        yield out;
+      }
+    };
+  }
+
   /** A positive integer, or null with an error. */
   public static Integer positiveInt(YNode n, String what, Diags d) {
     if (isNull(n)) {

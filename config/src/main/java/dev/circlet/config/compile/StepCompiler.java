@@ -58,13 +58,37 @@ final class StepCompiler {
         YMap.Entry e = m.entries().get(0);
         invoke(e.key(), item, e.value(), home, depth, out);
       }
+      case YMap m when misIndented(m) != null -> {
+        // "- slack/status:" with "channel: x" beside it: CircleCI reads the siblings as the arguments.
+        YMap.Entry name = misIndented(m);
+        List<YMap.Entry> args = m.entries().stream().filter(e -> e != name).toList();
+        d.warn(name.keyPos(), "the arguments of step '" + name.key() + "' sit beside its name; they are read as its"
+            + " arguments (indent them under '" + name.key() + ":')");
+        invoke(name.key(), item, new YMap(args, m.pos()), home, depth, out);
+      }
       default -> d.error(item.pos(), "a step must be a name or a map with one key, got " + item.kind()
           + (item instanceof YMap m ? " with keys " + m.size() : ""));
     }
   }
 
+  /** The one null-valued key of a step map with several keys, if exactly one is null; else null. */
+  private static YMap.Entry misIndented(YMap m) {
+    List<YMap.Entry> empty = m.entries().stream().filter(e -> Nodes.isNull(e.value())).toList();
+    return m.size() > 1 && empty.size() == 1 ? empty.get(0) : null;
+  }
+
   private void invoke(String name, YNode at, YNode args, Registry home, int depth, List<Step> out) {
     Diags d = c.diags;
+    String underscored = name.replace('-', '_');
+    if (!underscored.equals(name) && BuiltinSteps.NAMES.contains(underscored) && home.command(name) == null) {
+      if (!c.version.equals("2.1")) {
+        // Version 2 configs may spell built-in steps with hyphens (restore-cache); CircleCI runs them.
+        name = underscored;
+      } else if (!home.fromMissingOrb(name)) {
+        d.error(at.pos(), "unknown step or command '" + name + "'; the built-in step is '" + underscored + "'");
+        return;
+      }
+    }
     if (name.equals("steps")) {
       expand(args, home, depth, out);
       return;
@@ -118,7 +142,10 @@ final class StepCompiler {
     }
     Nodes.warnUnknown(m, Set.of("condition", "steps"), "'" + name + "' step", d);
     boolean cond = Logic.eval(m.get("condition"), c.values, d);
-    // The branch not taken is still compiled (into a discarded list) so its errors are reported.
-    expand(m.get("steps"), home, depth, cond == name.equals("when") ? out : new ArrayList<>());
+    // Like CircleCI, steps whose condition is false are dropped unchecked: an orb's optional step
+    // (a command parameter left empty) never runs, so it cannot make the config invalid.
+    if (cond == name.equals("when")) {
+      expand(m.get("steps"), home, depth, out);
+    }
   }
 }

@@ -107,12 +107,16 @@ public final class WorkflowCompiler {
       }
     }
     List<JobSpec> out = new ArrayList<>();
+    Map<String, Object> filters = new LinkedHashMap<>();
     for (Map.Entry<String, Instance> e : byName.entrySet()) {
       if (kept.contains(e.getKey())) {
         out.add(e.getValue().spec().withRequires(edges.get(e.getKey()), statuses.get(e.getKey())));
+        if (trigger == null && !Nodes.isNull(e.getValue().filters())) {
+          filters.put(e.getKey(), Nodes.plain(e.getValue().filters()));
+        }
       }
     }
-    return new CompiledWorkflow(name, out);
+    return new CompiledWorkflow(name, out, Map.of(), filters);
   }
 
   private static Map<String, Integer> countUnnamed(YSeq seq) {
@@ -235,7 +239,7 @@ public final class WorkflowCompiler {
     String serial = Nodes.text(sc, "serial-group", d);
     spec = new JobSpec(spec.name(), spec.type(), List.of(), spec.executor(), spec.resourceClass(),
         spec.workingDirectory(), spec.shell(), spec.environment(), spec.parallelism(), spec.steps(),
-        contexts == null ? List.of() : contexts, serial);
+        contexts == null ? List.of() : contexts, serial, Map.of(), spec.unsupported());
     return new Instance(spec, pos, requires(sc.get("requires")), sc.get("filters"));
   }
 

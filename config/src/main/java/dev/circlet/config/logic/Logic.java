@@ -26,8 +26,8 @@ public final class Logic {
         return truthy(s.value());
       }
       case YSeq seq -> {
-        d.error(seq.pos(), "a logic statement is a value or a map with one of and, or, not, equal, matches");
-        return false;
+        // A steps (or list) parameter used as a condition: true when it holds anything.
+        return !seq.items().isEmpty();
       }
       case YMap map -> {
         if (map.size() != 1) {

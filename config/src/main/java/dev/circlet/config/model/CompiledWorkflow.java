@@ -1,11 +1,30 @@
 package dev.circlet.config.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One workflow after compilation: its jobs in declaration order, matrix and names expanded. */
-public record CompiledWorkflow(String name, List<JobSpec> jobs) {
+public record CompiledWorkflow(String name, List<JobSpec> jobs, @JsonIgnore Map<String, Object> conditions,
+    @JsonIgnore Map<String, Object> filters) {
   public CompiledWorkflow {
     jobs = List.copyOf(jobs);
+    conditions = conditions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(conditions));
+    filters = filters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(filters));
+  }
+
+  public CompiledWorkflow(String name, List<JobSpec> jobs) {
+    this(name, jobs, Map.of(), Map.of());
+  }
+
+  /**
+   * The same workflow with its {@code when}, {@code unless} and {@code triggers} as written
+   * (pipeline values substituted), which {@code config process} prints for the trigger to decide.
+   */
+  public CompiledWorkflow withConditions(Map<String, Object> workflowConditions) {
+    return new CompiledWorkflow(name, jobs, workflowConditions, filters);
   }
 
   public JobSpec job(String jobName) {

@@ -1,5 +1,6 @@
 package dev.circlet.config.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +25,25 @@ public record JobSpec(
     List<Step> steps,
     List<String> contexts,
     String serialGroup,
-    Map<String, List<String>> requiredStatuses) {
+    Map<String, List<String>> requiredStatuses,
+    @JsonIgnore Map<String, Object> unsupported) {
   public JobSpec {
+    unsupported = unsupported == null || unsupported.isEmpty() ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(unsupported));
     requires = List.copyOf(requires);
     requiredStatuses = requiredStatuses == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requiredStatuses));
     environment = environment == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
     steps = List.copyOf(steps);
     contexts = List.copyOf(contexts);
+  }
+
+  /** A job without options Circlet cannot honour. */
+  public JobSpec(String name, String type, List<String> requires, Executor executor, String resourceClass,
+      String workingDirectory, String shell, Map<String, String> environment, Integer parallelism, List<Step> steps,
+      List<String> contexts, String serialGroup, Map<String, List<String>> requiredStatuses) {
+    this(name, type, requires, executor, resourceClass, workingDirectory, shell, environment, parallelism, steps,
+        contexts, serialGroup, requiredStatuses, Map.of());
   }
 
   /** A job whose {@code requires} all wait for success. */
@@ -52,7 +64,7 @@ public record JobSpec(
    */
   public JobSpec withRequires(List<String> newRequires, Map<String, List<String>> statuses) {
     return new JobSpec(name, type, newRequires, executor, resourceClass, workingDirectory, shell,
-        environment, parallelism, steps, contexts, serialGroup, statuses);
+        environment, parallelism, steps, contexts, serialGroup, statuses, unsupported);
   }
 
   /** The statuses the entry for {@code required} accepts; empty means success only. */

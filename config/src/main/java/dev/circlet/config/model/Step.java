@@ -1,5 +1,6 @@
 package dev.circlet.config.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,21 @@ public record Step(
     String root,
     String at,
     String method,
-    List<String> fingerprints) {
+    List<String> fingerprints,
+    @JsonIgnore Map<String, Object> unsupported) {
+  public Step {
+    unsupported = unsupported == null || unsupported.isEmpty() ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(unsupported));
+  }
+
+  /** A step without options Circlet cannot honour. */
+  public Step(String type, String name, String command, String shell, Map<String, String> environment,
+      Boolean background, String workingDirectory, String noOutputTimeout, String when, String key,
+      List<String> keys, List<String> paths, String path, String destination, String root, String at,
+      String method, List<String> fingerprints) {
+    this(type, name, command, shell, environment, background, workingDirectory, noOutputTimeout, when, key, keys,
+        paths, path, destination, root, at, method, fingerprints, Map.of());
+  }
 
   /** Starts a step of the given type; the builder fills the rest. */
   public static Builder of(String type) {
@@ -54,6 +69,8 @@ public record Step(
     public String at;
     public String method;
     public List<String> fingerprints;
+    /** Options written in the config that Circlet keeps but cannot honour (e.g. a remote Docker version). */
+    public Map<String, Object> unsupported;
 
     private Builder(String type) {
       this.type = type;
@@ -61,7 +78,7 @@ public record Step(
 
     public Step build() {
       return new Step(type, name, command, shell, environment, background, workingDirectory,
-          noOutputTimeout, when, key, keys, paths, path, destination, root, at, method, fingerprints);
+          noOutputTimeout, when, key, keys, paths, path, destination, root, at, method, fingerprints, unsupported);
     }
   }
 }
