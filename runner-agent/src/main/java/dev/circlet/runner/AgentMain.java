@@ -8,6 +8,9 @@ import dev.circlet.runner.steps.GitCheckout;
 import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.store.LocalBlobStore;
 import dev.circlet.runner.store.S3BlobStore;
+import dev.circlet.runner.stream.GatewayConnection;
+import dev.circlet.runner.stream.LogStreamer;
+import dev.circlet.runner.stream.StreamingJobLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -49,7 +52,7 @@ public final class AgentMain {
           Path.of(opt.getOrDefault("job", "/etc/circlet/build/job.json")),
           Path.of(opt.getOrDefault("home", "/home/circleci")),
           Path.of(opt.getOrDefault("clone", "/etc/circlet/clone")),
-          Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), podStore(opt, env));
+          Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), podStore(opt, env), env);
     }
     throw new IllegalArgumentException("usage: circlet-agent install DIR | circlet-agent pod [--shared DIR]"
         + " [--job FILE] [--home DIR] [--clone DIR] [--contexts DIR] [--store-dir DIR]");
@@ -125,6 +128,12 @@ public final class AgentMain {
   /** Runs the job of job.json in a build pod; the shim in the primary container runs the steps. */
   static int pod(Path shared, Path jobFile, Path home, Path clone, Path contexts, BlobStore store)
       throws IOException, InterruptedException {
+    return pod(shared, jobFile, home, clone, contexts, store, Map.of());
+  }
+
+  /** As above; with {@code CIRCLET_GATEWAY} in {@code env}, output also streams to the gateway. */
+  static int pod(Path shared, Path jobFile, Path home, Path clone, Path contexts, BlobStore store,
+      Map<String, String> env) throws IOException, InterruptedException {
     JobFile jf = JobFile.read(jobFile);
     ShimDriver shim = new ShimDriver(shared);
     // the primary may start after us: wait for its shim as long as the kubelet takes to pull an image
@@ -136,12 +145,26 @@ public final class AgentMain {
         secrets(jf, contexts), jf.upstreamJobs() == null ? null : java.util.Set.copyOf(jf.upstreamJobs()),
         Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10), credentialValues(clone));
     BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+    GatewayConnection gateway = GatewayConnection.fromEnv(env, jobFile.getParent(), jf.build());
     try (ConsoleLog log = new ConsoleLog(jf.job().name(), out, null)) {
-      JobRunner runner = new JobRunner(ctx, log, shim);
+      // in a pod with a gateway, step output and events also go to the gateway (durable, live)
+      java.util.List<String> masked = new java.util.ArrayList<>(ctx.secrets().values());
+      masked.addAll(credentialValues(clone));
+      LogStreamer streamer = gateway == null ? null : new LogStreamer(gateway.async(), masked,
+          Files.createTempDirectory("circlet-spool"), LogStreamer.Settings.DEFAULT);
+      JobLog jobLog = streamer == null ? log : new StreamingJobLog(log, streamer, gateway.blocking());
+      JobRunner runner = new JobRunner(ctx, jobLog, shim);
       Thread hook = new Thread(runner::cancel);
       Runtime.getRuntime().addShutdownHook(hook);
       JobResult r = runner.run();
       log.text("job " + r.outcome() + " in " + r.millis() + " ms");
+      if (streamer != null) {
+        if (!streamer.awaitDurable(Duration.ofMinutes(5))) {
+          log.text("part of the job's output did not reach the gateway within 5 minutes");
+        }
+        streamer.close();
+        gateway.close();
+      }
       shim.finish(Summary.toJson(r.outcome(), r.steps()), r.exitCode());
       return r.exitCode();
     }
