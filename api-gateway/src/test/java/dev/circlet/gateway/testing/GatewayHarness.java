@@ -27,8 +27,12 @@ public final class GatewayHarness implements AutoCloseable {
   private final Server server;
 
   public GatewayHarness(RedisProcess redisProcess, S3ProxyServer s3, long capBytes, long hotMaxBytes) throws Exception {
-    redis = redisProcess.client();
-    store = new ObjectStore(new ObjectStore.Settings(s3.endpoint(), "us-east-1", BUCKET, S3ProxyServer.ACCESS,
+    this(redisProcess.port, s3.endpoint(), capBytes, hotMaxBytes);
+  }
+
+  public GatewayHarness(int redisPort, java.net.URI s3, long capBytes, long hotMaxBytes) throws Exception {
+    redis = new JedisPooled("127.0.0.1", redisPort);
+    store = new ObjectStore(new ObjectStore.Settings(s3, "us-east-1", BUCKET, S3ProxyServer.ACCESS,
         S3ProxyServer.SECRET, true, Duration.ofSeconds(5)));
     processor = new OutputProcessor(redis, store, new OutputProcessor.Settings(capBytes, hotMaxBytes, 1 << 20,
         Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMillis(50)));
