@@ -42,6 +42,10 @@ public interface LogsConfig {
   @WithDefault("5m")
   Duration fullWait();
 
+  /** Audience of the projected ServiceAccount tokens runners present. */
+  @WithDefault("circlet")
+  String runnerAudience();
+
   /** How often live tail looks for new output. */
   @WithDefault("50ms")
   Duration tailPoll();

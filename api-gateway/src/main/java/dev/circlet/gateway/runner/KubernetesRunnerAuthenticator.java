@@ -1,6 +1,7 @@
 package dev.circlet.gateway.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.circlet.gateway.logs.LogsConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,6 +15,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runner identity on the real cluster. A projected ServiceAccount token with the Circlet audience
@@ -47,8 +48,12 @@ public class KubernetesRunnerAuthenticator implements RunnerAuthenticator {
   private final String audience;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-  public KubernetesRunnerAuthenticator(KubernetesClient client,
-      @ConfigProperty(name = "circlet.logs.runner-audience", defaultValue = "circlet") String audience) {
+  @Inject
+  public KubernetesRunnerAuthenticator(KubernetesClient client, LogsConfig config) {
+    this(client, config.runnerAudience());
+  }
+
+  public KubernetesRunnerAuthenticator(KubernetesClient client, String audience) {
     this.client = client;
     this.audience = audience;
   }
