@@ -9,6 +9,9 @@ import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.store.LocalBlobStore;
 import dev.circlet.runner.store.S3BlobStore;
 import dev.circlet.runner.store.ScopedBlobStore;
+import dev.circlet.runner.stream.GatewayConnection;
+import dev.circlet.runner.stream.LogStreamer;
+import dev.circlet.runner.stream.StreamingJobLog;
 import dev.circlet.runner.volume.Volume;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -53,7 +56,8 @@ public final class AgentMain {
           Path.of(opt.getOrDefault("job", "/etc/circlet/build/job.json")), Path.of(home),
           Path.of(opt.getOrDefault("volume", home)),
           Path.of(opt.getOrDefault("clone", "/etc/circlet/clone")),
-          Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), podStore(opt, env), isShared(opt, env));
+          Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), podStore(opt, env), isShared(opt, env),
+          env);
     }
     throw new IllegalArgumentException("usage: circlet-agent install DIR | circlet-agent pod [--shared DIR]"
         + " [--job FILE] [--home DIR] [--volume DIR] [--clone DIR] [--contexts DIR] [--store-dir DIR]");
@@ -153,17 +157,18 @@ public final class AgentMain {
   /** Runs the job of job.json in a build pod with a store private to the caller (tests). */
   static int pod(Path shared, Path jobFile, Path home, Path clone, Path contexts, BlobStore store)
       throws IOException, InterruptedException {
-    return pod(shared, jobFile, home, home, clone, contexts, store, false);
+    return pod(shared, jobFile, home, home, clone, contexts, store, false, Map.of());
   }
 
   /**
    * Runs the job of job.json in a build pod; the shim in the primary container runs the steps.
+   * With {@code CIRCLET_GATEWAY} in {@code env}, output also streams to the gateway.
    *
    * @param volume where the project volume is mounted: the only place the agent acts on for the job
    * @param sharedStore whether the store may hold other projects' objects (then job.json must scope it)
    */
   static int pod(Path shared, Path jobFile, Path home, Path volume, Path clone, Path contexts, BlobStore store,
-      boolean sharedStore) throws IOException, InterruptedException {
+      boolean sharedStore, Map<String, String> env) throws IOException, InterruptedException {
     JobFile jf = JobFile.read(jobFile);
     BlobStore scopedStore = scoped(store, jf, sharedStore);
     ShimDriver shim = new ShimDriver(shared);
@@ -177,12 +182,26 @@ public final class AgentMain {
         secrets(jf, contexts), jf.upstreamJobs() == null ? null : java.util.Set.copyOf(jf.upstreamJobs()),
         Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10), credentialValues(clone), projectVolume);
     BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+    GatewayConnection gateway = GatewayConnection.fromEnv(env, jobFile.getParent(), jf.build());
     try (ConsoleLog log = new ConsoleLog(jf.job().name(), out, null)) {
-      JobRunner runner = new JobRunner(ctx, log, shim);
+      // in a pod with a gateway, step output and events also go to the gateway (durable, live)
+      java.util.List<String> masked = new java.util.ArrayList<>(ctx.secrets().values());
+      masked.addAll(credentialValues(clone));
+      LogStreamer streamer = gateway == null ? null : new LogStreamer(gateway.async(), masked,
+          Files.createTempDirectory("circlet-spool"), LogStreamer.Settings.DEFAULT);
+      JobLog jobLog = streamer == null ? log : new StreamingJobLog(log, streamer, gateway.blocking());
+      JobRunner runner = new JobRunner(ctx, jobLog, shim);
       Thread hook = new Thread(runner::cancel);
       Runtime.getRuntime().addShutdownHook(hook);
       JobResult r = runner.run();
       log.text("job " + r.outcome() + " in " + r.millis() + " ms");
+      if (streamer != null) {
+        if (!streamer.awaitDurable(Duration.ofMinutes(5))) {
+          log.text("part of the job's output did not reach the gateway within 5 minutes");
+        }
+        streamer.close();
+        gateway.close();
+      }
       shim.finish(Summary.toJson(r.outcome(), r.steps()), r.exitCode());
       return r.exitCode();
     }

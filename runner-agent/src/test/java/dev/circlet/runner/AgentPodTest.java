@@ -183,7 +183,7 @@ class AgentPodTest {
     assertThat(AgentMain.isShared(Map.of(), Map.of())).isFalse();
     // the pod refuses before it runs anything
     Path jobJson = Files.writeString(tmp.resolve("job.json"), "{\"job\": {\"name\": \"b\", \"steps\": []}}");
-    assertThatThrownBy(() -> AgentMain.pod(tmp.resolve("circlet"), jobJson, tmp, tmp, tmp, tmp, store, true))
+    assertThatThrownBy(() -> AgentMain.pod(tmp.resolve("circlet"), jobJson, tmp, tmp, tmp, tmp, store, true, Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("job.json has no storageScope");
   }
 }

@@ -1,0 +1,34 @@
+package dev.circlet.gateway.runner;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.StatusException;
+
+/** Authenticates every runner call before the service sees it, and hands the identity on. */
+public final class RunnerAuthInterceptor implements ServerInterceptor {
+  /** The authenticated runner of the current call. */
+  public static final Context.Key<RunnerIdentity> IDENTITY = Context.key("circlet-runner");
+
+  private final RunnerAuthenticator authenticator;
+
+  public RunnerAuthInterceptor(RunnerAuthenticator authenticator) {
+    this.authenticator = authenticator;
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    RunnerIdentity id;
+    try {
+      id = authenticator.authenticate(headers);
+    } catch (StatusException e) {
+      call.close(e.getStatus(), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    return Contexts.interceptCall(Context.current().withValue(IDENTITY, id), call, headers, next);
+  }
+}

@@ -1,0 +1,202 @@
+package dev.circlet.gateway.runner;
+
+import com.google.protobuf.ByteString;
+import dev.circlet.gateway.logs.HotBuffer;
+import dev.circlet.gateway.logs.LogProtocolException;
+import dev.circlet.gateway.logs.LogStreamSession;
+import dev.circlet.gateway.logs.MaskPatterns;
+import dev.circlet.gateway.logs.StepEvents;
+import dev.circlet.gateway.logs.StepKey;
+import dev.circlet.gateway.logs.StepState;
+import dev.circlet.gateway.storage.ObjectStore;
+import dev.circlet.proto.runner.v1.LogAck;
+import dev.circlet.proto.runner.v1.LogFrame;
+import dev.circlet.proto.runner.v1.OpenSessionRequest;
+import dev.circlet.proto.runner.v1.OpenSessionResponse;
+import dev.circlet.proto.runner.v1.RunnerGrpc;
+import dev.circlet.proto.runner.v1.StepEvent;
+import dev.circlet.proto.runner.v1.StepEventAck;
+import dev.circlet.proto.runner.v1.TestResults;
+import dev.circlet.proto.runner.v1.TestResultsAck;
+import dev.circlet.proto.runner.v1.TransferGrant;
+import dev.circlet.proto.runner.v1.TransferRequest;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The runner API: translates gRPC calls of an authenticated runner into the log pipeline, step
+ * events, test results and presigned transfers, always for the runner's own Build.
+ */
+public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
+  private static final Logger LOG = Logger.getLogger(RunnerGrpcService.class.getName());
+
+  /** Limits of the runner API. */
+  public record Settings(long stepCapBytes, int maxChunkBytes, Duration fullWait, Duration transferTtl) {}
+
+  private final HotBuffer hot;
+  private final ObjectStore store;
+  private final StepEvents events;
+  private final Settings settings;
+
+  public RunnerGrpcService(HotBuffer hot, ObjectStore store, StepEvents events, Settings settings) {
+    this.hot = hot;
+    this.store = store;
+    this.events = events;
+    this.settings = settings;
+  }
+
+  private static RunnerIdentity identity() {
+    RunnerIdentity id = RunnerAuthInterceptor.IDENTITY.get();
+    if (id == null) {
+      throw Status.UNAUTHENTICATED.withDescription("no runner identity").asRuntimeException();
+    }
+    return id;
+  }
+
+  @Override
+  public void openSession(OpenSessionRequest request, StreamObserver<OpenSessionResponse> out) {
+    RunnerIdentity id = identity();
+    OpenSessionResponse.Builder r = OpenSessionResponse.newBuilder()
+        .setNamespace(id.namespace()).setBuild(id.build())
+        .setMaxChunkBytes(settings.maxChunkBytes());
+    if (id.jobJson() != null) {
+      r.setJobJson(id.jobJson());
+    }
+    for (int step : hot.steps(id.namespace(), id.build())) {
+      StepState s = hot.state(new StepKey(id.namespace(), id.build(), step));
+      r.addDurable(LogAck.newBuilder().setStep(step).setDurableOffset(s.consumed())
+          .setCapped(s.capped()).setEnded(s.ended()));
+    }
+    out.onNext(r.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public StreamObserver<LogFrame> streamLogs(StreamObserver<LogAck> out) {
+    RunnerIdentity id = identity();
+    return new StreamObserver<>() {
+      private LogStreamSession session;
+      private boolean failed;
+
+      @Override
+      public void onNext(LogFrame f) {
+        if (failed) {
+          return;
+        }
+        try {
+          if (f.hasOpen()) {
+            session = new LogStreamSession(hot, id.namespace(), id.build(),
+                MaskPatterns.of(f.getOpen().getMaskValuesList()), settings.stepCapBytes(), settings.fullWait());
+            return;
+          }
+          if (session == null) {
+            throw new LogProtocolException("the first frame of a log stream is StreamOpen");
+          }
+          switch (f.getKindCase()) {
+            case RESUME -> out.onNext(session.resume(f.getResume().getStep()));
+            case CHUNK -> {
+              if (f.getChunk().getData().size() > settings.maxChunkBytes()) {
+                throw new LogProtocolException("a chunk is at most " + settings.maxChunkBytes() + " bytes");
+              }
+              out.onNext(session.chunk(f.getChunk().getStep(), f.getChunk().getOffset(),
+                  f.getChunk().getData().toByteArray()));
+            }
+            case END -> out.onNext(session.end(f.getEnd().getStep(), f.getEnd().getLength()));
+            default -> throw new LogProtocolException("an empty log frame");
+          }
+        } catch (LogProtocolException | IllegalArgumentException e) {
+          fail(Status.FAILED_PRECONDITION.withDescription(e.getMessage()));
+        } catch (LogStreamSession.BufferFullException e) {
+          fail(Status.UNAVAILABLE.withDescription(e.getMessage()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          fail(Status.UNAVAILABLE.withDescription("the gateway is stopping"));
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "log stream of " + id.namespace() + "/" + id.build() + " failed", e);
+          fail(Status.UNAVAILABLE.withDescription("the hot buffer is unavailable"));
+        }
+      }
+
+      private void fail(Status s) {
+        failed = true;
+        out.onError(s.asRuntimeException());
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        failed = true;
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!failed) {
+          out.onCompleted();
+        }
+      }
+    };
+  }
+
+  @Override
+  public void reportStep(StepEvent request, StreamObserver<StepEventAck> out) {
+    RunnerIdentity id = identity();
+    events.record(id.namespace(), id.build(), request);
+    out.onNext(StepEventAck.getDefaultInstance());
+    out.onCompleted();
+  }
+
+  @Override
+  public void uploadTestResults(TestResults request, StreamObserver<TestResultsAck> out) {
+    RunnerIdentity id = identity();
+    String key;
+    try {
+      key = TransferKeys.objectKey(id, TransferRequest.Kind.ARTIFACT, "test-results/" + request.getPath());
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    store.put(key, request.getContent().toByteArray());
+    out.onNext(TestResultsAck.newBuilder().setCases(countCases(request.getContent())).build());
+    out.onCompleted();
+  }
+
+  static int countCases(ByteString xml) {
+    String s = xml.toString(StandardCharsets.UTF_8);
+    int n = 0;
+    for (int i = s.indexOf("<testcase"); i >= 0; i = s.indexOf("<testcase", i + 9)) {
+      n++;
+    }
+    return n;
+  }
+
+  @Override
+  public void requestTransfer(TransferRequest request, StreamObserver<TransferGrant> out) {
+    RunnerIdentity id = identity();
+    String method = switch (request.getMethod()) {
+      case GET -> "GET";
+      case PUT -> "PUT";
+      case HEAD -> "HEAD";
+      default -> null;
+    };
+    if (method == null) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("method must be GET, PUT or HEAD").asRuntimeException());
+      return;
+    }
+    String key;
+    try {
+      key = TransferKeys.objectKey(id, request.getKind(), request.getKey());
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    ObjectStore.Presigned p = store.presign(key, method, settings.transferTtl());
+    out.onNext(TransferGrant.newBuilder().setUrl(p.url()).setMethod(p.method()).putAllHeaders(p.headers())
+        .setExpiresAtMillis(p.expiresAtMillis()).build());
+    out.onCompleted();
+  }
+
+}

@@ -1,0 +1,71 @@
+package dev.circlet.gateway.testing;
+
+import dev.circlet.gateway.logs.OutputProcessor;
+import dev.circlet.gateway.runner.RunnerAuthInterceptor;
+import dev.circlet.gateway.runner.RunnerAuthenticator;
+import dev.circlet.gateway.runner.RunnerGrpcService;
+import dev.circlet.gateway.runner.RunnerIdentity;
+import dev.circlet.gateway.storage.ObjectStore;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * The output processor and the runner API in the test JVM, on real Redis and S3Proxy, with an
+ * authenticator that accepts {@code Bearer token-<build>} for {@code x-circlet-build: ns/<build>}.
+ */
+public final class GatewayHarness implements AutoCloseable {
+  public static final String BUCKET = "circlet-logs";
+
+  public final OutputProcessor processor;
+  public final ObjectStore store;
+  private final JedisPooled redis;
+  private final Server server;
+
+  public GatewayHarness(RedisProcess redisProcess, S3ProxyServer s3, long capBytes, long hotMaxBytes) throws Exception {
+    this(redisProcess.port, s3.endpoint(), capBytes, hotMaxBytes);
+  }
+
+  public GatewayHarness(int redisPort, java.net.URI s3, long capBytes, long hotMaxBytes) throws Exception {
+    redis = new JedisPooled("127.0.0.1", redisPort);
+    store = new ObjectStore(new ObjectStore.Settings(s3, "us-east-1", BUCKET, S3ProxyServer.ACCESS,
+        S3ProxyServer.SECRET, true, Duration.ofSeconds(5)));
+    processor = new OutputProcessor(redis, store, new OutputProcessor.Settings(capBytes, hotMaxBytes, 1 << 20,
+        Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMillis(50)));
+    RunnerGrpcService service = new RunnerGrpcService(processor.hot(), store, processor.events(),
+        new RunnerGrpcService.Settings(capBytes, 1 << 20, Duration.ofMinutes(5), Duration.ofMinutes(10)));
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(ServerInterceptors.intercept(service, new RunnerAuthInterceptor(GatewayHarness::authenticate)))
+        .build().start();
+  }
+
+  static RunnerIdentity authenticate(io.grpc.Metadata h) throws io.grpc.StatusException {
+    String token = RunnerAuthenticator.bearer(h);
+    String build = h.get(RunnerAuthenticator.BUILD);
+    if (build == null || !build.contains("/")) {
+      throw Status.UNAUTHENTICATED.withDescription("no build").asException();
+    }
+    String[] p = build.split("/", 2);
+    if (!token.equals("token-" + p[1])) {
+      throw Status.UNAUTHENTICATED.withDescription("wrong token").asException();
+    }
+    return new RunnerIdentity(p[0], p[1], "org/project", null);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.shutdownNow();
+    server.awaitTermination();
+    processor.close();
+    store.close();
+    redis.close();
+  }
+}
