@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure the services the gateway's tests start on loopback are installed: PostgreSQL 15 and
-# RabbitMQ from Debian's packages. Installs only what is missing; quiet when everything is there.
+# Makes sure the services the gateway and output processor tests start on loopback are installed:
+# PostgreSQL 15, RabbitMQ and Redis from Debian's packages. Installs only what is missing; quiet when
+# everything is there.
 # The tests start their own throwaway instances (api-gateway/src/test/.../services), never the
 # system services, so nothing here starts or enables a daemon.
 set -euo pipefail

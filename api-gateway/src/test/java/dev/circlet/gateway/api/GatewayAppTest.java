@@ -20,12 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The packaged gateway booted by Quarkus against real PostgreSQL and RabbitMQ: a GitHub push signed
  * with a key of the Pipeline's webhook Secret becomes a Workflow; a signature under no key is 401.
  */
+@Tag("services")
 @QuarkusTest
 @QuarkusTestResource(value = GatewayServices.class, restrictToAnnotatedClass = true)
 class GatewayAppTest {

@@ -27,11 +27,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The webhook route over real HTTP, publishing to a real RabbitMQ node. */
+@Tag("services")
 class WebhookEndpointTest {
   static final byte[] SECRET = "s3cret".getBytes(StandardCharsets.UTF_8);
   static final String PUSH = """

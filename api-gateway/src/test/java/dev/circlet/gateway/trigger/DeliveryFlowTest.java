@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * Fabric8 mock API server in CRUD mode): replays, duplicates, poison messages, a consumer crash
  * between create and ack, and the records of deliveries that create nothing.
  */
+@Tag("services")
 @EnableKubernetesMockClient(crud = true)
 class DeliveryFlowTest {
   static final String CONFIG = """

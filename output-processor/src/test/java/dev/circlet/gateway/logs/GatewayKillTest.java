@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * new process and the stored log is exactly what the step wrote, nothing acknowledged lost,
  * nothing doubled.
  */
+@Tag("services")
 class GatewayKillTest {
   @TempDir
   Path tmp;

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The log pipeline end to end on real parts: the agent's streaming client, the runner API over
  * TCP, Redis with fsync-always AOF, S3Proxy on its filesystem backend.
  */
+@Tag("services")
 class LogPipelineTest {
   static final String SECRET = "s3cr3t-Value-42";
   static final Duration DEADLINE = Duration.ofSeconds(120);

@@ -9,8 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("services")
 class ObjectStoreTest {
   @Test
   void putsReadsRangesConcatenatesAndPresignsAgainstS3Proxy() throws Exception {
