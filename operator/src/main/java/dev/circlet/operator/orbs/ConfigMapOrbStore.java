@@ -49,10 +49,16 @@ public final class ConfigMapOrbStore implements OrbStore {
   @Override
   public String howToVendor(String orbNamespace, String name, String version) {
     String cm = "orb-" + orbNamespace + "-" + name;
-    String key = OrbVersions.fullVersion(version) + SUFFIX;
-    return "vendor it into namespace " + namespace + ": circleci orb source " + orbNamespace + "/" + name + "@"
-        + version + " > " + key + "; kubectl -n " + namespace + " create configmap " + cm + " --from-file=" + key
-        + "; kubectl -n " + namespace + " label configmap " + cm + " " + CircletApi.LABEL_ORB_NAMESPACE + "="
+    // A partial reference (@5, @5.1, @volatile) resolves to the newest release it accepts, so the
+    // key must name a full release: tell which releases fit rather than inventing one.
+    String release = OrbVersions.releasePattern(version);
+    String key = release + SUFFIX;
+    String range = OrbVersions.isRange(version)
+        ? " (@" + version + " uses the newest " + release + " release vendored; save one under its full version)"
+        : "";
+    return "vendor it into namespace " + namespace + range + ": circleci orb source " + orbNamespace + "/" + name
+        + "@" + release + " > " + key + "; kubectl -n " + namespace + " create configmap " + cm + " --from-file="
+        + key + "; kubectl -n " + namespace + " label configmap " + cm + " " + CircletApi.LABEL_ORB_NAMESPACE + "="
         + orbNamespace + " " + CircletApi.LABEL_ORB_NAME + "=" + name;
   }
 

@@ -49,10 +49,20 @@ class ConfigMapOrbStoreTest {
 
   @Test
   void howToVendorNamesTheConfigMapKeyAndLabels() {
-    assertThat(store.howToVendor("circleci", "python", "2.1")).isEqualTo(
-        "vendor it into namespace circlet-system: circleci orb source circleci/python@2.1 > 2.1.0.yml;"
-            + " kubectl -n circlet-system create configmap orb-circleci-python --from-file=2.1.0.yml;"
+    assertThat(store.howToVendor("circleci", "python", "2.1.4")).isEqualTo(
+        "vendor it into namespace circlet-system: circleci orb source circleci/python@2.1.4 > 2.1.4.yml;"
+            + " kubectl -n circlet-system create configmap orb-circleci-python --from-file=2.1.4.yml;"
             + " kubectl -n circlet-system label configmap orb-circleci-python"
             + " ci.circlet.dev/orb-namespace=circleci ci.circlet.dev/orb-name=python");
+  }
+
+  @Test
+  void howToVendorAPartialVersionAsksForAFullReleaseThatFits() {
+    // @2.1 resolves to the newest 2.1.x vendored: a file named 2.1.0.yml would be a made-up release
+    assertThat(store.howToVendor("circleci", "python", "2.1"))
+        .contains("@2.1 uses the newest 2.1.x release vendored")
+        .contains("circleci/python@2.1.x > 2.1.x.yml")
+        .doesNotContain("2.1.0.yml");
+    assertThat(store.howToVendor("circleci", "node", "5")).contains("5.x.y");
   }
 }
