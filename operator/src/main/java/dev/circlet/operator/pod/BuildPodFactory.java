@@ -1,5 +1,6 @@
 package dev.circlet.operator.pod;
 
+import dev.circlet.api.naming.StorageScope;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circlet.api.v1alpha1.Build;

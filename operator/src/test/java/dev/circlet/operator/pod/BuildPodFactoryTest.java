@@ -1,5 +1,6 @@
 package dev.circlet.operator.pod;
 
+import dev.circlet.api.naming.StorageScope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

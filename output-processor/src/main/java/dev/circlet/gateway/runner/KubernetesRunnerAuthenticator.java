@@ -1,5 +1,6 @@
 package dev.circlet.gateway.runner;
 
+import dev.circlet.api.naming.StorageScope;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circlet.gateway.logs.LogsConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -149,11 +150,19 @@ public class KubernetesRunnerAuthenticator implements RunnerAuthenticator {
         && BUILD_API.equals(o.getApiVersion())).findFirst().orElse(null);
   }
 
-  @SuppressWarnings("unchecked")
+  /**
+   * The Build's storage scope, computed exactly as the operator writes it into job.json. The
+   * organization is trusted here: the operator creates a pod only for a Build whose organization
+   * its namespace is bound to, and this identity requires a live pod controlled by the Build.
+   */
   static String storageScope(GenericKubernetesResource b) {
     Object spec = b.getAdditionalProperties().get("spec");
-    Object scope = spec instanceof Map<?, ?> m ? m.get("storageScope") : null;
-    return scope == null ? null : scope.toString();
+    if (!(spec instanceof Map<?, ?> m) || m.get("organization") == null) {
+      return null;
+    }
+    Object pipeline = m.get("pipeline");
+    return StorageScope.of(m.get("organization").toString(), b.getMetadata().getNamespace(),
+        pipeline == null ? null : pipeline.toString());
   }
 
   /** job.json as the agent reads it, built from the Build's spec (the same fields its Secret holds). */
@@ -167,7 +176,7 @@ public class KubernetesRunnerAuthenticator implements RunnerAuthenticator {
     doc.put("parallelIndex", spec.getOrDefault("parallelIndex", 0));
     doc.put("parallelTotal", spec.getOrDefault("parallelTotal", 1));
     Optional.ofNullable(spec.get("upstreamJobs")).ifPresent(u -> doc.put("upstreamJobs", u));
-    Optional.ofNullable(spec.get("storageScope")).ifPresent(u -> doc.put("storageScope", u));
+    Optional.ofNullable(storageScope(b)).ifPresent(u -> doc.put("storageScope", u));
     try {
       return JSON.writeValueAsString(doc);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -51,7 +51,7 @@ class RunnerIdentityOnApiServerTest {
   static GenericKubernetesResource build(KubernetesClient c, String ns, String name) {
     GenericKubernetesResource b = new GenericKubernetesResourceBuilder().withApiVersion("ci.circlet.dev/v1alpha1")
         .withKind("Build").withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-        .addToAdditionalProperties("spec", Map.of("job", Map.of("name", "test"), "storageScope", "acme/web"))
+        .addToAdditionalProperties("spec", Map.of("job", Map.of("name", "test"), "organization", "acme", "pipeline", "web"))
         .build();
     return c.genericKubernetesResources("ci.circlet.dev/v1alpha1", "Build").inNamespace(ns).resource(b).create();
   }
@@ -114,7 +114,8 @@ class RunnerIdentityOnApiServerTest {
     RunnerIdentity idA = auth.authenticate(bearer(token(c, "ident-a", podA, "circlet"), null));
     assertThat(idA.namespace()).isEqualTo("ident-a");
     assertThat(idA.build()).isEqualTo("build-a");
-    assertThat(idA.storageScope()).isEqualTo("acme/web");
+    assertThat(idA.storageScope()).isEqualTo("orgs/acme/projects/ident-a/web");
+    assertThat(idA.jobJson()).contains("\"storageScope\":\"orgs/acme/projects/ident-a/web\"");
     assertThat(idA.jobJson()).contains("\"build\":\"build-a\"").contains("\"name\":\"test\"");
 
     // another build's token proves that build, never this one

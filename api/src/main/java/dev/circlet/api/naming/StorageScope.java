@@ -1,12 +1,12 @@
-package dev.circlet.operator.pod;
+package dev.circlet.api.naming;
 
 import dev.circlet.api.v1alpha1.Build;
-import dev.circlet.api.naming.Names;
 import java.util.regex.Pattern;
 
 /**
  * The prefix of every storage key of a Build (caches, workspaces, test timings):
- * {@code orgs/<organization>/projects/<namespace>/<project>}. Built only from what the operator
+ * {@code orgs/<organization>/projects/<namespace>/<project>}. The operator writes it into the
+ * agent's job.json and the output processor scopes presigned URLs with it. Built only from what the operator
  * vouches for — the organization the namespace is bound to (checked before any pod exists), the
  * namespace, and the Pipeline name — never from the job's config, so one tenant's keys can never
  * be restored by another's fallback key.
@@ -21,10 +21,13 @@ public final class StorageScope {
 
   /** The Build's scope; its organization must already be known to be bound to its namespace. */
   public static String of(Build build) {
-    String pipeline = build.getSpec().pipeline;
+    return of(build.getSpec().organization, build.getMetadata().getNamespace(), build.getSpec().pipeline);
+  }
+
+  /** The scope of a Build of {@code pipeline} (null or blank: none) in a bound namespace. */
+  public static String of(String organization, String namespace, String pipeline) {
     String project = pipeline == null || pipeline.isBlank() ? NO_PIPELINE : segment(pipeline);
-    return "orgs/" + segment(build.getSpec().organization) + "/projects/"
-        + segment(build.getMetadata().getNamespace()) + "/" + project;
+    return "orgs/" + segment(organization) + "/projects/" + segment(namespace) + "/" + project;
   }
 
   /**
@@ -32,7 +35,7 @@ public final class StorageScope {
    * becomes a hashed DNS label, so no value can add a segment, climb with {@code ..}, or pose as
    * another name.
    */
-  static String segment(String value) {
+  public static String segment(String value) {
     if (value != null && value.length() <= 253 && SEGMENT.matcher(value).matches() && !value.contains("..")) {
       return value;
     }
