@@ -58,7 +58,10 @@ class ChartRenderTest {
     assertThat(ofKind(all, "HorizontalPodAutoscaler")).isEmpty();
     assertThat(ofKind(all, "Ingress")).isEmpty();
     assertThat(ofKind(all, "ServiceMonitor")).isEmpty();
-    assertThat(ofKind(all, "ValidatingAdmissionPolicy")).isEmpty();
+    // the organization binding is enforced at the API server by default, policy and binding
+    assertThat(ofKind(all, "ValidatingAdmissionPolicy")).extracting(r -> r.getMetadata().getName())
+        .containsExactly("circlet-organization-binding");
+    assertThat(ofKind(all, "ValidatingAdmissionPolicyBinding")).hasSize(1);
 
     ConfigMap config = as(one(all, "ConfigMap", OPERATOR), ConfigMap.class);
     assertThat(config.getData()).containsEntry("CIRCLET_NAMESPACES", "circlet-builds")
@@ -68,7 +71,8 @@ class ChartRenderTest {
         .doesNotContainKey("CIRCLET_ADMISSION_CLUSTER_MAX_BUILDS");
 
     Namespace builds = as(one(all, "Namespace", "circlet-builds"), Namespace.class);
-    assertThat(builds.getMetadata().getLabels()).containsEntry("pod-security.kubernetes.io/enforce", "restricted")
+    assertThat(builds.getMetadata().getLabels()).containsEntry("ci.circlet.dev/organization", "default")
+        .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
         .containsEntry("pod-security.kubernetes.io/warn", "restricted");
     assertThat(builds.getMetadata().getAnnotations()).as("teams' objects survive helm uninstall")
         .containsEntry("helm.sh/resource-policy", "keep");
@@ -156,7 +160,7 @@ class ChartRenderTest {
     GenericKubernetesResource org = one(all, "Organization", "acme");
     assertThat(org.<Integer>get("spec", "maxQueuedBuilds")).as("0: no Build may wait").isZero();
     assertThat(org.<List<String>>get("spec", "allowedResourceClasses")).contains("arm.medium");
-    assertThat(ofKind(all, "ValidatingAdmissionPolicy")).as("no policy file in the chart yet").isEmpty();
+    assertThat(ofKind(all, "ValidatingAdmissionPolicy")).hasSize(1);
   }
 
   @Test
@@ -251,7 +255,8 @@ class ChartRenderTest {
     String on = Helm.run("template", "circlet", chart.toString(), "--set", "admissionPolicy.enabled=true")
         .assertOk("helm template").stdout();
     assertThat(ofKind(Manifests.parse(on), "ValidatingAdmissionPolicy")).hasSize(1);
-    String off = Helm.run("template", "circlet", chart.toString()).assertOk("helm template").stdout();
+    String off = Helm.run("template", "circlet", chart.toString(), "--set", "admissionPolicy.enabled=false")
+        .assertOk("helm template").stdout();
     assertThat(ofKind(Manifests.parse(off), "ValidatingAdmissionPolicy")).isEmpty();
   }
 

@@ -5,6 +5,7 @@ import static dev.circlet.charts.Manifests.one;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.circlet.api.naming.Names;
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildPhase;
 import dev.circlet.api.v1alpha1.BuildSpec;
@@ -199,10 +200,11 @@ class OperatorUnderChartRbacIT {
     wf.setSpec(spec);
     admin.resource(wf).create();
 
-    // The Workflow's first Build, created by the operator, gets its pod.
+    // The Workflow's first Build, created by the operator, gets its pod (named after the Build).
+    String buildName = Names.build("web-1-release", "build", null, 1);
     Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
         .alias("the Workflow's Build gets its pod (log: " + log + ")")
-        .until(() -> admin.pods().inNamespace(BUILDS).withName("web-1-release-build").get() != null);
+        .until(() -> admin.pods().inNamespace(BUILDS).withName(buildName).get() != null);
 
     // Cancel: the operator marks the Build cancelled (patch), deletes its pod, ends both, and
     // after the retention deletes the Workflow, whose Build and Secret go with it.
@@ -216,8 +218,8 @@ class OperatorUnderChartRbacIT {
         .until(() -> admin.resources(Workflow.class).inNamespace(BUILDS).withName("web-1-release").get() == null);
     Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
         .alias("the garbage collector removes the Build and its pod")
-        .until(() -> admin.resources(Build.class).inNamespace(BUILDS).withName("web-1-release-build").get() == null
-            && admin.pods().inNamespace(BUILDS).withName("web-1-release-build").get() == null);
+        .until(() -> admin.resources(Build.class).inNamespace(BUILDS).withName(buildName).get() == null
+            && admin.pods().inNamespace(BUILDS).withName(buildName).get() == null);
     assertThat(logText()).as("no request of the operator was refused").doesNotContainIgnoringCase("forbidden");
   }
 
@@ -233,7 +235,12 @@ class OperatorUnderChartRbacIT {
     assertForbidden(() -> operatorClient.resource(new PodBuilder().withNewMetadata().withName("x")
         .withNamespace("default").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox")
         .endContainer().endSpec().build()).dryRun().create());
-    assertForbidden(() -> operatorClient.namespaces().list());
+    // Namespaces are readable (the organization binding), never writable.
+    assertThat(operatorClient.namespaces().list()).isNotNull();
+    assertForbidden(() -> operatorClient.namespaces().withName(BUILDS).edit(n -> {
+      n.getMetadata().getLabels().put("ci.circlet.dev/organization", "someone-else");
+      return n;
+    }));
     assertForbidden(() -> operatorClient.apiextensions().v1().customResourceDefinitions().list());
   }
 

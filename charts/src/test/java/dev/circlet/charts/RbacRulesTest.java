@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The chart's RBAC is least privilege: no wildcards, cluster scope only where it must be. */
 class RbacRulesTest {
   /** Cluster-scoped built-in resources a ClusterRole of the chart may name. */
-  private static final Set<String> CLUSTER_SCOPED_BUILT_INS = Set.of("authentication.k8s.io/tokenreviews");
+  private static final Set<String> CLUSTER_SCOPED_BUILT_INS =
+      Set.of("authentication.k8s.io/tokenreviews", "/namespaces");
 
   @ParameterizedTest
   @ValueSource(strings = {"defaults", "full", "clusterWide"})
