@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.circlet.api.naming.Names;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineSpec;
 import dev.circlet.api.v1alpha1.Workflow;
@@ -187,10 +188,10 @@ class DeliveryFlowTest {
       publish(push("d-1", "git@github.com:Acme/App.git", "main", SHA));
     }
     publish(push("d-2", "https://github.com/acme/app", "main", SHA));
-    await().atMost(Duration.ofSeconds(120)).until(() -> "created".equals(status("d-2")) && "created".equals(status("d-1")));
+    await().atMost(Duration.ofSeconds(300)).until(() -> "created".equals(status("d-2")) && "created".equals(status("d-1")));
     await().atMost(Duration.ofSeconds(60)).until(() -> store.runs("team", "app").size() == 2);
     List<Workflow> wfs = workflows();
-    assertThat(wfs).extracting(w -> w.getMetadata().getName()).containsExactlyInAnyOrder("app-1-main", "app-2-main");
+    assertThat(wfs).extracting(w -> w.getMetadata().getName()).containsExactlyInAnyOrder(Names.workflow("app", 1, "main"), Names.workflow("app", 2, "main"));
     Workflow first = wfs.stream().filter(w -> w.getSpec().trigger.deliveryId.equals("d-1")).findFirst().orElseThrow();
     assertThat(first.getSpec().trigger.revision).isEqualTo(SHA);
     assertThat(first.getSpec().trigger.source).isEqualTo("webhook");
@@ -203,7 +204,7 @@ class DeliveryFlowTest {
     publish(push("unknown", "https://github.com/acme/other.git", "main", SHA));
     publish(push("invalid", "https://github.com/acme/broken.git", "main", SHA));
     publish(push("filtered", "https://github.com/acme/app.git", "skip-me", SHA));
-    await().atMost(Duration.ofSeconds(120)).until(() -> "nothing".equals(status("unknown"))
+    await().atMost(Duration.ofSeconds(300)).until(() -> "nothing".equals(status("unknown"))
         && "nothing".equals(status("invalid")) && "nothing".equals(status("filtered")));
     assertThat(store.delivery("github", "unknown")[1]).contains("no Pipeline names the repository https://github.com/acme/other.git");
     assertThat(store.delivery("github", "invalid")[1]).contains("invalid_config").containsPattern(":\\d+:\\d+: ");
@@ -247,8 +248,8 @@ class DeliveryFlowTest {
     publish("{not json".getBytes());
     publish(push("failing", "https://github.com/acme/app.git", "main", "poison"));
     publish(push("after", "https://github.com/acme/app.git", "main", SHA));
-    await().atMost(Duration.ofSeconds(120)).until(() -> "created".equals(status("after")));
-    await().atMost(Duration.ofSeconds(120)).until(() -> deadLetters() == 2);
+    await().atMost(Duration.ofSeconds(300)).until(() -> "created".equals(status("after")));
+    await().atMost(Duration.ofSeconds(300)).until(() -> deadLetters() == 2);
     String[] failing = store.delivery("github", "failing");
     assertThat(failing[0]).isEqualTo("failed");
     assertThat(failing[1]).contains("the repository cannot be read");
@@ -258,9 +259,9 @@ class DeliveryFlowTest {
   void a_consumer_crash_between_create_and_ack_creates_no_duplicate() throws Exception {
     crashOnce.add("crash-1");
     publish(push("crash-1", "https://github.com/acme/app.git", "main", SHA));
-    await().atMost(Duration.ofSeconds(120)).until(() -> "created".equals(status("crash-1")));
+    await().atMost(Duration.ofSeconds(300)).until(() -> "created".equals(status("crash-1")));
     assertThat(crashOnce).isEmpty();
-    assertThat(workflows()).extracting(w -> w.getMetadata().getName()).containsExactly("app-1-main");
+    assertThat(workflows()).extracting(w -> w.getMetadata().getName()).containsExactly(Names.workflow("app", 1, "main"));
     assertThat(store.runs("team", "app")).hasSize(1);
   }
 
