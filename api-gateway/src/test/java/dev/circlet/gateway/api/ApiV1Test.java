@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.circlet.api.naming.Names;
 import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineSpec;
@@ -122,7 +123,7 @@ class ApiV1Test {
     assertThat(record.get("status").asText()).as(record.toString()).isEqualTo("created");
     assertThat(record.get("workflows")).as(record.toString()).hasSize(1);
     String wfName = record.get("workflows").get(0).asText();
-    assertThat(wfName).startsWith("app-" + run.get("number").asLong() + "-main");
+    assertThat(wfName).isEqualTo(Names.workflow("app", run.get("number").asLong(), "main"));
     Workflow wf = client.resources(Workflow.class).inNamespace("acme-ci").withName(wfName).get();
     assertThat(wf.getSpec().trigger.source).isEqualTo("api");
     assertThat(wf.getSpec().trigger.branch).isEqualTo("feature/x");

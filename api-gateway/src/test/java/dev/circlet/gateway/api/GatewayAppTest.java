@@ -3,6 +3,7 @@ package dev.circlet.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.circlet.api.naming.Names;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineSpec;
 import dev.circlet.api.v1alpha1.Workflow;
@@ -73,7 +74,7 @@ class GatewayAppTest {
         req.copy().header("X-Hub-Signature-256", WebhookSignatures.sign("new-key".getBytes(), body)).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode() == 202);
     await().atMost(Duration.ofSeconds(120)).until(() ->
-        client.resources(Workflow.class).inNamespace("team").withName("booted-1-main").get() != null);
+        client.resources(Workflow.class).inNamespace("team").withName(Names.workflow("booted", 1, "main")).get() != null);
     assertThat(client.resources(Workflow.class).inNamespace("team").list().getItems()).hasSize(1);
   }
 

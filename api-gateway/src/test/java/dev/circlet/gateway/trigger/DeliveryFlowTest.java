@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.circlet.api.naming.Names;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineSpec;
 import dev.circlet.api.v1alpha1.Workflow;
@@ -190,7 +191,8 @@ class DeliveryFlowTest {
     await().atMost(Duration.ofSeconds(120)).until(() -> "created".equals(status("d-2")) && "created".equals(status("d-1")));
     await().atMost(Duration.ofSeconds(60)).until(() -> store.runs("team", "app").size() == 2);
     List<Workflow> wfs = workflows();
-    assertThat(wfs).extracting(w -> w.getMetadata().getName()).containsExactlyInAnyOrder("app-1-main", "app-2-main");
+    assertThat(wfs).extracting(w -> w.getMetadata().getName()).containsExactlyInAnyOrder(Names.workflow("app", 1, "main"),
+        Names.workflow("app", 2, "main"));
     Workflow first = wfs.stream().filter(w -> w.getSpec().trigger.deliveryId.equals("d-1")).findFirst().orElseThrow();
     assertThat(first.getSpec().trigger.revision).isEqualTo(SHA);
     assertThat(first.getSpec().trigger.source).isEqualTo("webhook");
@@ -260,7 +262,7 @@ class DeliveryFlowTest {
     publish(push("crash-1", "https://github.com/acme/app.git", "main", SHA));
     await().atMost(Duration.ofSeconds(120)).until(() -> "created".equals(status("crash-1")));
     assertThat(crashOnce).isEmpty();
-    assertThat(workflows()).extracting(w -> w.getMetadata().getName()).containsExactly("app-1-main");
+    assertThat(workflows()).extracting(w -> w.getMetadata().getName()).containsExactly(Names.workflow("app", 1, "main"));
     assertThat(store.runs("team", "app")).hasSize(1);
   }
 
