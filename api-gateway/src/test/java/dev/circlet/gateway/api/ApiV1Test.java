@@ -79,6 +79,9 @@ class ApiV1Test {
     assertProblem(send("POST", "api/v1/organizations/acme/tokens", "wrong-secret-wrong-secret-wrong-secret",
         "{\"name\":\"x\",\"scopes\":[\"admin\"]}"), 401);
     String admin = token("acme", GatewayServices.BOOTSTRAP, "admin");
+    // The bootstrap secret manages tokens and nothing else.
+    assertProblem(send("GET", "api/v1/runs", GatewayServices.BOOTSTRAP, null), 401);
+    assertProblem(send("POST", "api/v1/pipelines/acme-ci/app/runs", GatewayServices.BOOTSTRAP, "{}"), 401);
     String read = token("acme", admin, "read");
     HttpResponse<String> created = send("POST", "api/v1/organizations/acme/tokens", admin,
         "{\"name\":\"to-revoke\",\"scopes\":[\"write\"]}");
