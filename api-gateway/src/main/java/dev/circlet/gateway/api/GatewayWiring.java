@@ -33,6 +33,9 @@ public class GatewayWiring {
   private final KubernetesPipelines pipelines;
   private final DeliveryConsumer consumer;
   private final WebhookEndpoint webhooks;
+  private final KubernetesClient client;
+  private final DeliveryStore store;
+  private final Duration confirmTimeout;
 
   public GatewayWiring(BrokerSettings broker, GatewaySettings settings, KubernetesClient client,
       DataSource dataSource, Vertx vertx) {
@@ -47,7 +50,10 @@ public class GatewayWiring {
     BrokerTopology topology = new BrokerTopology(broker.queue(), broker.deliveryLimit());
     this.publisher = new ConfirmedPublisher(factory, topology, broker.confirmTimeout(), Duration.ofSeconds(1));
     this.pipelines = new KubernetesPipelines(client);
-    DeliveryProcessor processor = new DeliveryProcessor(new DeliveryStore(dataSource), pipelines,
+    this.client = client;
+    this.store = new DeliveryStore(dataSource);
+    this.confirmTimeout = broker.confirmTimeout();
+    DeliveryProcessor processor = new DeliveryProcessor(store, pipelines,
         new RepositoryConfigLoader(client, settings.gitTimeoutSeconds()),
         new RunPlanner(new ConfigCompiler(OrbStore.empty())), pipelines);
     this.consumer = broker.consume()
@@ -62,6 +68,32 @@ public class GatewayWiring {
 
   void routes(@Observes Router router) {
     webhooks.mount(router);
+    // Paths under /api that no resource serves: a problem document like every other API error.
+    router.route("/api/*").order(Integer.MAX_VALUE - 10).handler(rc -> {
+      if (!rc.response().ended()) {
+        rc.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
+            .end("{\"type\":\"about:blank\",\"title\":\"Not found\",\"status\":404,\"detail\":\"no such API path\"}");
+      }
+    });
+  }
+
+  /** The publisher of the deliveries queue (webhooks and API triggers share it). */
+  public ConfirmedPublisher publisher() {
+    return publisher;
+  }
+
+  /** Runs and deliveries in PostgreSQL. */
+  public DeliveryStore store() {
+    return store;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** The longest wait for a broker confirm. */
+  public Duration confirmTimeout() {
+    return confirmTimeout;
   }
 
   void stop(@Observes ShutdownEvent event) {

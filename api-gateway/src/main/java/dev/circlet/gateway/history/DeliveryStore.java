@@ -81,7 +81,7 @@ public final class DeliveryStore {
 
   /** What a new run records about its trigger. */
   public record RunRequest(String namespace, String pipeline, String runKey, String provider, String deliveryId,
-      String triggerSource, String branch, String tag, String revision, String actor) {}
+      String triggerSource, String branch, String tag, String revision, String actor, String organization) {}
 
   /**
    * The run for {@code request.runKey()}: the existing one, or a new one with the Pipeline's next
@@ -111,8 +111,8 @@ public final class DeliveryStore {
         }
         try (PreparedStatement ps = c.prepareStatement("""
             INSERT INTO pipeline_run (namespace, pipeline, number, run_key, provider, delivery_id, trigger_source,
-              branch, tag, revision, actor, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
+              branch, tag, revision, actor, organization, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
             ON CONFLICT (run_key) DO NOTHING""")) {
           ps.setString(1, r.namespace());
           ps.setString(2, r.pipeline());
@@ -125,6 +125,7 @@ public final class DeliveryStore {
           ps.setString(9, r.tag());
           ps.setString(10, r.revision());
           ps.setString(11, r.actor());
+          ps.setString(12, r.organization());
           if (ps.executeUpdate() == 0) {
             c.rollback();
             return run(r.runKey());
@@ -149,6 +150,21 @@ public final class DeliveryStore {
       ps.setString(2, reason);
       ps.setArray(3, c.createArrayOf("text", workflows.toArray()));
       ps.setLong(4, id);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new HistoryException("recording run " + id, e);
+    }
+  }
+
+  /**
+   * Records why a run that is still pending will never be processed (its trigger was not queued).
+   * A run the consumer already finished keeps its outcome.
+   */
+  public void abandonRun(long id, String reason) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "UPDATE pipeline_run SET status = 'failed', reason = ?, updated_at = now() WHERE id = ? AND status = 'pending'")) {
+      ps.setString(1, reason);
+      ps.setLong(2, id);
       ps.executeUpdate();
     } catch (SQLException e) {
       throw new HistoryException("recording run " + id, e);

@@ -31,6 +31,14 @@ public final class DeliveryProcessor {
     this.sink = sink;
   }
 
+  /**
+   * The key of the run that event {@code index} of a delivery makes for one Pipeline; the API
+   * allocates its run under the same key before publishing, so the consumer finds that run.
+   */
+  public static String runKey(String provider, String deliveryId, int index, String namespace, String pipeline) {
+    return provider + "/" + deliveryId + "/" + index + "/" + namespace + "/" + pipeline;
+  }
+
   /** What to tell the broker: ack, try again later, or dead-letter now. */
   public enum Action { ACK, RETRY, REJECT }
 
@@ -46,18 +54,21 @@ public final class DeliveryProcessor {
       List<String> nothing = new ArrayList<>();
       for (int i = 0; i < d.events().size(); i++) {
         TriggerEvent e = d.events().get(i);
-        List<Pipeline> pipelines = matching(e);
+        List<Pipeline> pipelines = d.target() != null ? target(d.target()) : matching(e);
         if (pipelines.isEmpty()) {
-          nothing.add("no Pipeline names the repository " + e.repositoryUrls().get(0));
+          nothing.add(d.target() != null ? "the Pipeline " + d.target() + " does not exist"
+              : "no Pipeline names the repository " + e.repositoryUrls().get(0));
           continue;
         }
+        String source = Delivery.API.equals(d.provider()) ? "api" : "webhook";
         for (Pipeline p : pipelines) {
-          String runKey = d.provider() + "/" + d.deliveryId() + "/" + i + "/" + p.getMetadata().getNamespace() + "/"
-              + p.getMetadata().getName();
+          String runKey = runKey(d.provider(), d.deliveryId(), i, p.getMetadata().getNamespace(),
+              p.getMetadata().getName());
           DeliveryStore.Run run = store.allocate(new DeliveryStore.RunRequest(p.getMetadata().getNamespace(),
-              p.getMetadata().getName(), runKey, d.provider(), d.deliveryId(), "webhook", e.branch(), e.tag(),
-              e.revision(), e.actor()));
-          RunResult r = runOne(p, new RunPlanner.RunTrigger(e, "webhook", d.deliveryId(), runKey, Map.of(), null), run);
+              p.getMetadata().getName(), runKey, d.provider(), d.deliveryId(), source, e.branch(), e.tag(),
+              e.revision(), e.actor(), p.getSpec() == null ? null : p.getSpec().organization));
+          Map<String, Object> parameters = d.parameters() == null ? Map.of() : d.parameters();
+          RunResult r = runOne(p, new RunPlanner.RunTrigger(e, source, d.deliveryId(), runKey, parameters, null), run);
           (r.created() ? created : nothing).add(r.line());
         }
       }
@@ -91,7 +102,7 @@ public final class DeliveryProcessor {
     }
     ConfigLoader.Loaded config;
     try {
-      config = configs.load(p, trigger.event().revision());
+      config = configs.load(p, revision(trigger.event()));
     } catch (ConfigLoader.ConfigNotFoundException e) {
       store.finishRun(run.id(), "invalid_config", e.getMessage(), List.of());
       return new RunResult(false, name + ": invalid_config (" + e.getMessage() + ")");
@@ -108,6 +119,20 @@ public final class DeliveryProcessor {
     }
     store.finishRun(run.id(), "created", null, names);
     return new RunResult(true, name + ": created " + String.join(", ", names));
+  }
+
+  /** The revision to read the config at: the commit when known, else the branch or tag (API triggers). */
+  static String revision(TriggerEvent e) {
+    if (e.revision() != null) {
+      return e.revision();
+    }
+    return e.tag() != null ? "refs/tags/" + e.tag() : e.branch() == null ? null : "refs/heads/" + e.branch();
+  }
+
+  private List<Pipeline> target(String target) {
+    int slash = target.indexOf('/');
+    Pipeline p = slash < 0 ? null : catalog.named(target.substring(0, slash), target.substring(slash + 1));
+    return p == null ? List.of() : List.of(p);
   }
 
   private List<Pipeline> matching(TriggerEvent e) {

@@ -40,6 +40,12 @@ public final class KubernetesPipelines implements PipelineCatalog, WorkflowSink,
     return informer.getIndexer().byIndex(BY_REPOSITORY, normalisedUrl);
   }
 
+  /** Read from the API server, not the informer: a Pipeline created a moment ago is found. */
+  @Override
+  public Pipeline named(String namespace, String name) {
+    return client.resources(Pipeline.class).inNamespace(namespace).withName(name).get();
+  }
+
   /** Every Pipeline the informer holds (for webhook secrets and schedules). */
   public List<Pipeline> all() {
     return informer.getStore().list();

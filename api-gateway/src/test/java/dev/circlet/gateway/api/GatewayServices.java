@@ -15,6 +15,8 @@ import java.util.Map;
  * mock API server in CRUD mode. Static, so the test can reach them.
  */
 public final class GatewayServices implements QuarkusTestResourceLifecycleManager {
+  /** The bootstrap secret the booted gateway accepts on the token endpoints. */
+  static final String BOOTSTRAP = "bootstrap-secret-for-tests-0123456789";
   static PostgresServer pg;
   static RabbitMqServer rabbit;
   static KubernetesMockServer kube;
@@ -35,6 +37,7 @@ public final class GatewayServices implements QuarkusTestResourceLifecycleManage
     config.put("quarkus.kubernetes-client.api-server-url", kube.url("/"));
     config.put("quarkus.kubernetes-client.trust-certs", "true");
     config.put("quarkus.kubernetes-client.namespace", "default");
+    config.put("circlet.gateway.admin-token", BOOTSTRAP);
     return config;
   }
 

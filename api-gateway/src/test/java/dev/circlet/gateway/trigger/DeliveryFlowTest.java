@@ -191,7 +191,8 @@ class DeliveryFlowTest {
     await().atMost(Duration.ofSeconds(300)).until(() -> "created".equals(status("d-2")) && "created".equals(status("d-1")));
     await().atMost(Duration.ofSeconds(60)).until(() -> store.runs("team", "app").size() == 2);
     List<Workflow> wfs = workflows();
-    assertThat(wfs).extracting(w -> w.getMetadata().getName()).containsExactlyInAnyOrder(Names.workflow("app", 1, "main"), Names.workflow("app", 2, "main"));
+    assertThat(wfs).extracting(w -> w.getMetadata().getName()).containsExactlyInAnyOrder(Names.workflow("app", 1, "main"),
+        Names.workflow("app", 2, "main"));
     Workflow first = wfs.stream().filter(w -> w.getSpec().trigger.deliveryId.equals("d-1")).findFirst().orElseThrow();
     assertThat(first.getSpec().trigger.revision).isEqualTo(SHA);
     assertThat(first.getSpec().trigger.source).isEqualTo("webhook");
