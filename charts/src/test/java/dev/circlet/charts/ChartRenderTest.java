@@ -160,6 +160,11 @@ class ChartRenderTest {
     GenericKubernetesResource org = one(all, "Organization", "acme");
     assertThat(org.<Integer>get("spec", "maxQueuedBuilds")).as("0: no Build may wait").isZero();
     assertThat(org.<List<String>>get("spec", "allowedResourceClasses")).contains("arm.medium");
+    assertThat(gateway.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> {
+          assertThat(e.getName()).isEqualTo("CIRCLET_GATEWAY_ADMIN_TOKEN");
+          assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("circlet-gateway-bootstrap");
+        });
     assertThat(ofKind(all, "ValidatingAdmissionPolicy")).hasSize(1);
   }
 
