@@ -55,9 +55,9 @@ class BuildFaultsOnProcessNodeTest {
     client = cp.newClient();
     work = Files.createTempDirectory("build-faults");
     for (String pool : List.of("fault-deleted", "fault-node")) {
-      cp.createNamespace(pool);
       resourceClass(pool);
       ClusterFixture.organization(client, pool + "-org", 1);
+      OperatorHarness.bind(client, pool, pool + "-org");
     }
     harness = new OperatorHarness(client, OperatorSettings.defaults().withNodeLostGrace(NODE_LOST_GRACE)).start();
   }
@@ -144,6 +144,7 @@ class BuildFaultsOnProcessNodeTest {
     Build running = runningWithOneQueued(ns);
 
     client.pods().inNamespace(ns).withName(running.getStatus().podName).delete();
+    long injected = System.nanoTime();
 
     Build failed = await(ns, "long", "ends", b -> b.getStatus().phase.isTerminal());
     assertThat(failed.getStatus().phase).isEqualTo(BuildPhase.Failed);
@@ -152,6 +153,14 @@ class BuildFaultsOnProcessNodeTest {
     assertThat(failed.getStatus().message).contains("deleted");
     Build next = await(ns, "next", "ends", b -> b.getStatus().phase.isTerminal());
     assertThat(next.getStatus().phase).as(next.getStatus().message).isEqualTo(BuildPhase.Succeeded);
+    report("build pod deleted", failed, injected, "queued Build admitted and Succeeded");
+  }
+
+  /** One line per fault: what was injected, what the Build says, how long it took, what was freed. */
+  private static void report(String fault, Build failed, long injectedNanos, String freed) {
+    System.out.printf("FAULT | %s | %s/%s: %s | ended within %d s of the injection | %s%n", fault,
+        failed.getStatus().phase, failed.getStatus().reason, failed.getStatus().message,
+        Duration.ofNanos(System.nanoTime() - injectedNanos).toSeconds(), freed);
   }
 
   @Test
@@ -162,6 +171,7 @@ class BuildFaultsOnProcessNodeTest {
     String pod = running.getStatus().podName;
 
     node.close();
+    long injected = System.nanoTime();
 
     Build failed = await(ns, "long", "ends", b -> b.getStatus().phase.isTerminal());
     assertThat(failed.getStatus().phase).isEqualTo(BuildPhase.Failed);
@@ -174,5 +184,7 @@ class BuildFaultsOnProcessNodeTest {
     // The slot is free: the queued Build is admitted (its pod cannot start, the pool's node is down).
     Build next = await(ns, "next", "is admitted", b -> b.getStatus().phase.holdsCapacity());
     assertThat(next.getStatus().podName).isNotNull();
+    report("node stopped (grace " + NODE_LOST_GRACE.toSeconds() + " s)", failed, injected,
+        "pod removed, queued Build admitted");
   }
 }

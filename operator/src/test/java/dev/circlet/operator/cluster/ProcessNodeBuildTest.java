@@ -69,6 +69,7 @@ class ProcessNodeBuildTest {
     rc.getSpec().tolerations.add(t);
     client.resource(rc).createOr(existing -> existing.update());
     ClusterFixture.organization(client, "process-org", 2);
+    OperatorHarness.bind(client, NS, "process-org");
     work = Files.createTempDirectory("process-node-builds");
     node = ProcessNode.start(nodeClient, ProcessNodeConfig.of("process-e2e-1", POOL, work)
         .withTaints(List.of(TAINT)));
