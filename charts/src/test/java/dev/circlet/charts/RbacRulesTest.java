@@ -28,7 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RbacRulesTest {
   /** Cluster-scoped built-in resources a ClusterRole of the chart may name. */
   private static final Set<String> CLUSTER_SCOPED_BUILT_INS =
-      Set.of("authentication.k8s.io/tokenreviews", "/namespaces");
+      Set.of("authentication.k8s.io/tokenreviews", "/namespaces", "/nodes");
+
+  /** Where kubelets renew their node Leases, which the operator reads to tell a lost node. */
+  private static final String NODE_LEASES = "kube-node-lease";
 
   @ParameterizedTest
   @ValueSource(strings = {"defaults", "full", "clusterWide"})
@@ -69,7 +72,7 @@ class RbacRulesTest {
     assertThat(as(one(wide, "ConfigMap", "circlet-operator"), ConfigMap.class).getData())
         .as("cluster-wide: every namespace is watched").doesNotContainKey("CIRCLET_NAMESPACES");
     assertThat(ofKind(wide, "Role")).extracting(r -> r.getMetadata().getNamespace())
-        .containsOnly(Helm.NAMESPACE);
+        .containsOnly(Helm.NAMESPACE, NODE_LEASES);
   }
 
   @Test
@@ -103,6 +106,23 @@ class RbacRulesTest {
         .findFirst().orElseThrow(), Role.class);
     assertThat(own.getRules()).filteredOn(r -> r.getResources().contains("leases") && r.getVerbs().contains("update"))
         .allSatisfy(r -> assertThat(r.getResourceNames()).containsExactly("circlet-operator-leader"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"defaults", "full", "clusterWide"})
+  void nodeLeasesAreOnlyRead(String variant) {
+    List<GenericKubernetesResource> all = render(variant);
+    Role leases = as(ofKind(all, "Role").stream().filter(r -> NODE_LEASES.equals(r.getMetadata().getNamespace()))
+        .findFirst().orElseThrow(), Role.class);
+    assertThat(leases.getRules()).singleElement().satisfies(r -> {
+      assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
+      assertThat(r.getResources()).containsExactly("leases");
+      assertThat(r.getVerbs()).containsExactly("get", "list", "watch");
+    });
+    List<PolicyRule> nodes = new ArrayList<>();
+    ofKind(all, "ClusterRole").forEach(r -> nodes.addAll(as(r, ClusterRole.class).getRules().stream()
+        .filter(rule -> rule.getResources().contains("nodes")).toList()));
+    assertThat(nodes).singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("get", "list", "watch"));
   }
 
   static List<GenericKubernetesResource> render(String variant) {

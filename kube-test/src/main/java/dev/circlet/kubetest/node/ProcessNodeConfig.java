@@ -49,6 +49,9 @@ public record ProcessNodeConfig(
     if (maxPods <= 0) {
       throw new IllegalArgumentException("maxPods must be positive");
     }
+    if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
+      throw new IllegalArgumentException("heartbeat must be positive, got " + heartbeat);
+    }
   }
 
   /** A node of {@code pool} with 4 CPUs, 8Gi, 20 pods, the default images and the primary on the host. */
@@ -65,6 +68,12 @@ public record ProcessNodeConfig(
   public ProcessNodeConfig withTaints(List<Taint> more) {
     return new ProcessNodeConfig(nodeName, pool, labels, more, cpu, memory, maxPods, workDir, imageMap,
         hostContainers, heartbeat);
+  }
+
+  /** Renews the Lease and the Ready condition this often (tests of node loss use a short one). */
+  public ProcessNodeConfig withHeartbeat(Duration every) {
+    return new ProcessNodeConfig(nodeName, pool, labels, taints, cpu, memory, maxPods, workDir, imageMap,
+        hostContainers, every);
   }
 
   /**

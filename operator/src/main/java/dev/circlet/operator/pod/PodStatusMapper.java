@@ -60,6 +60,9 @@ public final class PodStatusMapper {
   /** Pod-level failure reasons that mean the Build hit its deadline. */
   static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
 
+  /** Reason of a Build whose pod was deleted (by someone other than the operator) while the job ran. */
+  public static final String POD_DELETED = "PodDeleted";
+
   static final int EXIT_FAILED = 1;
   static final int EXIT_TIMED_OUT = 124;
   static final int EXIT_CANCELED = 130;
@@ -111,6 +114,11 @@ public final class PodStatusMapper {
       if (killed != null) {
         return killed;
       }
+    }
+    if (primaryEnd != null && deletedUnderTheJob(pod, primaryEnd)) {
+      return f.end(BuildPhase.Failed, POD_DELETED, "the build pod was deleted while the job ran"
+          + " (the primary container ended with exit code " + exitCode(primaryEnd) + ")",
+          exitCode(primaryEnd), primaryEnd, now);
     }
     if (primaryEnd != null) {
       return fromExit(f, primaryEnd, now);
@@ -173,6 +181,19 @@ public final class PodStatusMapper {
       return f.end(BuildPhase.Failed, disruption.getReason(), disruption.getMessage(), exit, primaryEnd, now);
     }
     return null;
+  }
+
+  /**
+   * The pod is being deleted and the primary was stopped by it: its exit code is the kubelet's
+   * signal (143, 137), not the job's, so the deletion is the reason. The job's own outcomes (a
+   * step failure, cancel, timeout) keep their meaning.
+   */
+  private static boolean deletedUnderTheJob(Pod pod, ContainerStateTerminated primaryEnd) {
+    if (pod.getMetadata() == null || pod.getMetadata().getDeletionTimestamp() == null) {
+      return false;
+    }
+    int code = exitCode(primaryEnd);
+    return code != EXIT_FAILED && code != EXIT_CANCELED && code != EXIT_TIMED_OUT;
   }
 
   private static PodObservation fromExit(Fields f, ContainerStateTerminated end, Instant now) {

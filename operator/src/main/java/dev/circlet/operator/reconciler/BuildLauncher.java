@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
 
 /**
  * Creates a Build's children — its agent Secret and its Pod — create-only, adopting an existing
- * child that is the Build's own when a create meets {@code AlreadyExists}; and stops the pod.
+ * child that is the Build's own when a create meets {@code AlreadyExists}; stops the pod, and removes the pod of a lost node.
  */
 final class BuildLauncher {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -186,5 +186,17 @@ final class BuildLauncher {
     }
     client.pods().inNamespace(pod.getMetadata().getNamespace())
         .withName(pod.getMetadata().getName()).delete();
+  }
+
+  /**
+   * Deletes the pod at once (grace period 0): its node is lost, so no kubelet will stop the
+   * containers or finish a graceful deletion, and the pod would otherwise stay for ever.
+   */
+  void forceDelete(Pod pod) {
+    if (pod == null) {
+      return;
+    }
+    client.pods().inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
   }
 }

@@ -12,6 +12,7 @@ import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.Timestamps;
 import dev.circlet.operator.admission.AdmissionQueue.Candidate;
 import dev.circlet.operator.metrics.CircletMetrics;
+import dev.circlet.operator.node.NodeLiveness;
 import dev.circlet.api.naming.Names;
 import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.pod.ContextSecrets;
@@ -24,8 +25,10 @@ import dev.circlet.operator.status.StatusWriter;
 import dev.circlet.operator.tenancy.NamespaceOrganizations;
 import dev.circlet.operator.tenancy.OrganizationBinding;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -62,6 +65,9 @@ public final class BuildReconciler implements Reconciler<Build> {
 
   static final String DEFAULT_RESOURCE_CLASS = "medium";
 
+  /** Where kubelets renew their node's Lease. */
+  static final String NODE_LEASE_NAMESPACE = "kube-node-lease";
+
   private final BuildAdmission admission;
   private final BuildLauncher launcher;
   private final PodStatusMapper mapper = new PodStatusMapper();
@@ -71,6 +77,7 @@ public final class BuildReconciler implements Reconciler<Build> {
   private final Clock clock;
   private final Duration stuckGrace;
   private final Duration finishedTtl;
+  private final NodeLiveness nodeLiveness;
   private final KubernetesClient client;
   private final SimpleInboundEventSource<Build> wakeUps = new SimpleInboundEventSource<>("admission");
   private InformerEventSource<Pod, Build> pods;
@@ -78,12 +85,16 @@ public final class BuildReconciler implements Reconciler<Build> {
   private InformerEventSource<Organization, Build> organizations;
   private InformerEventSource<Pipeline, Build> pipelines;
   private InformerEventSource<Secret, Build> contexts;
+  private InformerEventSource<Node, Build> nodes;
+  private InformerEventSource<Lease, Build> nodeLeases;
   private IndexerResourceCache<Build> builds;
   private NamespaceOrganizations bindings;
 
   public BuildReconciler(KubernetesClient client, BuildAdmission admission, BuildPodFactory factory, StatusWriter statusWriter,
-      EventRecorder events, CircletMetrics metrics, Clock clock, Duration stuckGrace, Duration finishedTtl) {
+      EventRecorder events, CircletMetrics metrics, Clock clock, Duration stuckGrace, Duration finishedTtl,
+      Duration nodeLostGrace) {
     this.client = client;
+    this.nodeLiveness = new NodeLiveness(nodeLostGrace);
     this.finishedTtl = finishedTtl;
     this.admission = admission;
     this.launcher = new BuildLauncher(client, factory, metrics);
@@ -132,7 +143,25 @@ public final class BuildReconciler implements Reconciler<Build> {
         .build(), context);
     InformerEventSource<Namespace, Build> namespaces = NamespaceOrganizations.informer(Build.class, context);
     bindings = NamespaceOrganizations.over(client, namespaces);
-    return List.of(pods, resourceClasses, organizations, pipelines, contexts, namespaces, wakeUps);
+    // Nodes: the cache keeps names and conditions only. A change of Ready wakes the Builds on the
+    // node; a node that stays lost is found by the requeue at the end of its grace.
+    nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, Build.class)
+        .withName("nodes")
+        .withWatchAllNamespaces()
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Node.class,
+            context.getClient().getKubernetesSerialization(), "status.conditions"))
+        .withOnUpdateFilter((fresh, old) -> !readyStatus(fresh).equals(readyStatus(old)))
+        .withSecondaryToPrimaryMapper(n -> buildsOnNode(n.getMetadata().getName()))
+        .build(), context);
+    // Node Leases: renewals are read when a Build's node is judged, never turned into events.
+    nodeLeases = new InformerEventSource<>(InformerEventSourceConfiguration.from(Lease.class, Build.class)
+        .withName("nodeleases")
+        .withNamespaces(Set.of(NODE_LEASE_NAMESPACE))
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Lease.class,
+            context.getClient().getKubernetesSerialization(), "spec.renewTime"))
+        .withSecondaryToPrimaryMapper(l -> Set.of())
+        .build(), context);
+    return List.of(pods, resourceClasses, organizations, pipelines, contexts, namespaces, nodes, nodeLeases, wakeUps);
   }
 
   @Override
@@ -280,6 +309,12 @@ public final class BuildReconciler implements Reconciler<Build> {
         BuildStatusChanges.end(next, BuildPhase.Failed, observed.reason(), observed.message(), null, now, gen);
       }
     }
+    NodeLiveness.Verdict node = next.phase.isTerminal() ? null : judgeNode(pod, now);
+    if (node != null && node.lost()) {
+      // The node cannot report the pod nor finish deleting it: remove it outright.
+      launcher.forceDelete(pod);
+      BuildStatusChanges.end(next, BuildPhase.Failed, NodeLiveness.REASON, node.message(), null, now, gen);
+    }
     if (next.phase.isTerminal()) {
       admission.forget(key, org);
       return null;
@@ -292,7 +327,51 @@ public final class BuildReconciler implements Reconciler<Build> {
       admission.forget(key, org);
       return null;
     }
-    return observed.stuck() ? Duration.ofSeconds(Math.min(left.toSeconds() + 1, stuckGrace.toSeconds() + 1)) : left;
+    Duration requeue = observed.stuck()
+        ? Duration.ofSeconds(Math.min(left.toSeconds() + 1, stuckGrace.toSeconds() + 1)) : left;
+    if (node != null && node.recheck() != null && node.recheck().compareTo(requeue) < 0) {
+      // Just past the end of the node's grace, so the next look finds it lost rather than almost.
+      requeue = node.recheck().plusMillis(200);
+    }
+    return requeue;
+  }
+
+  /** The verdict on the node of a bound pod; null when the pod is not on a node. */
+  private NodeLiveness.Verdict judgeNode(Pod pod, Instant now) {
+    String nodeName = pod == null || pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    if (nodeName == null || nodeName.isEmpty()) {
+      return null;
+    }
+    Node node = nodes.get(new ResourceID(nodeName)).orElse(null);
+    Lease lease = nodeLeases.get(new ResourceID(nodeName, NODE_LEASE_NAMESPACE)).orElse(null);
+    Instant boundAt = pod.getStatus() == null || pod.getStatus().getConditions() == null ? null
+        : pod.getStatus().getConditions().stream().filter(c -> "PodScheduled".equals(c.getType()))
+            .map(c -> Timestamps.parse(c.getLastTransitionTime())).filter(java.util.Objects::nonNull)
+            .findFirst().orElse(null);
+    if (boundAt == null) {
+      boundAt = Timestamps.parse(pod.getMetadata().getCreationTimestamp());
+    }
+    return nodeLiveness.judge(nodeName, NodeLiveness.NodeState.of(node, lease), boundAt, now);
+  }
+
+  private static String readyStatus(Node node) {
+    if (node == null || node.getStatus() == null || node.getStatus().getConditions() == null) {
+      return "";
+    }
+    return node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+        .map(c -> String.valueOf(c.getStatus())).findFirst().orElse("");
+  }
+
+  /** Builds whose pod runs on the node (by their status): they are judged again when it changes. */
+  private Set<ResourceID> buildsOnNode(String nodeName) {
+    if (builds == null) {
+      return Set.of();
+    }
+    return builds.list()
+        .filter(b -> b.getStatus() != null && b.getStatus().phase != null && !b.getStatus().phase.isTerminal())
+        .filter(b -> nodeName.equals(b.getStatus().nodeName))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   /** Whether the Build holds a slot now; when it does not, the status says why it waits. */

@@ -59,7 +59,7 @@ public final class CircletOperator implements AutoCloseable {
     operator.register(new OrganizationReconciler(admission, statusWriter, metrics, clock,
         settings.organizationStatusInterval()), controller("organization", settings, true));
     operator.register(new BuildReconciler(client, admission, pods, statusWriter, events, metrics, clock,
-        settings.stuckGrace(), settings.finishedTtl()), controller("build", settings, false));
+        settings.stuckGrace(), settings.finishedTtl(), settings.nodeLostGrace()), controller("build", settings, false));
     operator.register(new WorkflowReconciler(client, statusWriter, events, clock, settings.finishedTtl()),
         controller("workflow", settings, false));
     operator.register(new PipelineReconciler(client, orbNamespace(settings), statusWriter, clock),

@@ -81,6 +81,14 @@ public interface OperatorConfig {
     @WithName("stuck-grace")
     @WithDefault("5m")
     Duration stuckGrace();
+
+    /**
+     * How long the node of a running build pod may be NotReady, Unknown or without a Lease
+     * renewal before the Build fails with NodeLost and its pod is removed.
+     */
+    @WithName("node-lost-grace")
+    @WithDefault("60s")
+    Duration nodeLostGrace();
   }
 
   /** Registry orbs for Pipeline validation. */
@@ -112,6 +120,7 @@ public interface OperatorConfig {
         build().stuckGrace(),
         admission().organizationStatusInterval(),
         orbs().namespace().orElse(null),
-        history().finishedTtl());
+        history().finishedTtl(),
+        build().nodeLostGrace());
   }
 }

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param orbNamespace namespace of the vendored orb ConfigMaps; null uses {@link #DEFAULT_OPERATOR_NAMESPACE}
  * @param finishedTtl how long a finished Workflow (with its Builds) or standalone Build is kept;
  *     null or zero keeps them
+ * @param nodeLostGrace how long a build pod's node may be NotReady, Unknown or silent before the
+ *     Build fails with {@code NodeLost}
  */
 public record OperatorSettings(
     String runnerImage,
@@ -31,10 +33,14 @@ public record OperatorSettings(
     Duration stuckGrace,
     Duration organizationStatusInterval,
     String orbNamespace,
-    Duration finishedTtl) {
+    Duration finishedTtl,
+    Duration nodeLostGrace) {
 
   /** Finished runs are kept this long unless configured otherwise. */
   public static final Duration DEFAULT_FINISHED_TTL = Duration.ofHours(24);
+
+  /** A build pod's node may be lost this long before its Build fails. */
+  public static final Duration DEFAULT_NODE_LOST_GRACE = Duration.ofSeconds(60);
 
   public static final String DEFAULT_RUNNER_IMAGE = "ghcr.io/circlet/runner:0.1.0";
   public static final String DEFAULT_LEASE_NAME = "circlet-operator-leader";
@@ -43,37 +49,44 @@ public record OperatorSettings(
 
   public OperatorSettings {
     namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
+    nodeLostGrace = nodeLostGrace == null ? DEFAULT_NODE_LOST_GRACE : nodeLostGrace;
   }
 
   /** Defaults for tests and tools: no leader election, no cluster cap, all namespaces. */
   public static OperatorSettings defaults() {
     return new OperatorSettings(DEFAULT_RUNNER_IMAGE, "IfNotPresent", null, Set.of(), false,
         DEFAULT_LEASE_NAME, null, null, false, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), null,
-        DEFAULT_FINISHED_TTL);
+        DEFAULT_FINISHED_TTL, DEFAULT_NODE_LOST_GRACE);
   }
 
   public OperatorSettings withClusterMaxBuilds(Integer max) {
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, max, namespaces, leaderElection,
         leaseName, leaseNamespace, identity, exitOnLostLeadership, reconcileThreads, stuckGrace,
-        organizationStatusInterval, orbNamespace, finishedTtl);
+        organizationStatusInterval, orbNamespace, finishedTtl, nodeLostGrace);
   }
 
   public OperatorSettings withFinishedTtl(Duration ttl) {
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, leaderElection,
         leaseName, leaseNamespace, identity, exitOnLostLeadership, reconcileThreads, stuckGrace,
-        organizationStatusInterval, orbNamespace, ttl);
+        organizationStatusInterval, orbNamespace, ttl, nodeLostGrace);
   }
 
   public OperatorSettings withOrbNamespace(String namespace) {
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, leaderElection,
         leaseName, leaseNamespace, identity, exitOnLostLeadership, reconcileThreads, stuckGrace,
-        organizationStatusInterval, namespace, finishedTtl);
+        organizationStatusInterval, namespace, finishedTtl, nodeLostGrace);
   }
 
   /** Leader election on, in-process (no exit when the Lease is lost). */
   public OperatorSettings withLeaderElection(String leaseNamespace, String identity) {
     return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, true,
         leaseName, leaseNamespace, identity, false, reconcileThreads, stuckGrace, organizationStatusInterval,
-        orbNamespace, finishedTtl);
+        orbNamespace, finishedTtl, nodeLostGrace);
+  }
+
+  public OperatorSettings withNodeLostGrace(Duration grace) {
+    return new OperatorSettings(runnerImage, runnerImagePullPolicy, clusterMaxBuilds, namespaces, leaderElection,
+        leaseName, leaseNamespace, identity, exitOnLostLeadership, reconcileThreads, stuckGrace,
+        organizationStatusInterval, orbNamespace, finishedTtl, grace);
   }
 }

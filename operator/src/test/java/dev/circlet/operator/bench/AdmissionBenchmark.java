@@ -142,7 +142,7 @@ public final class AdmissionBenchmark {
     }
     OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent", null,
         orgNamespaces, false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, false, opt.threads(),
-        java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(2), null, null);
+        java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(2), null, null, null);
     OperatorHarness harness = new OperatorHarness(client, settings);
     if (mock || opt.installCrds()) {
       harness.installCrds();

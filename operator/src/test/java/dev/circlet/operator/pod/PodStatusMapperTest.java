@@ -75,6 +75,11 @@ class PodStatusMapperTest {
 
   private static P pod() { return new P(); }
 
+  private static Pod deleting(Pod pod) {
+    pod.getMetadata().setDeletionTimestamp(END);
+    return pod;
+  }
+
   private static P running() {
     return pod().phase("Running").node("n1").ended("circlet-init", 0, "Completed", null).running("circlet-agent");
   }
@@ -148,6 +153,17 @@ class PodStatusMapperTest {
         new Row("success wins over a later eviction", running().phase("Failed").reason("Evicted", "low memory")
                 .ended("primary", 0, "Completed", OK_SUMMARY).pod(),
             BuildPhase.Succeeded, "Completed", 0, true, false, null),
+        new Row("deleted under the job: the kubelet's SIGTERM is not the job's exit", deleting(
+                running().phase("Failed").ended("primary", 143, "Error", null).pod()),
+            BuildPhase.Failed, "PodDeleted", 143, true, false, "deleted while the job ran (the primary container ended with exit code 143)"),
+        new Row("deleted while still stopping keeps running", deleting(running().running("primary").pod()),
+            BuildPhase.Running, null, null, true, false, null),
+        new Row("deleted after a step failed keeps the step", deleting(
+                running().phase("Failed").ended("primary", 1, "Error", SUMMARY).pod()),
+            BuildPhase.Failed, "StepFailed", 1, true, false, "npm test"),
+        new Row("deleted after success is a success", deleting(
+                running().phase("Succeeded").ended("primary", 0, "Completed", OK_SUMMARY).pod()),
+            BuildPhase.Succeeded, "Completed", 0, true, false, "succeeded"),
         new Row("pod gone", null, BuildPhase.Failed, "PodLost", null, false, false, "no longer exists"))
         .map(Arguments::of);
   }

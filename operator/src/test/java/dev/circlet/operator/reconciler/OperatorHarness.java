@@ -360,6 +360,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** The scheduler's part: a Binding on a real API server, a spec edit on the mock server. */
   private void bind(String namespace, String podName, String node) {
+    ensureNode(node);
     try {
       client.bindings().inNamespace(namespace).resource(new BindingBuilder().withNewMetadata().withName(podName)
           .endMetadata().withNewTarget().withKind("Node").withName(node).endTarget().build()).create();
@@ -371,6 +372,38 @@ public final class OperatorHarness implements AutoCloseable {
       client.pods().inNamespace(namespace).withName(podName).edit(p -> {
         p.getSpec().setNodeName(node);
         return p;
+      });
+    }
+  }
+
+  /**
+   * A Ready Node of that name, so that the operator does not take pods bound to it for pods of a
+   * lost node. Unschedulable: on a real API server the scheduler never places other pods there.
+   */
+  private void ensureNode(String name) {
+    if (client.nodes().withName(name).get() != null) {
+      return;
+    }
+    io.fabric8.kubernetes.api.model.NodeCondition ready = new io.fabric8.kubernetes.api.model.NodeConditionBuilder()
+        .withType("Ready").withStatus("True").withReason("KubeletReady")
+        .withLastTransitionTime(Instant.now().toString()).withLastHeartbeatTime(Instant.now().toString()).build();
+    try {
+      client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
+          .endMetadata().withNewSpec().withUnschedulable(true).endSpec()
+          .withNewStatus().withConditions(ready).endStatus().build()).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      return;
+    }
+    var created = client.nodes().withName(name).get();
+    if (created.getStatus() == null || created.getStatus().getConditions() == null
+        || created.getStatus().getConditions().isEmpty()) {
+      // A real API server drops the status of a create.
+      client.nodes().withName(name).editStatus(n -> {
+        n.getStatus().setConditions(java.util.List.of(ready));
+        return n;
       });
     }
   }
