@@ -11,6 +11,7 @@ import dev.circlet.api.v1alpha1.Trigger;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowSpec;
 import dev.circlet.config.CompileResult;
+import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.ConfigSource;
 import dev.circlet.config.Diagnostic;
@@ -36,6 +37,11 @@ public final class RunPlanner {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final ConfigCompiler compiler;
+  /**
+   * Tenants' configs compile within the compiler's limits on threads of their own, so a hostile
+   * config ends as an invalid_config record instead of an error, a hang or a dead consumer.
+   */
+  private final BoundedCompiler bounded = new BoundedCompiler(2);
 
   public RunPlanner(ConfigCompiler compiler) {
     this.compiler = compiler;
@@ -54,7 +60,8 @@ public final class RunPlanner {
 
   public Plan plan(Pipeline pipeline, RunTrigger trigger, long number, ConfigLoader.Loaded config) {
     PipelineContext ctx = context(pipeline, trigger, number);
-    CompileResult result = compiler.compile(ConfigSource.of(config.name(), config.text()), ctx);
+    // BoundedCompiler.Unavailable (no compile thread free) is no fault of the config: the delivery is retried
+    CompileResult result = bounded.compile(compiler, ConfigSource.of(config.name(), config.text()), ctx);
     if (!result.ok()) {
       Diagnostic d = result.errors().get(0);
       return new Plan.Nothing("invalid_config", d.file() + ":" + d.line() + ":" + d.column() + ": " + d.message());
