@@ -1,11 +1,12 @@
 package dev.circlet.gateway.broker;
 
+import static dev.circlet.gateway.testing.LocalServers.freePort;
+import static dev.circlet.gateway.testing.LocalServers.pause;
+
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,7 +115,7 @@ public final class RabbitMqServer implements AutoCloseable {
         if (!process.isAlive() || Instant.now().isAfter(deadline)) {
           throw new IllegalStateException("RabbitMQ did not start: " + console(), e);
         }
-        sleep(200);
+        pause(200);
       }
     }
   }
@@ -165,21 +166,6 @@ public final class RabbitMqServer implements AutoCloseable {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

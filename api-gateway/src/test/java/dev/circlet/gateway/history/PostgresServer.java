@@ -1,9 +1,10 @@
 package dev.circlet.gateway.history;
 
+import static dev.circlet.gateway.testing.LocalServers.freePort;
+import static dev.circlet.gateway.testing.LocalServers.pause;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -103,7 +104,7 @@ public final class PostgresServer implements AutoCloseable {
         if (!process.isAlive() || Instant.now().isAfter(deadline)) {
           throw new IllegalStateException("PostgreSQL did not start: " + log(), e);
         }
-        sleep(100);
+        pause(100);
       }
     }
   }
@@ -154,21 +155,6 @@ public final class PostgresServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }
