@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildPhase;
-import dev.circlet.api.v1alpha1.ResourceClass;
-import dev.circlet.api.v1alpha1.ResourceClassSpec;
 import dev.circlet.api.v1alpha1.Step;
 import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
@@ -15,7 +13,6 @@ import dev.circlet.operator.node.NodeLiveness;
 import dev.circlet.operator.reconciler.OperatorHarness;
 import dev.circlet.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Taint;
-import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 @KubeCluster
 class BuildFaultsOnProcessNodeTest {
-  private static final Taint TAINT = new Taint("NoSchedule", "circlet.dev/process-node", null, "true");
+  private static final Taint TAINT = ClusterFixture.PROCESS_NODE_TAINT;
   /** Short for the test; the process nodes renew their Lease every second, well inside it. */
   private static final Duration NODE_LOST_GRACE = Duration.ofSeconds(8);
   private static final Duration DEADLINE = Duration.ofSeconds(180);
@@ -78,19 +75,7 @@ class BuildFaultsOnProcessNodeTest {
   }
 
   private static void resourceClass(String pool) {
-    ResourceClass rc = new ResourceClass();
-    rc.getMetadata().setName(pool + ".small");
-    rc.setSpec(new ResourceClassSpec());
-    rc.getSpec().cpu = "1";
-    rc.getSpec().memory = "1Gi";
-    rc.getSpec().nodePool = pool;
-    rc.getSpec().nodeSelector.put(ProcessNodeConfig.POOL_LABEL, pool);
-    Toleration t = new Toleration();
-    t.setKey(TAINT.getKey());
-    t.setOperator("Exists");
-    t.setEffect("NoSchedule");
-    rc.getSpec().tolerations.add(t);
-    client.resource(rc).createOr(existing -> existing.update());
+    ClusterFixture.processNodeResourceClass(client, pool + ".small", pool);
   }
 
   private static ProcessNode node(KubeControlPlane cp, String pool) {

@@ -12,8 +12,11 @@ import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowSpec;
 import dev.circlet.kubetest.FakeKubelet;
 import dev.circlet.kubetest.KubeControlPlane;
+import dev.circlet.kubetest.node.ProcessNodeConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -148,5 +151,26 @@ final class ClusterFixture {
       }
     }
     throw new IllegalStateException("repository root not found above " + Path.of("").toAbsolutePath());
+  }
+
+  /** The taint process nodes carry in tests, so only Builds of a process-node ResourceClass land there. */
+  static final Taint PROCESS_NODE_TAINT =
+      new Taint("NoSchedule", "circlet.dev/process-node", null, "true");
+
+  /** A ResourceClass {@code name} whose Builds run on the process nodes of {@code pool}. */
+  static void processNodeResourceClass(KubernetesClient client, String name, String pool) {
+    ResourceClass rc = new ResourceClass();
+    rc.getMetadata().setName(name);
+    rc.setSpec(new ResourceClassSpec());
+    rc.getSpec().cpu = "1";
+    rc.getSpec().memory = "1Gi";
+    rc.getSpec().nodePool = pool;
+    rc.getSpec().nodeSelector.put(ProcessNodeConfig.POOL_LABEL, pool);
+    Toleration t = new Toleration();
+    t.setKey(PROCESS_NODE_TAINT.getKey());
+    t.setOperator("Exists");
+    t.setEffect("NoSchedule");
+    rc.getSpec().tolerations.add(t);
+    client.resource(rc).createOr(existing -> existing.update());
   }
 }

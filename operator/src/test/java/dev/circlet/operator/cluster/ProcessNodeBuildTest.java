@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildPhase;
-import dev.circlet.api.v1alpha1.ResourceClass;
-import dev.circlet.api.v1alpha1.ResourceClassSpec;
 import dev.circlet.api.v1alpha1.Step;
 import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
@@ -18,7 +16,6 @@ import dev.circlet.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
-import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +38,7 @@ class ProcessNodeBuildTest {
   private static final String NS = "process-builds";
   private static final String POOL = "process-e2e";
   private static final String CLASS = "process.small";
-  private static final Taint TAINT = new Taint("NoSchedule", "circlet.dev/process-node", null, "true");
+  private static final Taint TAINT = ClusterFixture.PROCESS_NODE_TAINT;
 
   private static KubernetesClient client;
   private static KubernetesClient nodeClient;
@@ -55,19 +52,7 @@ class ProcessNodeBuildTest {
     cp.createNamespace(NS);
     client = cp.newClient();
     nodeClient = cp.newClient();
-    ResourceClass rc = new ResourceClass();
-    rc.getMetadata().setName(CLASS);
-    rc.setSpec(new ResourceClassSpec());
-    rc.getSpec().cpu = "1";
-    rc.getSpec().memory = "1Gi";
-    rc.getSpec().nodePool = POOL;
-    rc.getSpec().nodeSelector.put(ProcessNodeConfig.POOL_LABEL, POOL);
-    Toleration t = new Toleration();
-    t.setKey(TAINT.getKey());
-    t.setOperator("Exists");
-    t.setEffect("NoSchedule");
-    rc.getSpec().tolerations.add(t);
-    client.resource(rc).createOr(existing -> existing.update());
+    ClusterFixture.processNodeResourceClass(client, CLASS, POOL);
     ClusterFixture.organization(client, "process-org", 2);
     OperatorHarness.bind(client, NS, "process-org");
     work = Files.createTempDirectory("process-node-builds");
