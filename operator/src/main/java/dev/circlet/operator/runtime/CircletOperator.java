@@ -1,5 +1,6 @@
 package dev.circlet.operator.runtime;
 
+import dev.circlet.operator.orbs.OrbRegistrySettings;
 import dev.circlet.operator.admission.AdmissionQueue;
 import dev.circlet.operator.metrics.CircletMetrics;
 import dev.circlet.operator.pod.BuildPodFactory;
@@ -36,6 +37,12 @@ public final class CircletOperator implements AutoCloseable {
   private volatile boolean started;
 
   public CircletOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry, Clock clock) {
+    this(client, settings, OrbRegistrySettings.off(), registry, clock);
+  }
+
+  /** @param orbRegistry when and where Pipeline validation fetches orbs missing from the orb ConfigMaps */
+  public CircletOperator(KubernetesClient client, OperatorSettings settings, OrbRegistrySettings orbRegistry,
+      MeterRegistry registry, Clock clock) {
     this.metrics = new CircletMetrics(registry);
     this.admission = new BuildAdmission(new AdmissionQueue(), settings.clusterMaxBuilds());
     this.events = new EventRecorder(client,
@@ -62,7 +69,7 @@ public final class CircletOperator implements AutoCloseable {
         settings.stuckGrace(), settings.finishedTtl(), settings.nodeLostGrace()), controller("build", settings, false));
     operator.register(new WorkflowReconciler(client, statusWriter, events, clock, settings.finishedTtl()),
         controller("workflow", settings, false));
-    operator.register(new PipelineReconciler(client, orbNamespace(settings), statusWriter, clock),
+    operator.register(new PipelineReconciler(client, orbNamespace(settings), orbRegistry, statusWriter, clock),
         controller("pipeline", settings, false));
   }
 

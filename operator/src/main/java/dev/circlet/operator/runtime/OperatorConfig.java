@@ -1,12 +1,16 @@
 package dev.circlet.operator.runtime;
 
+import dev.circlet.config.orbs.OrbPolicy;
+import dev.circlet.operator.orbs.OrbRegistrySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /** The operator's configuration keys, under {@code circlet.}. */
 @ConfigMapping(prefix = "circlet")
@@ -95,6 +99,26 @@ public interface OperatorConfig {
   interface Orbs {
     /** Namespace of the orb ConfigMaps; unset uses circlet-system, never the kubeconfig's namespace. */
     Optional<String> namespace();
+
+    /** Fetching orbs missing from the orb ConfigMaps. */
+    Registry registry();
+  }
+
+  /** The orb registry and the policy for asking it. */
+  interface Registry {
+    /** {@code off} (vendor every orb), {@code allow-listed} (only {@link #namespaces()}) or {@code on}. */
+    @WithDefault("off")
+    String policy();
+
+    /** Orb namespaces {@code allow-listed} fetches, e.g. {@code circleci}. */
+    Optional<List<String>> namespaces();
+
+    /** The registry's GraphQL endpoint. */
+    @WithDefault("https://circleci.com/graphql-unstable")
+    URI url();
+
+    @WithDefault("3s")
+    Duration timeout();
   }
 
   /** Finished runs in the cluster. */
@@ -103,6 +127,13 @@ public interface OperatorConfig {
     @WithName("finished-ttl")
     @WithDefault("24h")
     Duration finishedTtl();
+  }
+
+  /** The orb registry settings, validated: a policy value that is not one of the three fails start-up. */
+  default OrbRegistrySettings orbRegistry() {
+    Registry r = orbs().registry();
+    return new OrbRegistrySettings(r.url(), OrbPolicy.parse(r.policy(), Set.copyOf(r.namespaces().orElse(List.of()))),
+        r.timeout());
   }
 
   default OperatorSettings toSettings() {
