@@ -2,7 +2,8 @@ package dev.circlet.gateway.api;
 
 import com.rabbitmq.client.ConnectionFactory;
 import dev.circlet.config.ConfigCompiler;
-import dev.circlet.config.orbs.OrbStore;
+import dev.circlet.gateway.orbs.ClusterOrbs;
+import dev.circlet.gateway.orbs.OrbSettings;
 import dev.circlet.gateway.broker.BrokerSettings;
 import dev.circlet.gateway.broker.BrokerTopology;
 import dev.circlet.gateway.broker.ConfirmedPublisher;
@@ -38,7 +39,7 @@ public class GatewayWiring {
   private final Duration confirmTimeout;
 
   public GatewayWiring(BrokerSettings broker, GatewaySettings settings, KubernetesClient client,
-      DataSource dataSource, Vertx vertx) {
+      DataSource dataSource, Vertx vertx, OrbSettings orbs) {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(broker.host());
     factory.setPort(broker.port());
@@ -55,7 +56,7 @@ public class GatewayWiring {
     this.confirmTimeout = broker.confirmTimeout();
     DeliveryProcessor processor = new DeliveryProcessor(store, pipelines,
         new RepositoryConfigLoader(client, settings.gitTimeoutSeconds()),
-        new RunPlanner(new ConfigCompiler(OrbStore.empty())), pipelines);
+        new RunPlanner(new ClusterOrbs(client, orbs.namespace(), orbs.toSettings())), pipelines);
     this.consumer = broker.consume()
         ? new DeliveryConsumer(factory, topology, broker.consumers(), broker.prefetch(), broker.retryPause(),
             new DeliveryHandler(processor)).start()

@@ -62,6 +62,12 @@ public final class CachingOrbStore implements OrbStore {
     try {
       Optional<OrbRegistryClient.Release> release = registry.fetch(namespace, name, wanted);
       if (release.isEmpty() || !OrbVersions.isVersion(release.get().version())) {
+        // A private orb the platform team vendored is not in the public registry: the cache answers.
+        Optional<String> hit = OrbVersions.select(cached.keySet(), wanted);
+        if (hit.isPresent()) {
+          resolved.put(ref, hit.get());
+          return Optional.of(cached.get(hit.get()));
+        }
         failures.put(ref, "the orb registry " + registry.endpoint() + " has no " + namespace + "/" + name + "@" + wanted);
         return Optional.empty();
       }

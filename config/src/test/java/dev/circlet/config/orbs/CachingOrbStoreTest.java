@@ -62,6 +62,14 @@ class CachingOrbStoreTest {
   }
 
   @Test
+  void aRangeOfAPrivateOrbTheRegistryDoesNotKnowIsServedFromTheCache() {
+    cache.put("acme", "private", "3.2.1", V1);
+    CachingOrbStore store = store(new OrbPolicy(OrbPolicy.Mode.ON, Set.of()), Map.of());
+    assertThat(store.source("acme", "private", "3")).contains(V1);
+    assertThat(store.resolved()).containsExactly(Map.entry("acme/private@3", "3.2.1"));
+  }
+
+  @Test
   void aPinnedReferenceCompilesAgainstTheSameReleaseAfterANewerOneIsPublished() {
     cache.put("acme", "hello", "1.0.0", V1);
     CachingOrbStore store = store(new OrbPolicy(OrbPolicy.Mode.ON, Set.of()), Map.of("acme/hello@1", "1.0.0"));

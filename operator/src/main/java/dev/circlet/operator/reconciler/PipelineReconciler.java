@@ -12,8 +12,9 @@ import dev.circlet.config.PipelineContext;
 import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.config.orbs.CachingOrbStore;
 import dev.circlet.config.orbs.OrbRegistryClient;
-import dev.circlet.operator.orbs.ConfigMapOrbStore;
-import dev.circlet.operator.orbs.OrbRegistrySettings;
+import dev.circlet.config.orbs.OrbMapStore;
+import dev.circlet.config.orbs.OrbMapStore.OrbMap;
+import dev.circlet.config.orbs.OrbRegistrySettings;
 import dev.circlet.operator.status.StatusWriter;
 import dev.circlet.operator.tenancy.NamespaceOrganizations;
 import dev.circlet.operator.tenancy.OrganizationBinding;
@@ -41,7 +42,7 @@ import java.util.stream.Collectors;
  * Validates a Pipeline's inline CircleCI config with the config compiler and reports it: the
  * {@code ConfigValid} condition (with {@code line:column: message} of the first error) and the
  * workflows the config defines. Registry orbs come from the ConfigMaps vendored in the orb namespace
- * ({@link ConfigMapOrbStore}); when one of them changes, every Pipeline is validated again, so a
+ * ({@link OrbMapStore}); when one of them changes, every Pipeline is validated again, so a
  * Pipeline waiting for a missing orb turns valid once the platform team adds it. When the orb
  * policy allows ({@link OrbRegistrySettings}), an orb missing from those ConfigMaps is fetched from
  * the registry and saved as one; the exact version of each reference is recorded on the status
@@ -62,7 +63,7 @@ public final class PipelineReconciler implements Reconciler<Pipeline> {
   private final Clock clock;
   private final OrbRegistrySettings registry;
   private final OrbRegistryClient registryClient;
-  private volatile ConfigMapOrbStore orbCache = new ConfigMapOrbStore("", java.util.stream.Stream::empty);
+  private volatile OrbMapStore orbCache = new OrbMapStore("", java.util.stream.Stream::empty);
   private final BoundedCompiler bounded = new BoundedCompiler(COMPILE_THREADS);
 
   /** @param orbNamespace where orb ConfigMaps are read from; null for no registry orbs */
@@ -103,13 +104,17 @@ public final class PipelineReconciler implements Reconciler<Pipeline> {
         .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache().list()
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build(), context);
-    orbCache = new ConfigMapOrbStore(orbNamespace, orbs::list, this::createOrbConfigMap);
+    orbCache = new OrbMapStore(orbNamespace, () -> orbs.list().map(cm -> new OrbMap(cm.getMetadata().getNamespace(),
+        cm.getMetadata().getName(), cm.getMetadata().getLabels(), cm.getData())), this::createOrbConfigMap);
     return List.of(orbs, namespaces);
   }
 
-  private void createOrbConfigMap(ConfigMap cm) {
+  private void createOrbConfigMap(OrbMap orb) {
+    ConfigMap cm = new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withNamespace(orb.namespace()).withName(orb.name()).withLabels(orb.labels()).endMetadata()
+        .withData(orb.data()).build();
     try {
-      client.configMaps().inNamespace(cm.getMetadata().getNamespace()).resource(cm).create();
+      client.configMaps().inNamespace(orb.namespace()).resource(cm).create();
     } catch (KubernetesClientException e) {
       // Another Pipeline saved the same release first (409), or the cache cannot be written: the
       // compile goes on with the fetched source, and the next one fetches again.

@@ -1,6 +1,6 @@
 package dev.circlet.operator.runtime;
 
-import dev.circlet.operator.orbs.OrbRegistrySettings;
+import dev.circlet.config.orbs.OrbRegistrySettings;
 import dev.circlet.operator.admission.AdmissionQueue;
 import dev.circlet.operator.metrics.CircletMetrics;
 import dev.circlet.operator.pod.BuildPodFactory;

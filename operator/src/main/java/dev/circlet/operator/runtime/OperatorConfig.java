@@ -1,7 +1,7 @@
 package dev.circlet.operator.runtime;
 
 import dev.circlet.config.orbs.OrbPolicy;
-import dev.circlet.operator.orbs.OrbRegistrySettings;
+import dev.circlet.config.orbs.OrbRegistrySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;

@@ -10,8 +10,7 @@ import dev.circlet.config.orbs.FakeOrbRegistry;
 import dev.circlet.config.orbs.OrbPolicy;
 import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
-import dev.circlet.operator.orbs.ConfigMapOrbStore;
-import dev.circlet.operator.orbs.OrbRegistrySettings;
+import dev.circlet.config.orbs.OrbRegistrySettings;
 import dev.circlet.operator.reconciler.OperatorHarness;
 import dev.circlet.operator.reconciler.PipelineReconciler;
 import dev.circlet.operator.runtime.OperatorSettings;
@@ -88,7 +87,7 @@ class OrbRegistryOnApiServerTest {
     assertThat(cached.getMetadata().getLabels())
         .containsEntry(CircletApi.LABEL_ORB_NAMESPACE, "acme")
         .containsEntry(CircletApi.LABEL_ORB_NAME, "hello")
-        .containsEntry(ConfigMapOrbStore.LABEL_ORB_CACHED, "true");
+        .containsEntry(dev.circlet.config.orbs.OrbMapStore.LABEL_ORB_CACHED, "true");
     assertThat(cached.getData()).containsOnlyKeys("1.1.0.yml");
 
     // A newer release is taken when the config changes (an unchanged spec keeps its pins:

@@ -12,7 +12,7 @@ import dev.circlet.api.v1alpha1.OrganizationSpec;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.ResourceClassSpec;
 import dev.circlet.api.v1alpha1.Step;
-import dev.circlet.operator.orbs.OrbRegistrySettings;
+import dev.circlet.config.orbs.OrbRegistrySettings;
 import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.runtime.CircletOperator;
 import dev.circlet.operator.runtime.KubernetesClientTuning;

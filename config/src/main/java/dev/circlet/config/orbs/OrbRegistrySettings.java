@@ -1,7 +1,5 @@
-package dev.circlet.operator.orbs;
+package dev.circlet.config.orbs;
 
-import dev.circlet.config.orbs.OrbPolicy;
-import dev.circlet.config.orbs.OrbRegistryClient;
 import java.net.URI;
 import java.time.Duration;
 

@@ -1,28 +1,26 @@
-package dev.circlet.operator.orbs;
+package dev.circlet.config.orbs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.circlet.api.v1alpha1.CircletApi;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import dev.circlet.config.orbs.OrbMapStore.OrbMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ConfigMapOrbStoreTest {
-  static ConfigMap orb(String namespace, String name, String orbNamespace, String orbName, Map<String, String> data) {
-    return new ConfigMapBuilder().withNewMetadata().withNamespace(namespace).withName(name)
-        .addToLabels(CircletApi.LABEL_ORB_NAMESPACE, orbNamespace).addToLabels(CircletApi.LABEL_ORB_NAME, orbName)
-        .endMetadata().withData(data).build();
+/** Orbs read from the orb ConfigMaps of one namespace, and the ConfigMap a fetched release is cached in. */
+class OrbMapStoreTest {
+  static OrbMap orb(String namespace, String name, String orbNamespace, String orbName, Map<String, String> data) {
+    return new OrbMap(namespace, name, Map.of(OrbMapStore.LABEL_ORB_NAMESPACE, orbNamespace,
+        OrbMapStore.LABEL_ORB_NAME, orbName), data);
   }
 
-  final List<ConfigMap> configMaps = List.of(
+  final List<OrbMap> configMaps = List.of(
       orb("circlet-system", "orb-circleci-node", "circleci", "node",
           Map.of("5.0.3.yml", "v503", "5.1.0.yml", "v510", "5.1.2.yml", "v512", "README", "not an orb")),
       orb("circlet-system", "orb-circleci-node-6", "circleci", "node", Map.of("6.0.0.yml", "v600")),
       orb("circlet-system", "orb-acme-toolkit", "acme", "toolkit", Map.of("1.2.3.yml", "toolkit")),
       orb("team-a", "sneaky", "circleci", "python", Map.of("2.0.0.yml", "from a tenant namespace")));
-  final ConfigMapOrbStore store = new ConfigMapOrbStore("circlet-system", configMaps::stream);
+  final OrbMapStore store = new OrbMapStore("circlet-system", configMaps::stream);
 
   @Test
   void versionsResolveAcrossTheOrbsConfigMapsLikeTheRegistry() {
@@ -64,5 +62,19 @@ class ConfigMapOrbStoreTest {
         .contains("circleci/python@2.1.x > 2.1.x.yml")
         .doesNotContain("2.1.0.yml");
     assertThat(store.howToVendor("circleci", "node", "5")).contains("5.x.y");
+  }
+
+  @Test
+  void aFetchedReleaseIsSavedAsAConfigMapOfItsOwnThatTheStoreThenServes() {
+    List<OrbMap> created = new java.util.ArrayList<>();
+    OrbMapStore cache = new OrbMapStore("circlet-system", created::stream, created::add);
+    cache.save(new OrbRegistryClient.Release("circleci", "node_js", "5.1.0", "src"));
+    assertThat(created).singleElement().satisfies(m -> {
+      assertThat(m.name()).isEqualTo("orb-circleci-node-js-5-1-0");
+      assertThat(m.labels()).containsEntry(OrbMapStore.LABEL_ORB_CACHED, "true")
+          .containsEntry(OrbMapStore.LABEL_ORB_NAMESPACE, "circleci").containsEntry(OrbMapStore.LABEL_ORB_NAME, "node_js");
+      assertThat(m.data()).containsExactly(Map.entry("5.1.0.yml", "src"));
+    });
+    assertThat(cache.source("circleci", "node_js", "5")).contains("src");
   }
 }
