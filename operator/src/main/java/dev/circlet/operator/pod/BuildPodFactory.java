@@ -31,8 +31,6 @@ import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
@@ -41,7 +39,6 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,15 +48,49 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Writes the Pod and the agent Secret of a Build, following docs/build-pod.md. Pure: the same
+ * Writes the Pod of a Build, following docs/build-pod.md. Pure: the same
  * Build and ResourceClass always give the same objects.
  */
 public final class BuildPodFactory {
 
-  /** Runner image and its pull policy (the operator's {@code circlet.runner.*} settings). */
-  public record PodSettings(String runnerImage, String runnerImagePullPolicy) {
+  /**
+   * The operator's {@code circlet.runner.*} settings: runner image and pull policy, the
+   * ServiceAccount whose projected token proves a build pod's identity, that token's audience,
+   * and the gateway the agent streams to ({@code host:port}; null when there is none).
+   */
+  public record PodSettings(String runnerImage, String runnerImagePullPolicy, String serviceAccount,
+      String tokenAudience, String gateway, boolean gatewayPlaintext) {
     public PodSettings {
       Objects.requireNonNull(runnerImage, "runnerImage");
+      serviceAccount = serviceAccount == null || serviceAccount.isBlank() ? DEFAULT_SERVICE_ACCOUNT : serviceAccount;
+      tokenAudience = tokenAudience == null || tokenAudience.isBlank() ? DEFAULT_TOKEN_AUDIENCE : tokenAudience;
+      gateway = gateway == null || gateway.isBlank() ? null : gateway;
+    }
+
+    /** The default identity settings and no gateway. */
+    public PodSettings(String runnerImage, String runnerImagePullPolicy) {
+      this(runnerImage, runnerImagePullPolicy, null, null, null, false);
+    }
+  }
+
+  /** The namespace's own ServiceAccount: it always exists, and the token's audience makes its RBAC irrelevant. */
+  public static final String DEFAULT_SERVICE_ACCOUNT = "default";
+  /** Audience of the projected build identity token; the API server accepts no token with it. */
+  public static final String DEFAULT_TOKEN_AUDIENCE = "circlet.dev/runner";
+  /** Lifetime the kubelet requests for the identity token; it rotates it at 80 % of that. */
+  public static final long TOKEN_EXPIRATION_SECONDS = 600L;
+  /**
+   * Largest job.json the pod annotation may carry: the API server allows 256 KiB for all of an
+   * object's annotations together, and 16 KiB stay free for annotations others add.
+   */
+  public static final int MAX_JOB_BYTES = 240 * 1024;
+  /** Reason of a Build whose job.json does not fit its pod's annotation. */
+  public static final String REASON_JOB_TOO_LARGE = "JobTooLarge";
+
+  /** The Build's job.json exceeds {@link #MAX_JOB_BYTES}; no retry makes it fit. */
+  public static final class JobTooLargeException extends IllegalArgumentException {
+    JobTooLargeException(String message) {
+      super(message);
     }
   }
 
@@ -69,12 +100,13 @@ public final class BuildPodFactory {
 
   public static final String VOLUME_SHARED = "circlet";
   public static final String VOLUME_PROJECT = "project";
-  public static final String VOLUME_BUILD_SECRET = "build-secret";
+  public static final String VOLUME_BUILD_IDENTITY = "build-identity";
   public static final String VOLUME_CLONE = "clone-credentials";
 
   public static final String SHARED_PATH = "/circlet";
   public static final String HOME = "/home/circleci";
-  public static final String BUILD_SECRET_PATH = "/etc/circlet/build";
+  /** The agent's job.json and identity token, from the pod's projected {@code build-identity} volume. */
+  public static final String BUILD_PATH = "/etc/circlet/build";
   public static final String CLONE_PATH = "/etc/circlet/clone";
   /** Context Secrets, one directory per context in the job's order: {@code /etc/circlet/contexts/0}, … */
   public static final String CONTEXTS_PATH = "/etc/circlet/contexts";
@@ -151,6 +183,13 @@ public final class BuildPodFactory {
     }
     boolean restricted = !"baseline".equals(rc.podSecurity);
     String buildName = build.getMetadata().getName();
+    String jobJson = jobJson(build);
+    int jobBytes = jobJson.getBytes(StandardCharsets.UTF_8).length;
+    if (jobBytes > MAX_JOB_BYTES) {
+      throw new JobTooLargeException("job \"" + job.name + "\" compiles to " + jobBytes + " bytes of job.json, more"
+          + " than the " + MAX_JOB_BYTES + " bytes a build pod's annotation can carry; shrink the job (fewer"
+          + " or shorter steps, environment values or parameters)");
+    }
     ContainerImage primaryImage = executor.images.get(0);
     Long primaryUid = uid(primaryImage, restricted, job.name, PRIMARY);
     long agentUid = primaryUid != null && primaryUid > 0 ? primaryUid : DEFAULT_UID;
@@ -176,7 +215,7 @@ public final class BuildPodFactory {
     List<VolumeMount> agentMounts = new ArrayList<>();
     agentMounts.add(mount(VOLUME_SHARED, SHARED_PATH, false));
     agentMounts.add(mount(VOLUME_PROJECT, home, false));
-    agentMounts.add(mount(VOLUME_BUILD_SECRET, BUILD_SECRET_PATH, true));
+    agentMounts.add(mount(VOLUME_BUILD_IDENTITY, BUILD_PATH, true));
     if (cloneSecretName != null) {
       agentMounts.add(mount(VOLUME_CLONE, CLONE_PATH, true));
     }
@@ -191,8 +230,8 @@ public final class BuildPodFactory {
             // A native sidecar: started before the primary, stopped by the kubelet after it.
             .withRestartPolicy("Always")
             .withCommand(
-                "circlet-agent", "pod", "--shared", SHARED_PATH, "--job", BUILD_SECRET_PATH + "/" + KEY_JOB)
-            .withEnv(env("HOME", home))
+                "circlet-agent", "pod", "--shared", SHARED_PATH, "--job", BUILD_PATH + "/" + KEY_JOB)
+            .withEnv(agentEnv(home))
             .withResources(AGENT_RESOURCES)
             .withSecurityContext(containerSecurity(true, agentUid))
             .withVolumeMounts(agentMounts)
@@ -236,8 +275,11 @@ public final class BuildPodFactory {
     PodBuilder pod =
         new PodBuilder()
             .withMetadata(childMeta(build, Names.pod(buildName), rcName))
+            .editMetadata().withAnnotations(Map.of(CircletApi.ANNOTATION_JOB, jobJson)).endMetadata()
             .withNewSpec()
             .withRestartPolicy("Never")
+            // Only the projected Circlet-audience token, mounted in the agent alone; no API token.
+            .withServiceAccountName(settings.serviceAccount())
             .withAutomountServiceAccountToken(false)
             .withEnableServiceLinks(false)
             .withActiveDeadlineSeconds(timeout(spec) + DEADLINE_GRACE_SECONDS)
@@ -245,7 +287,7 @@ public final class BuildPodFactory {
             .withImagePullSecrets(pullSecrets(executor))
             .withInitContainers(inits)
             .withContainers(containers)
-            .withVolumes(volumes(buildName, cloneSecretName, contextSecrets))
+            .withVolumes(volumes(cloneSecretName, contextSecrets))
             .withNodeSelector(emptyToNull(rc.nodeSelector))
             .withTolerations(rc.tolerations == null || rc.tolerations.isEmpty() ? null : List.copyOf(rc.tolerations))
             .withRuntimeClassName(rc.runtimeClassName)
@@ -259,13 +301,13 @@ public final class BuildPodFactory {
   }
 
   /**
-   * The Secret the agent reads: {@code job.json} (compiled job, trigger, parallel index, the
-   * upstream jobs whose workspace layers it may attach, the workflow id, the storage scope) and the
-   * per-build output {@code token}. Immutable: neither changes during the Build's life.
+   * The agent's job.json: compiled job, trigger, parallel index, the upstream jobs whose workspace
+   * layers it may attach, the workflow id and the storage scope. It holds no secret (context and
+   * clone credentials are separate Secrets), so it travels in the pod's annotation, which a
+   * downwardAPI volume projects into the agent container.
    */
-  public Secret agentSecret(Build build, String token) {
+  public static String jobJson(Build build) {
     BuildSpec spec = requireSpec(build);
-    Objects.requireNonNull(token, "token");
     String buildName = build.getMetadata().getName();
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("build", buildName);
@@ -282,22 +324,11 @@ public final class BuildPodFactory {
     if (spec.upstreamJobs != null) {
       doc.put("upstreamJobs", spec.upstreamJobs);
     }
-    String jobJson;
     try {
-      jobJson = JSON.writeValueAsString(doc);
+      return JSON.writeValueAsString(doc);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise the job of build " + buildName, e);
     }
-    String rcName = spec.job.resourceClass;
-    Map<String, String> data = new LinkedHashMap<>();
-    data.put(KEY_JOB, base64(jobJson));
-    data.put(KEY_TOKEN, base64(token));
-    return new SecretBuilder()
-        .withMetadata(childMeta(build, Names.agentSecret(buildName), rcName))
-        .withType("Opaque")
-        .withImmutable(true)
-        .withData(data)
-        .build();
   }
 
   /**
@@ -397,8 +428,17 @@ public final class BuildPodFactory {
     return out;
   }
 
-  private static List<EnvVar> env(String name, String value) {
-    return List.of(new EnvVar(name, value, null));
+  /** The agent's environment: its home and, when there is a gateway, where to stream to. */
+  private List<EnvVar> agentEnv(String home) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(new EnvVar("HOME", home, null));
+    if (settings.gateway() != null) {
+      env.add(new EnvVar("CIRCLET_GATEWAY", settings.gateway(), null));
+      if (settings.gatewayPlaintext()) {
+        env.add(new EnvVar("CIRCLET_GATEWAY_PLAINTEXT", "true", null));
+      }
+    }
+    return env;
   }
 
   /**
@@ -503,16 +543,32 @@ public final class BuildPodFactory {
     return names.isEmpty() ? null : names.stream().map(LocalObjectReference::new).toList();
   }
 
-  private static List<Volume> volumes(String buildName, String cloneSecretName, List<String> contextSecrets) {
+  private List<Volume> volumes(String cloneSecretName, List<String> contextSecrets) {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName(VOLUME_SHARED).withNewEmptyDir().endEmptyDir().build());
     volumes.add(new VolumeBuilder().withName(VOLUME_PROJECT).withNewEmptyDir().endEmptyDir().build());
+    // job.json from the pod's own annotation and a short-lived token bound to this pod, with an
+    // audience only Circlet's gateway accepts; the kubelet rotates the token before it expires.
     volumes.add(
         new VolumeBuilder()
-            .withName(VOLUME_BUILD_SECRET)
-            .withNewSecret()
-            .withSecretName(Names.agentSecret(buildName))
-            .endSecret()
+            .withName(VOLUME_BUILD_IDENTITY)
+            .withNewProjected()
+            .addNewSource()
+            .withNewDownwardAPI()
+            .addNewItem()
+            .withPath(KEY_JOB)
+            .withNewFieldRef(null, "metadata.annotations['" + CircletApi.ANNOTATION_JOB + "']")
+            .endItem()
+            .endDownwardAPI()
+            .endSource()
+            .addNewSource()
+            .withNewServiceAccountToken()
+            .withAudience(settings.tokenAudience())
+            .withExpirationSeconds(TOKEN_EXPIRATION_SECONDS)
+            .withPath(KEY_TOKEN)
+            .endServiceAccountToken()
+            .endSource()
+            .endProjected()
             .build());
     if (cloneSecretName != null) {
       volumes.add(
@@ -581,7 +637,4 @@ public final class BuildPodFactory {
     return build.getSpec();
   }
 
-  private static String base64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-  }
 }
