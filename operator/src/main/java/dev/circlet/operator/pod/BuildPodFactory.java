@@ -1,8 +1,5 @@
 package dev.circlet.operator.pod;
 
-import dev.circlet.api.naming.StorageScope;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildSpec;
 import dev.circlet.api.v1alpha1.CircletApi;
@@ -13,7 +10,6 @@ import dev.circlet.api.v1alpha1.JobSpec;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.ResourceClassSpec;
 import dev.circlet.api.naming.Names;
-import dev.circlet.operator.workflow.TriggerEnvironment;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -37,7 +33,6 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -79,21 +74,6 @@ public final class BuildPodFactory {
   public static final String DEFAULT_TOKEN_AUDIENCE = "circlet.dev/runner";
   /** Lifetime the kubelet requests for the identity token; it rotates it at 80 % of that. */
   public static final long TOKEN_EXPIRATION_SECONDS = 600L;
-  /**
-   * Largest job.json the pod annotation may carry: the API server allows 256 KiB for all of an
-   * object's annotations together, and 16 KiB stay free for annotations others add.
-   */
-  public static final int MAX_JOB_BYTES = 240 * 1024;
-  /** Reason of a Build whose job.json does not fit its pod's annotation. */
-  public static final String REASON_JOB_TOO_LARGE = "JobTooLarge";
-
-  /** The Build's job.json exceeds {@link #MAX_JOB_BYTES}; no retry makes it fit. */
-  public static final class JobTooLargeException extends IllegalArgumentException {
-    JobTooLargeException(String message) {
-      super(message);
-    }
-  }
-
   public static final String INIT = "circlet-init";
   public static final String AGENT = "circlet-agent";
   public static final String PRIMARY = "primary";
@@ -133,8 +113,6 @@ public final class BuildPodFactory {
   static final ResourceRequirements INIT_RESOURCES = resources("50m", "64Mi", "128Mi");
   static final ResourceRequirements AGENT_RESOURCES = resources("100m", "128Mi", "512Mi");
   static final ResourceRequirements SERVICE_RESOURCES = resources("250m", "256Mi", "1Gi");
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PodSettings settings;
 
@@ -183,13 +161,7 @@ public final class BuildPodFactory {
     }
     boolean restricted = !"baseline".equals(rc.podSecurity);
     String buildName = build.getMetadata().getName();
-    String jobJson = jobJson(build);
-    int jobBytes = jobJson.getBytes(StandardCharsets.UTF_8).length;
-    if (jobBytes > MAX_JOB_BYTES) {
-      throw new JobTooLargeException("job \"" + job.name + "\" compiles to " + jobBytes + " bytes of job.json, more"
-          + " than the " + MAX_JOB_BYTES + " bytes a build pod's annotation can carry; shrink the job (fewer"
-          + " or shorter steps, environment values or parameters)");
-    }
+    String jobJson = AgentJobFile.fitting(build);
     ContainerImage primaryImage = executor.images.get(0);
     Long primaryUid = uid(primaryImage, restricted, job.name, PRIMARY);
     long agentUid = primaryUid != null && primaryUid > 0 ? primaryUid : DEFAULT_UID;
@@ -298,37 +270,6 @@ public final class BuildPodFactory {
       pod.editSpec().withHostAliases(new HostAlias(serviceHosts, "127.0.0.1")).endSpec();
     }
     return pod.build();
-  }
-
-  /**
-   * The agent's job.json: compiled job, trigger, parallel index, the upstream jobs whose workspace
-   * layers it may attach, the workflow id and the storage scope. It holds no secret (context and
-   * clone credentials are separate Secrets), so it travels in the pod's annotation, which a
-   * downwardAPI volume projects into the agent container.
-   */
-  public static String jobJson(Build build) {
-    BuildSpec spec = requireSpec(build);
-    String buildName = build.getMetadata().getName();
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("build", buildName);
-    doc.put("job", spec.job);
-    // The agent's JobFile shape, not the CIRCLE_* map: the agent derives the variables itself.
-    doc.put("trigger", TriggerEnvironment.agentTrigger(spec.trigger));
-    String workflowId = TriggerEnvironment.workflowId(spec.trigger);
-    if (workflowId != null && !workflowId.isEmpty()) {
-      doc.put("workflowId", workflowId);
-    }
-    doc.put("storageScope", StorageScope.of(build));
-    doc.put("parallelIndex", spec.parallelIndex == null ? 0 : spec.parallelIndex);
-    doc.put("parallelTotal", spec.parallelTotal == null ? 1 : spec.parallelTotal);
-    if (spec.upstreamJobs != null) {
-      doc.put("upstreamJobs", spec.upstreamJobs);
-    }
-    try {
-      return JSON.writeValueAsString(doc);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise the job of build " + buildName, e);
-    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.circlet.operator.reconciler;
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.operator.metrics.CircletMetrics;
+import dev.circlet.operator.pod.AgentJobFile;
 import dev.circlet.operator.pod.BuildPodFactory;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -63,8 +64,8 @@ final class BuildLauncher {
   }
 
   private static Launch refused(IllegalArgumentException e) {
-    return Launch.failed(e instanceof BuildPodFactory.JobTooLargeException
-        ? BuildPodFactory.REASON_JOB_TOO_LARGE : REASON_REJECTED, e.getMessage());
+    return Launch.failed(e instanceof AgentJobFile.TooLargeException
+        ? AgentJobFile.REASON_TOO_LARGE : REASON_REJECTED, e.getMessage());
   }
 
   /**

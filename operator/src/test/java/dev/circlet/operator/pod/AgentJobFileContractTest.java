@@ -29,7 +29,7 @@ class AgentJobFileContractTest {
       spec.parallelTotal = 3;
     });
 
-    JobFile file = JobFile.parse(BuildPodFactory.jobJson(build));
+    JobFile file = JobFile.parse(AgentJobFile.of(build));
 
     BuildInfo info = file.buildInfo();
     assertThat(info.revision()).isEqualTo(trigger.revision);
@@ -52,7 +52,7 @@ class AgentJobFileContractTest {
       spec.trigger.clear();
       spec.trigger.put("CIRCLE_TAG", "v1.2.3");
     });
-    JobFile file = JobFile.parse(BuildPodFactory.jobJson(build));
+    JobFile file = JobFile.parse(AgentJobFile.of(build));
     assertThat(file.buildInfo().tag()).isEqualTo("v1.2.3");
     assertThat(file.storageScope()).isEqualTo("orgs/acme/projects/ci-acme/" + StorageScope.NO_PIPELINE);
   }

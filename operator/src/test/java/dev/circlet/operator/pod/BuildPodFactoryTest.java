@@ -242,7 +242,7 @@ class BuildPodFactoryTest {
     });
     Pod pod = FACTORY.pod(b, resourceClass("medium", "2", "4Gi", rc -> {}), null);
     String annotation = pod.getMetadata().getAnnotations().get(CircletApi.ANNOTATION_JOB);
-    assertThat(annotation).isEqualTo(BuildPodFactory.jobJson(b));
+    assertThat(annotation).isEqualTo(AgentJobFile.of(b));
     JsonNode job = new ObjectMapper().readTree(annotation);
     assertThat(job.path("build").asText()).isEqualTo("web-12-build-test-2");
     assertThat(job.path("job").path("name").asText()).isEqualTo("test");
@@ -254,7 +254,7 @@ class BuildPodFactoryTest {
     assertThat(job.path("parallelTotal").asInt()).isEqualTo(4);
     assertThat(job.path("upstreamJobs")).extracting(JsonNode::asText).containsExactly("checkout", "build");
     assertThat(job.has("token")).as("job.json holds no secret").isFalse();
-    assertThat(new ObjectMapper().readTree(BuildPodFactory.jobJson(build("b1", s -> {}))).has("upstreamJobs"))
+    assertThat(new ObjectMapper().readTree(AgentJobFile.of(build("b1", s -> {}))).has("upstreamJobs"))
         .as("a Build outside a Workflow attaches every layer").isFalse();
   }
 
@@ -305,12 +305,12 @@ class BuildPodFactoryTest {
 
   @Test
   void aJobTooLargeForTheAnnotationIsRefusedWithItsSize() {
-    Build huge = build("b1", s -> s.job.environment.put("BLOB", "x".repeat(BuildPodFactory.MAX_JOB_BYTES)));
+    Build huge = build("b1", s -> s.job.environment.put("BLOB", "x".repeat(AgentJobFile.MAX_BYTES)));
     assertThatThrownBy(() -> FACTORY.pod(huge, resourceClass("medium", "2", "4Gi", rc -> {}), null))
-        .isInstanceOf(BuildPodFactory.JobTooLargeException.class)
+        .isInstanceOf(AgentJobFile.TooLargeException.class)
         .hasMessageContaining("job \"test\"").hasMessageContaining("bytes of job.json")
-        .hasMessageContaining(String.valueOf(BuildPodFactory.MAX_JOB_BYTES));
-    Build fits = build("b1", s -> s.job.environment.put("BLOB", "x".repeat(BuildPodFactory.MAX_JOB_BYTES - 4096)));
+        .hasMessageContaining(String.valueOf(AgentJobFile.MAX_BYTES));
+    Build fits = build("b1", s -> s.job.environment.put("BLOB", "x".repeat(AgentJobFile.MAX_BYTES - 4096)));
     assertThat(FACTORY.pod(fits, resourceClass("medium", "2", "4Gi", rc -> {}), null).getMetadata().getAnnotations())
         .containsKey(CircletApi.ANNOTATION_JOB);
   }
