@@ -99,7 +99,14 @@ class RbacRulesTest {
     }
     Role gateway = as(all.stream().filter(r -> r.getKind().equals("Role") && "ci-acme".equals(r.getMetadata().getNamespace())
         && r.getMetadata().getName().equals("circlet-gateway")).findFirst().orElseThrow(), Role.class);
-    assertThat(gateway.getRules()).noneMatch(r -> r.getResources().contains("pods"));
+    assertThat(gateway.getRules()).filteredOn(r -> r.getResources().contains("pods"))
+        .as("runner identity reads the token's pod, nothing more").singleElement()
+        .satisfies(r -> assertThat(r.getVerbs()).containsExactly("get"));
+    Role operator = as(all.stream().filter(r -> r.getKind().equals("Role") && "ci-acme".equals(r.getMetadata().getNamespace())
+        && r.getMetadata().getName().equals("circlet-operator")).findFirst().orElseThrow(), Role.class);
+    assertThat(operator.getRules()).filteredOn(r -> r.getResources().contains("secrets"))
+        .as("the operator never writes a Secret: build pods get no agent Secret").singleElement()
+        .satisfies(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("list", "watch"));
     assertThat(gateway.getRules()).filteredOn(r -> r.getResources().contains("secrets"))
         .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("get"));
     Role own = as(all.stream().filter(r -> r.getKind().equals("Role") && Helm.NAMESPACE.equals(r.getMetadata().getNamespace()))

@@ -36,6 +36,7 @@ public final class CircletOperator implements AutoCloseable {
   private final CircletMetrics metrics;
   private volatile boolean started;
 
+  /** The operator with the default build pod identity settings and no gateway (tests, benchmarks). */
   public CircletOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry, Clock clock) {
     this(client, settings, OrbRegistrySettings.off(), registry, clock);
   }
@@ -43,12 +44,19 @@ public final class CircletOperator implements AutoCloseable {
   /** @param orbRegistry when and where Pipeline validation fetches orbs missing from the orb ConfigMaps */
   public CircletOperator(KubernetesClient client, OperatorSettings settings, OrbRegistrySettings orbRegistry,
       MeterRegistry registry, Clock clock) {
+    this(client, settings, new PodSettings(settings.runnerImage(), settings.runnerImagePullPolicy()), orbRegistry,
+        registry, clock);
+  }
+
+  public CircletOperator(KubernetesClient client, OperatorSettings settings, PodSettings podSettings,
+      OrbRegistrySettings orbRegistry,
+      MeterRegistry registry, Clock clock) {
     this.metrics = new CircletMetrics(registry);
     this.admission = new BuildAdmission(new AdmissionQueue(), settings.clusterMaxBuilds());
     this.events = new EventRecorder(client,
         Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("circlet-events-", 0).factory()), clock);
     StatusWriter statusWriter = new StatusWriter(client.getKubernetesSerialization());
-    BuildPodFactory pods = new BuildPodFactory(new PodSettings(settings.runnerImage(), settings.runnerImagePullPolicy()));
+    BuildPodFactory pods = new BuildPodFactory(podSettings);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withConcurrentReconciliationThreads(settings.reconcileThreads())

@@ -2,6 +2,7 @@ package dev.circlet.operator.runtime;
 
 import dev.circlet.config.orbs.OrbPolicy;
 import dev.circlet.config.orbs.OrbRegistrySettings;
+import dev.circlet.operator.pod.BuildPodFactory;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -41,6 +42,30 @@ public interface OperatorConfig {
     @WithName("image-pull-policy")
     @WithDefault("IfNotPresent")
     String imagePullPolicy();
+
+    /** ServiceAccount of build pods; it needs no RBAC (the pod mounts no API token). */
+    @WithName("service-account")
+    @WithDefault(BuildPodFactory.DEFAULT_SERVICE_ACCOUNT)
+    String serviceAccount();
+
+    /** Audience of the projected token that proves a build pod's identity to the gateway. */
+    @WithName("token-audience")
+    @WithDefault(BuildPodFactory.DEFAULT_TOKEN_AUDIENCE)
+    String tokenAudience();
+
+    /** The gateway's runner API ({@code host:port}) the agent streams to; unset streams nothing. */
+    Optional<String> gateway();
+
+    /** The agent talks to the gateway without TLS (inside a trusted network only). */
+    @WithName("gateway-plaintext")
+    @WithDefault("false")
+    boolean gatewayPlaintext();
+  }
+
+  /** The build pods' settings. */
+  default BuildPodFactory.PodSettings podSettings() {
+    return new BuildPodFactory.PodSettings(runner().image(), runner().imagePullPolicy(), runner().serviceAccount(),
+        runner().tokenAudience(), runner().gateway().orElse(null), runner().gatewayPlaintext());
   }
 
   /** Admission. */
