@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
+    // Generous: the suite runs on a loaded 2-core CI machine; tests wait for conditions, never for time.
+    testTimeout: 30_000,
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
   },
 });

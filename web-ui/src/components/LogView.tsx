@@ -91,7 +91,10 @@ export function LogView({ api, namespace, build, step, live, stepName }: {
     const n = ((i % matches.length) + matches.length) % matches.length;
     setCurrent(n);
     setFollow(false);
-    if (box.current) box.current.scrollTop = scrollTopFor(matches[n], viewport, LINE_HEIGHT);
+    const top = scrollTopFor(matches[n], viewport, LINE_HEIGHT);
+    if (box.current) box.current.scrollTop = top;
+    // Render the match's window now rather than on the scroll event, which a jump may not send.
+    setScrollTop(top);
   };
 
   const openRaw = async (e: Event) => {

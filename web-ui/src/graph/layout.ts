@@ -26,11 +26,13 @@ export interface GraphLayout {
   height: number;
 }
 
-export const NODE_WIDTH = 200;
+export const NODE_WIDTH = 220;
 export const HEADER_HEIGHT = 30;
 export const ROW_HEIGHT = 26;
 export const GAP_X = 56;
 export const GAP_Y = 16;
+/** Top and bottom border of a box, drawn outside its rows. */
+export const BORDER = 2;
 
 // Which state a group shows when its instances differ: what needs attention first.
 const GROUP_PRECEDENCE = ['Failed', 'Running', 'OnHold', 'Blocked', 'Canceled', 'NotRun', 'Succeeded'];
@@ -102,7 +104,7 @@ export function layoutWorkflow(jobs: WorkflowJob[]): GraphLayout {
     for (const id of ordered) {
       const list = members.get(id)!;
       const grouped = id.startsWith('group:');
-      const h = HEADER_HEIGHT + (grouped ? list.length * ROW_HEIGHT : 0);
+      const h = HEADER_HEIGHT + (grouped ? list.length * ROW_HEIGHT : 0) + BORDER;
       nodes.set(id, {
         id,
         label: labelOf(id),
