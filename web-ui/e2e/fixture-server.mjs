@@ -11,6 +11,15 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export const TOKEN = 'circlet-ui-fixture-token';
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 const E = '\x1b[';
+// The same headers the gateway sends with the UI (WebUiPaths.SECURITY_HEADERS), so a page that
+// needs inline script or style fails these tests as it would fail in production.
+const UI_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
 
 function shiftTimes(value, deltaMs) {
   if (Array.isArray(value)) return value.map((v) => shiftTimes(v, deltaMs));
@@ -230,7 +239,7 @@ function serveUi(dist, path, res) {
     file = join(dist, 'index.html');
   }
   if (!existsSync(file)) { res.writeHead(500); return res.end('build the UI first: npm run build'); }
-  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+  res.writeHead(200, { ...UI_HEADERS, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
   res.end(readFileSync(file));
 }
 

@@ -32,6 +32,8 @@ page.setDefaultTimeout(WAIT);
 page.on('dialog', (d) => d.accept());
 const consoleErrors = [];
 page.on('pageerror', (e) => consoleErrors.push(String(e)));
+// Content-Security-Policy violations are reported on the console, not as page errors.
+page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) consoleErrors.push(m.text()); });
 
 const results = [];
 async function test(name, body) {
