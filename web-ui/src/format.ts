@@ -23,22 +23,34 @@ export function when(t?: string | null): string {
   return Number.isNaN(d.getTime()) ? t : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
-/** The CSS modifier of a state: one palette for workflow phases, job states, build phases and steps. */
+/**
+ * A state name in one spelling: the API writes workflow phases and job states as enum names
+ * ({@code OnHold}) and run statuses in snake case ({@code on_hold}, {@code success}).
+ */
+export function normState(state: string | null | undefined): string {
+  const s = (state ?? '').toLowerCase().replace(/[_\s-]/g, '');
+  return s === 'success' ? 'succeeded' : s === 'cancelled' ? 'canceled' : s;
+}
+
+/** The CSS modifier of a state: one palette for run statuses, phases, job states, steps and tests. */
 export function stateClass(state: string | null | undefined): string {
-  switch ((state ?? '').toLowerCase()) {
-    case 'succeeded': case 'success': case 'passed': return 'ok';
-    case 'failed': case 'failure': case 'error': case 'timedout': return 'bad';
+  switch (normState(state)) {
+    case 'succeeded': case 'passed': case 'approved': return 'ok';
+    case 'failed': case 'failure': case 'error': case 'timedout': case 'invalidconfig': return 'bad';
     case 'running': case 'admitted': return 'run';
     case 'onhold': return 'hold';
-    case 'canceled': case 'cancelled': case 'notrun': case 'skipped': return 'off';
+    case 'canceled': case 'notrun': case 'skipped': case 'filtered': return 'off';
     default: return 'wait';
   }
 }
 
-const TERMINAL = new Set(['succeeded', 'failed', 'canceled', 'timedout', 'notrun']);
+const TERMINAL = new Set([
+  'succeeded', 'passed', 'approved', 'failed', 'failure', 'error', 'canceled', 'timedout', 'notrun', 'skipped',
+  'invalidconfig', 'filtered',
+]);
 
 export function isTerminal(state: string | null | undefined): boolean {
-  return TERMINAL.has((state ?? '').toLowerCase());
+  return TERMINAL.has(normState(state));
 }
 
 export function bytes(n: number): string {

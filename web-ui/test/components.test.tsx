@@ -93,6 +93,7 @@ describe('WorkflowGraph', () => {
       { name: 'test-0', job: 'test', type: 'build', state: 'Succeeded', build: 'shop-1-ci-test-0', requires: ['build'], group: 'test' },
       { name: 'test-1', job: 'test', type: 'build', state: 'Failed', build: 'shop-1-ci-test-1', requires: ['build'], group: 'test' },
       { name: 'hold', job: 'hold', type: 'approval', state: 'OnHold', build: null, requires: ['test-0', 'test-1'], group: null },
+      { name: 'e2e', job: 'e2e', type: 'build', state: 'Running', build: 'shop-1-ci-e2e-0', builds: ['shop-1-ci-e2e-0', 'shop-1-ci-e2e-1'], requires: ['build'], group: 'e2e' },
     ],
   };
 
@@ -106,8 +107,12 @@ describe('WorkflowGraph', () => {
         onChange={() => changed++}
       />,
     );
-    expect([...el.querySelectorAll('.node')].map((n) => (n as HTMLElement).dataset.node)).toEqual(['build', 'test', 'hold']);
-    expect(el.querySelectorAll('.edges path')).toHaveLength(2);
+    expect([...el.querySelectorAll('.node')].map((n) => (n as HTMLElement).dataset.node)).toEqual(['build', 'e2e', 'test', 'hold']);
+    expect(el.querySelectorAll('.edges path')).toHaveLength(3);
+    const e2e = el.querySelector('[data-node="e2e"]')!;
+    expect([...e2e.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
+      ['#0', '/ui/builds/team/shop-1-ci-e2e-0'], ['#1', '/ui/builds/team/shop-1-ci-e2e-1'],
+    ]);
     const test = el.querySelector('[data-node="test"]')!;
     expect(test.className).toContain('node-bad');
     expect(test.textContent).toContain('Failed · 2');

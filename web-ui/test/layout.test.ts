@@ -69,3 +69,14 @@ describe('groupState', () => {
     expect(groupState(states)).toBe(shown);
   });
 });
+
+describe('parallel jobs', () => {
+  it('give a job with several Builds one row per Build in its group box', () => {
+    const layout = layoutWorkflow([
+      job('build'),
+      job('e2e', ['build'], { group: 'e2e', builds: ['wf-e2e-0', 'wf-e2e-1', 'wf-e2e-2', 'wf-e2e-3'] }),
+    ]);
+    const e2e = layout.nodes.find((x) => x.id === 'group:e2e')!;
+    expect(e2e.height).toBe(HEADER_HEIGHT + 4 * ROW_HEIGHT + BORDER);
+  });
+});

@@ -47,6 +47,8 @@ export interface WorkflowJob {
   type: 'build' | 'approval';
   state: string;
   build: string | null;
+  /** Every Build of the job: one per parallel node when the job has {@code parallelism}. */
+  builds?: string[];
   requires: string[];
   group: string | null;
   startedAt?: string | null;
@@ -115,7 +117,8 @@ export interface TestResult {
 export interface Artifact {
   path: string;
   sizeBytes: number;
-  url: string;
+  /** Where to download it; null when the installation does not serve artifacts. */
+  url: string | null;
 }
 
 export interface QueueEntry {

@@ -11,7 +11,7 @@ function stepDuration(s: Step): string {
 }
 
 function stepRunning(s: Step): boolean {
-  return !isTerminal(s.status) && s.status !== 'Skipped';
+  return !isTerminal(s.status);
 }
 
 function Placement({ b }: { b: Build }) {
@@ -70,7 +70,7 @@ function Artifacts({ api, b }: { api: ApiClient; b: Build }) {
   return (
     <ul class="artifacts">
       {data.items.map((a) => (
-        <li><a href={a.url} download>{a.path}</a> <span class="muted">{bytes(a.sizeBytes)}</span></li>
+        <li>{a.url ? <a href={a.url} download>{a.path}</a> : <span class="mono">{a.path}</span>} <span class="muted">{bytes(a.sizeBytes)}</span></li>
       ))}
     </ul>
   );
@@ -82,7 +82,7 @@ export function BuildPage({ api, namespace, name, step }: { api: ApiClient; name
   if (error && !b) return <main><ErrorBox error={error} /></main>;
   if (!b) return <main><p aria-busy="true">Loading…</p></main>;
   const selected = b.steps.find((s) => s.index === step)
-    ?? b.steps.find((s) => s.status === 'Failed')
+    ?? b.steps.find((s) => stateClass(s.status) === 'bad')
     ?? b.steps.find(stepRunning)
     ?? b.steps[b.steps.length - 1];
   return (

@@ -1,11 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client';
 import type { PipelineSummary } from '../api/types';
-import { when } from '../format';
+import { normState, when } from '../format';
 import { href } from '../router';
 import { ErrorBox, StateBadge, useLoad } from './common';
 
-const STATUSES = ['', 'Running', 'OnHold', 'Succeeded', 'Failed', 'Canceled'];
+const STATUSES: [string, string][] = [
+  ['', 'Any'], ['running', 'Running'], ['onhold', 'On hold'], ['succeeded', 'Succeeded'], ['failed', 'Failed'],
+  ['canceled', 'Canceled'],
+];
 
 async function allPipelines(api: ApiClient): Promise<PipelineSummary[]> {
   const out: PipelineSummary[] = [];
@@ -28,7 +31,7 @@ export function PipelinesPage({ api }: { api: ApiClient }) {
     (p.branches.length ? p.branches : [{ branch: '', lastRun: null }]).map((b) => ({ p, b })),
   ).filter(({ b }) =>
     (!branch || b.branch.toLowerCase().includes(branch.toLowerCase()))
-    && (!status || b.lastRun?.status === status));
+    && (!status || normState(b.lastRun?.status) === status));
   return (
     <main>
       <h1>Pipelines</h1>
@@ -40,7 +43,7 @@ export function PipelinesPage({ api }: { api: ApiClient }) {
         <label>
           Status
           <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
-            {STATUSES.map((s) => <option value={s}>{s || 'Any'}</option>)}
+            {STATUSES.map(([value, label]) => <option value={value}>{label}</option>)}
           </select>
         </label>
       </form>

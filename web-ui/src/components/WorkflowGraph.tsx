@@ -1,7 +1,7 @@
 import type { ApiClient } from '../api/client';
 import type { WorkflowJob, WorkflowRun } from '../api/types';
 import { between, duration, stateClass } from '../format';
-import { layoutWorkflow } from '../graph/layout';
+import { layoutWorkflow, rowsOf } from '../graph/layout';
 import { href } from '../router';
 import { ActionButton } from './ActionButton';
 
@@ -9,18 +9,20 @@ function jobDuration(j: WorkflowJob): string {
   return duration(j.durationMs ?? between(j.startedAt, j.finishedAt));
 }
 
-function JobLine({ job, wf, api, onChange, compact }: {
-  job: WorkflowJob; wf: WorkflowRun; api: ApiClient; onChange: () => void; compact: boolean;
+function JobLine({ job, wf, api, onChange, compact, node }: {
+  job: WorkflowJob; wf: WorkflowRun; api: ApiClient; onChange: () => void; compact: boolean; node?: number;
 }) {
   // Inside a group box the group's name is the heading; an instance shows what tells it apart.
   const group = job.group ?? '';
-  const label = compact && group && job.name.startsWith(group)
+  const short = compact && group && job.name.startsWith(group)
     ? job.name.slice(group.length).replace(/^[-_ ]+/, '') || job.name
     : job.name;
+  const label = node === undefined ? short : `${short === job.name && compact ? '' : `${short} `}#${node}`;
+  const build = node === undefined ? job.build : job.builds?.[node] ?? null;
   return (
     <div class={`job job-${stateClass(job.state)}`}>
-      {job.build
-        ? <a href={href.build(wf.namespace, job.build)} title={`${job.name}: ${job.state}`}>{label}</a>
+      {build
+        ? <a href={href.build(wf.namespace, build)} title={`${job.name}: ${job.state}`}>{label}</a>
         : <span title={`${job.name}: ${job.state}`}>{label}</span>}
       <span class="job-state">{job.state}</span>
       <span class="job-time">{jobDuration(job)}</span>
@@ -54,8 +56,10 @@ export function WorkflowGraph({ wf, api, onChange }: { wf: WorkflowRun; api: Api
             {n.id.startsWith('group:')
               ? (
                 <>
-                  <div class="node-head"><span>{n.label}</span><span class="job-state">{n.state} · {n.jobs.length}</span></div>
-                  {n.jobs.map((j) => <JobLine key={j.name} job={j} wf={wf} api={api} onChange={onChange} compact />)}
+                  <div class="node-head"><span>{n.label}</span><span class="job-state">{n.state} · {n.jobs.reduce((c, j) => c + rowsOf(j), 0)}</span></div>
+                  {n.jobs.flatMap((j) => ((j.builds?.length ?? 0) > 1
+                    ? j.builds!.map((_, i) => <JobLine key={`${j.name}#${i}`} job={j} wf={wf} api={api} onChange={onChange} compact node={i} />)
+                    : [<JobLine key={j.name} job={j} wf={wf} api={api} onChange={onChange} compact />]))}
                 </>
               )
               : <JobLine job={n.jobs[0]} wf={wf} api={api} onChange={onChange} compact={false} />}

@@ -5,7 +5,7 @@ import { stateClass } from '../format';
 
 /** A state shown as a coloured badge with its name, so colour is never the only signal. */
 export function StateBadge({ state }: { state: string | null | undefined }) {
-  return <span class={`badge badge-${stateClass(state)}`}>{state || 'Unknown'}</span>;
+  return <span class={`badge badge-${stateClass(state)}`}>{state ? state.replace(/_/g, ' ') : 'Unknown'}</span>;
 }
 
 export function ErrorBox({ error }: { error: unknown }) {

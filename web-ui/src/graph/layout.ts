@@ -37,6 +37,11 @@ export const BORDER = 2;
 // Which state a group shows when its instances differ: what needs attention first.
 const GROUP_PRECEDENCE = ['Failed', 'Running', 'OnHold', 'Blocked', 'Canceled', 'NotRun', 'Succeeded'];
 
+/** Rows a job takes in a group box: one per Build of a parallel job, else one. */
+export function rowsOf(job: WorkflowJob): number {
+  return Math.max(1, job.builds?.length ?? 0);
+}
+
 /** The state a group shows for its instances' states. */
 export function groupState(states: string[]): string {
   for (const s of GROUP_PRECEDENCE) if (states.includes(s)) return s;
@@ -104,7 +109,7 @@ export function layoutWorkflow(jobs: WorkflowJob[]): GraphLayout {
     for (const id of ordered) {
       const list = members.get(id)!;
       const grouped = id.startsWith('group:');
-      const h = HEADER_HEIGHT + (grouped ? list.length * ROW_HEIGHT : 0) + BORDER;
+      const h = HEADER_HEIGHT + (grouped ? list.reduce((n, j) => n + rowsOf(j), 0) * ROW_HEIGHT : 0) + BORDER;
       nodes.set(id, {
         id,
         label: labelOf(id),
