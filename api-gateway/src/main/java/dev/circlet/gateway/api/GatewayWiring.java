@@ -3,6 +3,9 @@ package dev.circlet.gateway.api;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.orbs.OrbStore;
+import dev.circlet.gateway.archive.ArchiveSettings;
+import dev.circlet.gateway.archive.ArchiveStore;
+import dev.circlet.gateway.archive.Archiver;
 import dev.circlet.gateway.broker.BrokerSettings;
 import dev.circlet.gateway.broker.BrokerTopology;
 import dev.circlet.gateway.broker.ConfirmedPublisher;
@@ -23,6 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -36,9 +40,10 @@ public class GatewayWiring {
   private final KubernetesClient client;
   private final DeliveryStore store;
   private final Duration confirmTimeout;
+  private final Archiver archiver;
 
-  public GatewayWiring(BrokerSettings broker, GatewaySettings settings, KubernetesClient client,
-      DataSource dataSource, Vertx vertx) {
+  public GatewayWiring(BrokerSettings broker, GatewaySettings settings, ArchiveSettings archive,
+      KubernetesClient client, DataSource dataSource, Vertx vertx) {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(broker.host());
     factory.setPort(broker.port());
@@ -64,6 +69,10 @@ public class GatewayWiring {
         new KubernetesWebhookSecrets(client, pipelines, settings.secretsMaxAge(), Duration.ofSeconds(2), Clock.systemUTC()),
         publisher, Map.of(Provider.GITHUB, settings.githubMaxBytes(), Provider.GITLAB, settings.gitlabMaxBytes(),
             Provider.BITBUCKET, settings.bitbucketMaxBytes()));
+    this.archiver = archive.enabled()
+        ? new Archiver(client, new ArchiveStore(dataSource), archive.namespaces().orElse(List.of()), archive.resync())
+            .start()
+        : null;
   }
 
   void routes(@Observes Router router) {
@@ -87,6 +96,16 @@ public class GatewayWiring {
     return store;
   }
 
+  /** The Pipelines the gateway serves, from its informer. */
+  public KubernetesPipelines pipelines() {
+    return pipelines;
+  }
+
+  /** The archiver, or null on a replica that does not archive. */
+  public Archiver archiver() {
+    return archiver;
+  }
+
   public KubernetesClient client() {
     return client;
   }
@@ -97,6 +116,9 @@ public class GatewayWiring {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    if (archiver != null) {
+      archiver.close();
+    }
     if (consumer != null) {
       consumer.close();
     }

@@ -10,9 +10,11 @@ import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineSpec;
 import dev.circlet.api.v1alpha1.Workflow;
+import dev.circlet.gateway.rest.BuildsResource;
 import dev.circlet.gateway.rest.HistoryResource;
 import dev.circlet.gateway.rest.PipelineRunsResource;
 import dev.circlet.gateway.rest.TokensResource;
+import dev.circlet.gateway.rest.WorkflowsResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -206,7 +208,8 @@ class ApiV1Test {
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode paths = JSON.readTree(r.body()).get("paths");
     List<String> expected = new ArrayList<>();
-    for (Class<?> resource : List.of(TokensResource.class, PipelineRunsResource.class, HistoryResource.class)) {
+    for (Class<?> resource : List.of(TokensResource.class, PipelineRunsResource.class, HistoryResource.class,
+        WorkflowsResource.class, BuildsResource.class)) {
       String root = resource.getAnnotation(Path.class).value();
       for (Method m : resource.getDeclaredMethods()) {
         if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && hasHttpMethod(m)) {
@@ -215,7 +218,7 @@ class ApiV1Test {
         }
       }
     }
-    assertThat(expected).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(expected).hasSizeGreaterThanOrEqualTo(17);
     for (String path : expected) {
       assertThat(paths.has(path)).as(path + " in " + paths.fieldNames()).isTrue();
     }
