@@ -63,8 +63,11 @@ function liveLine(n) {
   return `${E}36mintegration${E}0m ▸ scenario #${n}: checkout with ${n % 3 === 0 ? 'coupon' : 'card'} ${E}32mok${E}0m (${(n * 37) % 900}ms)\n`;
 }
 
-/** Starts the server; resolves to { url, close, state }. */
-export async function startFixtureServer({ port = 0, lineIntervalMs = 150, dropStreamAfterMs = 1500, uiDir } = {}) {
+/**
+ * Starts the server; resolves to { url, close, state }. With `behindProxy`, a request without
+ * Authorization gets the token added, as an authenticating proxy in front of the gateway would.
+ */
+export async function startFixtureServer({ port = 0, lineIntervalMs = 150, dropStreamAfterMs = 1500, uiDir, behindProxy = false } = {}) {
   const recorded = JSON.parse(readFileSync(join(here, 'fixtures/history.json'), 'utf8'));
   const latest = Date.parse(recorded.runs['run-42'].workflows[0].jobs[5].startedAt);
   const state = shiftTimes(recorded, Date.now() - 3 * 60_000 - latest);
@@ -117,6 +120,7 @@ export async function startFixtureServer({ port = 0, lineIntervalMs = 150, dropS
       return res.end('artifact bytes\n');
     }
     if (!path.startsWith('/api/v1/')) return problem(res, 404, 'Not Found', `no route ${path}`);
+    if (behindProxy && !req.headers.authorization) req.headers.authorization = `Bearer ${TOKEN}`;
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return problem(res, 401, 'Unauthorized', 'the bearer token is unknown or revoked');
     const p = path.slice('/api/v1/'.length).split('/').map(decodeURIComponent);
     const post = req.method === 'POST';

@@ -172,6 +172,24 @@ await test('the pages can be used with the keyboard alone', async () => {
   await page.getByRole('heading', { name: /team\/shop #41/ }).waitFor();
 });
 
+await test('behind an authenticating proxy the UI signs in without a token', async () => {
+  const proxied = await startFixtureServer({ behindProxy: true });
+  const other = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  try {
+    const p = await other.newPage();
+    p.setDefaultTimeout(WAIT);
+    const sent = [];
+    p.on('request', (r) => { if (r.url().includes('/api/')) sent.push(r.headers().authorization ?? null); });
+    await p.goto(`${proxied.url}/ui/`);
+    await p.getByRole('heading', { name: 'Pipelines' }).waitFor();
+    expect(await p.getByRole('button', { name: 'Sign out' }).count() === 0, 'no Sign out without a token');
+    expect(sent.length > 0 && sent.every((h) => h === null), `the UI sent no Authorization: ${sent}`);
+  } finally {
+    await other.close();
+    await proxied.close();
+  }
+});
+
 if (consoleErrors.length) {
   results.push({ name: 'no script errors', ok: false });
   console.log(`  ✗ script errors in the page:\n    ${consoleErrors.join('\n    ')}`);
