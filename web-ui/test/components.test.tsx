@@ -71,8 +71,12 @@ describe('LogView', () => {
     const resumes: string[] = [];
     const el = mount(
       <LogView
-        api={api(async (_u, init) => {
+        api={api(async (url, init) => {
           const h = init!.headers as Record<string, string>;
+          if (url.endsWith('/log')) {
+            const [from, to] = h.Range.slice('bytes='.length).split('-').map(Number);
+            return new Response('one\ntwo\n'.slice(from, to + 1), { status: 206 });
+          }
           resumes.push(h['Last-Event-ID']);
           return new Response(resumes.length === 1 ? first : second);
         })}

@@ -77,11 +77,13 @@ describe('place', () => {
 });
 
 describe('readEvent', () => {
-  it('reads the id as the end offset, JSON frames and the end event', () => {
-    expect(readEvent({ id: '8', event: 'message', data: 'abc' })).toEqual({ chunk: { start: 5, text: 'abc' } });
-    expect(readEvent({ id: null, event: 'message', data: '{"offset":4,"data":"x"}' })).toEqual({ chunk: { start: 4, text: 'x' } });
-    expect(readEvent({ id: null, event: 'end', data: '{"ended":true,"length":42}' })).toEqual({ ended: 42 });
-    expect(readEvent({ id: null, event: 'message', data: '{"ended":true,"length":7}' })).toEqual({ ended: 7 });
+  it('reads the id as the end offset, JSON frames and both shapes of the end event', () => {
+    expect(readEvent({ id: '8', event: 'log', data: 'abc' })).toEqual({ kind: 'upTo', end: 8, text: 'abc' });
+    expect(readEvent({ id: null, event: 'message', data: '{"offset":4,"data":"x"}' })).toEqual({ kind: 'chunk', chunk: { start: 4, text: 'x' } });
+    expect(readEvent({ id: null, event: 'end', data: '{"ended":true,"length":42}' })).toEqual({ kind: 'ended', length: 42 });
+    expect(readEvent({ id: '42', event: 'end', data: '42' })).toEqual({ kind: 'ended', length: 42 });
+    expect(readEvent({ id: null, event: 'message', data: '{"ended":true,"length":7}' })).toEqual({ kind: 'ended', length: 7 });
+    expect(readEvent({ id: null, event: 'message', data: 'no id' })).toEqual({ kind: 'none' });
   });
 });
 
@@ -111,9 +113,36 @@ describe('LogTail', () => {
     expect(text).toBe(LOG);
     const resumes = calls.filter((c) => c.url === '/stream').map((c) => c.headers['Last-Event-ID']);
     expect(resumes).toEqual(['0', String(lineEnds[9]), String(lineEnds[19])]);
-    expect(calls.find((c) => c.url === '/raw')?.headers.Range).toBe(`bytes=${lineEnds[19]}-${lineEnds[24] - 1}`);
+    // The straddling event and the skip ahead are both read from the raw log, exactly what is missing.
+    expect(calls.filter((c) => c.url === '/raw').map((c) => c.headers.Range)).toEqual([
+      `bytes=${lineEnds[9]}-${lineEnds[11] - 1}`, `bytes=${lineEnds[19]}-${lineEnds[25] - 1}`,
+    ]);
     expect(calls.every((c) => c.headers.Authorization === 'Bearer t')).toBe(true);
     expect(states.at(-1)).toBe('ended');
+  });
+
+  it('reads the raw bytes when SSE line splitting changed an event (carriage returns)', async () => {
+    // A server's SSE writer splits data on \r\n as on \n, so "a\r\nb\n" arrives as "a\nb\n".
+    const original = new TextEncoder().encode('a\r\nb\n');
+    const calls: string[] = [];
+    let text = '';
+    const tail = new LogTail({
+      streamUrl: '/stream',
+      rawUrl: '/raw',
+      headers: () => ({}),
+      fetch: async (url, init) => {
+        const h = (init?.headers ?? {}) as Record<string, string>;
+        calls.push(url === '/raw' ? `raw ${h.Range}` : `stream ${h['Last-Event-ID']}`);
+        if (url === '/raw') return new Response(original.slice(0, 5), { status: 206 });
+        return streamOf('event: log\nid: 5\ndata: a\ndata: b\ndata: \n\nevent: end\nid: 5\ndata: 5\n\n');
+      },
+      onText: (t) => { text += t; },
+      onState: () => undefined,
+      delay: async () => undefined,
+    });
+    await tail.run();
+    expect(text).toBe('a\r\nb\n');
+    expect(calls).toEqual(['stream 0', 'raw bytes=0-4']);
   });
 
   it('fetches what the stream did not send when the end says the log is longer', async () => {

@@ -36,25 +36,35 @@ export function place(offset: number, chunk: Chunk): Placement {
   return { kind: 'append', text: decoder.decode(fresh), offset: end };
 }
 
+/** One SSE event of the log stream, read. */
+export type TailEvent =
+  | { kind: 'ended'; length: number }
+  /** Bytes [start, start + length of text): a JSON frame {"offset","data"} (the WebSocket tail's shape). */
+  | { kind: 'chunk'; chunk: Chunk }
+  /** Text that ends at byte offset {@code end} (the event's id: where to resume from). */
+  | { kind: 'upTo'; end: number; text: string }
+  | { kind: 'none' };
+
 /**
- * Reads one SSE event of the log stream as a chunk. The event's id is the byte offset to resume
- * from (the end of its data); a JSON body {"offset","data"} (the WebSocket tail's frame) is also
- * understood. Returns {@code ended} with the log's final length on the end event.
+ * Reads one SSE event of the log stream: its id is the byte offset to resume from (the end of its
+ * data); a JSON body {"offset","data"} is read as a located chunk; the end event (data {"length"}
+ * or the length itself) closes the tail.
  */
-export function readEvent(ev: SseEvent): { chunk?: Chunk; ended?: number } {
+export function readEvent(ev: SseEvent): TailEvent {
   if (ev.event === 'end' || ev.event === 'ended') {
-    const length = Number(safeJson(ev.data)?.length ?? ev.id ?? NaN);
-    return { ended: Number.isFinite(length) ? length : -1 };
+    const body = safeJson(ev.data);
+    const length = Number(body?.length ?? (ev.data.trim() || ev.id) ?? NaN);
+    return { kind: 'ended', length: Number.isFinite(length) ? length : -1 };
   }
   const json = ev.data.startsWith('{"') ? safeJson(ev.data) : null;
-  if (json && json.ended === true) return { ended: Number(json.length ?? -1) };
+  if (json && json.ended === true) return { kind: 'ended', length: Number(json.length ?? -1) };
   if (json && typeof json.offset === 'number' && typeof json.data === 'string') {
-    return { chunk: { start: json.offset, text: json.data } };
+    return { kind: 'chunk', chunk: { start: json.offset, text: json.data } };
   }
   if (ev.id !== null && ev.id !== '' && Number.isFinite(Number(ev.id))) {
-    return { chunk: { start: Number(ev.id) - byteLength(ev.data), text: ev.data } };
+    return { kind: 'upTo', end: Number(ev.id), text: ev.data };
   }
-  return {};
+  return { kind: 'none' };
 }
 
 function safeJson(text: string): Record<string, unknown> | null {
@@ -143,13 +153,29 @@ export class LogTail {
       const { value, done } = await reader.read();
       if (done) return null;
       for (const ev of parser.push(text.decode(value, { stream: true }))) {
-        const { chunk, ended } = readEvent(ev);
-        if (ended !== undefined) {
+        const read = readEvent(ev);
+        if (read.kind === 'ended') {
           reader.cancel().catch(() => undefined);
-          return ended;
+          return read.length;
         }
-        if (chunk) await this.accept(chunk);
+        if (read.kind === 'chunk') await this.accept(read.chunk);
+        if (read.kind === 'upTo') await this.acceptUpTo(read.end, read.text);
       }
+    }
+  }
+
+  /**
+   * Text that ends at byte {@code end}. It continues the log when its length is exactly the bytes
+   * from what is shown to {@code end}; otherwise (a server that replayed or skipped, or SSE's line
+   * splitting turned a carriage return into a newline) the bytes are read from the raw log instead.
+   */
+  private async acceptUpTo(end: number, text: string): Promise<void> {
+    if (end <= this.offset) return;
+    if (byteLength(text) === end - this.offset) {
+      this.offset = end;
+      this.opts.onText(text, end);
+    } else {
+      await this.fill(this.offset, end);
     }
   }
 
