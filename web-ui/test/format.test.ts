@@ -20,7 +20,7 @@ describe('states', () => {
 });
 
 describe('durations', () => {
-  it.each([[0, '0s'], [59_400, '59s'], [65_000, '1m 05s'], [3_720_000, '1h 02m'], [null, ''], [-1, '']])('%s ms', (ms, text) => {
+  it.each([[0, '0ms'], [31, '31ms'], [59_400, '59s'], [65_000, '1m 05s'], [3_720_000, '1h 02m'], [null, ''], [-1, '']])('%s ms', (ms, text) => {
     expect(duration(ms)).toBe(text);
   });
 
