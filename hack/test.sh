@@ -7,6 +7,7 @@
 #   hack/test.sh unit            pure, golden and mock-server tests only (no real servers; fast)
 #   hack/test.sh cluster         tests on the real API server of kube-test (@Tag("cluster")) and ITs
 #   hack/test.sh services        tests on real PostgreSQL, RabbitMQ, Redis and S3 (@Tag("services"))
+#   hack/test.sh ui              the web UI's build and component tests, then its browser tests in chromium
 #   hack/test.sh [tier] -pl config -am    extra arguments go to Maven
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,15 +15,20 @@ source hack/env.sh
 
 tier=all
 case "${1:-}" in
-  all|unit|cluster|services) tier=$1; shift ;;
+  all|unit|cluster|services|ui) tier=$1; shift ;;
 esac
 
 start=$(date +%s)
-if [ "$tier" != unit ]; then
+if [ "$tier" != unit ] && [ "$tier" != ui ]; then
   hack/kube-binaries.sh
 fi
-hack/helm-binary.sh
-echo "circlet: control-plane and Helm binaries ready after $(( $(date +%s) - start ))s"
+if [ "$tier" != ui ]; then
+  hack/helm-binary.sh
+  echo "circlet: control-plane and Helm binaries ready after $(( $(date +%s) - start ))s"
+fi
+if [ "$tier" = all ] || [ "$tier" = ui ]; then
+  hack/chromium.sh
+fi
 if [ "$tier" = all ] || [ "$tier" = services ]; then
   hack/services.sh
   echo "circlet: service packages ready after $(( $(date +%s) - start ))s"
@@ -33,8 +39,17 @@ case "$tier" in
   unit)     args=(-Dsurefire.excludedGroups=cluster,services -DskipITs) ;;
   cluster)  args=(-Dgroups=cluster -Dsurefire.failIfNoSpecifiedTests=false) ;;
   services) args=(-Dgroups=services -Dsurefire.failIfNoSpecifiedTests=false -DskipITs) ;;
+  ui)       args=(-pl web-ui) ;;
 esac
 
 echo "circlet: tier '$tier'"
-mvn -B -ntp install "${args[@]}" "$@"
+if [ "$tier" = ui ]; then
+  mvn -B -ntp package "${args[@]}" "$@"
+else
+  mvn -B -ntp install "${args[@]}" "$@"
+fi
+if [ "$tier" = all ] || [ "$tier" = ui ]; then
+  # The browser tests drive Debian's chromium against the UI the build just produced.
+  (cd web-ui && npm run test:browser)
+fi
 echo "circlet: tier '$tier' finished after $(( $(date +%s) - start ))s"
