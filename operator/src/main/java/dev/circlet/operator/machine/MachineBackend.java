@@ -10,9 +10,13 @@ import java.util.List;
  */
 public interface MachineBackend {
 
-  /** What a Build asks of a pool. {@code userDataSecret} names the Secret with its cloud-init data. */
+  /**
+   * What a Build asks of a pool.
+   *
+   * @param userData cloud-init user data of a VM booted for this Build (a cold boot)
+   */
   record ClaimRequest(MachinePool pool, String buildNamespace, String buildName, String buildUid,
-      MachineShape shape, String diskImage, String userDataSecret) {}
+      MachineShape shape, String diskImage, String userData) {}
 
   /**
    * The outcome of a claim: the Build's VM, or why there is none yet.
