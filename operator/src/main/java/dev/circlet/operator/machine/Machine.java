@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param claimedBy uid of the Build that holds the VM, or null while it is free
  * @param readyAt when it became ready, or null while it boots
  * @param claimedAt when it was claimed, or null
+ * @param claimedBuild {@code namespace/name} of the Build holding it, or null
  */
 public record Machine(
     String name,
@@ -18,7 +19,8 @@ public record Machine(
     String claimedBy,
     Instant createdAt,
     Instant readyAt,
-    Instant claimedAt) {
+    Instant claimedAt,
+    String claimedBuild) {
 
   /** Where a VM is in its single life. */
   public enum State {

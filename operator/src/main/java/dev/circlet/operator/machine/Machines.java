@@ -14,7 +14,8 @@ public final class Machines {
     Map<String, String> notes = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
     return new Machine(meta.getName(), labels.get(MachineLabels.POOL), labels.get(MachineLabels.SHAPE),
         state(vmi), labels.get(MachineLabels.CLAIMED_BY), Timestamps.parse(meta.getCreationTimestamp()),
-        readyAt(vmi), Timestamps.parse(notes.get(MachineLabels.CLAIMED_AT)));
+        readyAt(vmi), Timestamps.parse(notes.get(MachineLabels.CLAIMED_AT)),
+        notes.get(MachineLabels.CLAIMED_BUILD));
   }
 
   static Machine.State state(VirtualMachineInstance vmi) {

@@ -48,7 +48,7 @@ public final class PoolPlanner {
     for (Machine m : machines) {
       if (m.claimed()) {
         boolean stale = m.claimedAt() == null || !now.isBefore(m.claimedAt().plus(LEAK_GRACE));
-        if (!liveBuild.test(m.claimedBy()) && stale) {
+        if (stale && !liveBuild.test(m.claimedBy())) {
           remove.put(m.name(), Removal.LEAKED);
         } else if (m.state() == Machine.State.STOPPED) {
           failed++;

@@ -2,6 +2,7 @@ package dev.circlet.operator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.api.v1alpha1.MachinePool;
 import dev.circlet.api.v1alpha1.MachinePoolSpec;
 import dev.circlet.api.v1alpha1.MachineTemplate;
@@ -17,12 +18,15 @@ import dev.circlet.operator.machine.MachineLabels;
 import dev.circlet.operator.machine.MachineShape;
 import dev.circlet.operator.machine.PoolPlanner;
 import dev.circlet.operator.machine.VirtualMachineInstance;
+import dev.circlet.operator.reconciler.OperatorHarness;
+import dev.circlet.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -126,6 +131,38 @@ class MachinePoolOnApiServerTest {
     backend.release(pool, uid);
     assertThat(vmis(client, pool)).as("a released VM is destroyed, never reused").hasSize(3)
         .noneMatch(v -> v.getMetadata().getName().equals(claimed.machine().name()));
+  }
+
+  @Test
+  void theOperatorKeepsAPoolWarmAndScalesItDownWhileBusyVmsFinish(KubeControlPlane cluster) {
+    install(cluster);
+    try (KubernetesClient client = cluster.newClient();
+        OperatorHarness harness = new OperatorHarness(client, OperatorSettings.defaults()).start()) {
+      MachinePool pool = pool(client, "operated", 3, 6);
+      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> vmis(client, pool).size() == 3);
+      bootAll(client, pool);
+      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
+        MachinePool p = client.resources(MachinePool.class).withName("operated").get();
+        return p.getStatus() != null && Integer.valueOf(3).equals(p.getStatus().warm)
+            && Conditions.isTrue(p.getStatus().conditions, MachinePool.CONDITION_READY);
+      });
+      // A Build holds one VM; then the pool is scaled down to nothing warm.
+      String uid = UUID.randomUUID().toString();
+      ClaimResult busy = backend(client).claim(request(pool, uid));
+      MachinePool edited = client.resources(MachinePool.class).withName("operated").edit(p -> {
+        p.getSpec().minWarm = 0;
+        return p;
+      });
+      assertThat(edited.getSpec().minWarm).isZero();
+      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> vmis(client, pool).size() == 1);
+      assertThat(vmis(client, pool).get(0).getMetadata().getName())
+          .as("the busy VM stays until its Build releases it").isEqualTo(busy.machine().name());
+      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
+        MachinePool p = client.resources(MachinePool.class).withName("operated").get();
+        return p.getStatus() != null && Integer.valueOf(1).equals(p.getStatus().busy)
+            && Integer.valueOf(0).equals(p.getStatus().warm);
+      });
+    }
   }
 
   @Test

@@ -20,7 +20,7 @@ class ClaimPlannerTest {
   static final Instant T = Instant.parse("2026-01-01T12:00:00Z");
 
   static Machine vm(String name, String shape, State state, String claimedBy, int age) {
-    return new Machine(name, "linux", shape, state, claimedBy, T.minusSeconds(age), null, null);
+    return new Machine(name, "linux", shape, state, claimedBy, T.minusSeconds(age), null, null, null);
   }
 
   static Stream<Arguments> table() {

@@ -40,7 +40,7 @@ class PoolPlannerTest {
   static Machine vm(String name, State state, String build, long ageS) {
     Instant created = NOW.minusSeconds(ageS);
     return new Machine(name, "p", "k", state, build, created, state == State.READY ? created : null,
-        build == null ? null : NOW.minusSeconds(300));
+        build == null ? null : NOW.minusSeconds(300), build == null ? null : "ns/" + build);
   }
 
   static Stream<Arguments> table() {
@@ -87,7 +87,7 @@ class PoolPlannerTest {
 
   @Test
   void aFreshClaimOfAnUnknownBuildIsNotALeakYet() {
-    Machine fresh = new Machine("a", "p", "k", State.BOOTING, "new-build", NOW, null, NOW.minusSeconds(5));
+    Machine fresh = new Machine("a", "p", "k", State.BOOTING, "new-build", NOW, null, NOW.minusSeconds(5), "ns/new");
     assertThat(PoolPlanner.plan(spec(0, 4), List.of(fresh), uid -> false, NOW).remove()).isEmpty();
   }
 
