@@ -56,12 +56,18 @@ public final class MachinePoolReconciler implements Reconciler<MachinePool> {
       backend.apply(pool, plan);
       PoolPlanner.status(pool, plan, next, now);
     } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
+      if (e.getCode() != 404 && e.getCode() != 403) {
         throw e;
       }
       next.observedGeneration = gen;
-      Conditions.set(next.conditions, MachinePool.CONDITION_READY, Conditions.FALSE, "KubeVirtMissing",
-          "the cluster serves no kubevirt.io/v1 VirtualMachineInstances: install KubeVirt", gen, now);
+      if (e.getCode() == 404) {
+        Conditions.set(next.conditions, MachinePool.CONDITION_READY, Conditions.FALSE, "KubeVirtMissing",
+            "the cluster serves no kubevirt.io/v1 VirtualMachineInstances: install KubeVirt", gen, now);
+      } else {
+        Conditions.set(next.conditions, MachinePool.CONDITION_READY, Conditions.FALSE, "Forbidden",
+            "the operator may not manage VMs in the pool's namespace: grant it with the chart's machine.enabled"
+                + " and machine.namespace, and name that namespace in spec.namespace", gen, now);
+      }
     } catch (IllegalArgumentException e) {
       // A template the factory refuses (an image the pool does not offer, a bad CPU count).
       next.observedGeneration = gen;
