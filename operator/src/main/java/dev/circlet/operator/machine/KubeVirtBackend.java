@@ -90,7 +90,14 @@ public final class KubeVirtBackend implements MachineBackend {
 
   /** The conditional write: the VMI as read, plus the claim; a 409 means someone else changed it first. */
   private VirtualMachineInstance tryClaim(MachinePool pool, String name, ClaimRequest request) {
-    VirtualMachineInstance vmi = vmis(pool).withName(name).get();
+    return claimAsRead(pool, vmis(pool).withName(name).get(), request);
+  }
+
+  /**
+   * Claims the VMI as it was read: null when it is gone, taken, or changed on the API server
+   * since (another claimant was first).
+   */
+  VirtualMachineInstance claimAsRead(MachinePool pool, VirtualMachineInstance vmi, ClaimRequest request) {
     if (vmi == null || vmi.getMetadata().getDeletionTimestamp() != null
         || vmi.getMetadata().getLabels().containsKey(MachineLabels.CLAIMED_BY)) {
       return null;

@@ -11,6 +11,7 @@ import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
 import dev.circlet.operator.machine.ClaimPlanner;
 import dev.circlet.operator.machine.KubeVirtBackend;
+import dev.circlet.operator.machine.KubeVirtBackendAccess;
 import dev.circlet.operator.machine.Machine;
 import dev.circlet.operator.machine.MachineBackend.ClaimRequest;
 import dev.circlet.operator.machine.MachineBackend.ClaimResult;
@@ -273,6 +274,23 @@ class MachinePoolOnApiServerTest {
       assertThat(vms).hasSize(4);
       assertThat(waited).isEqualTo(4);
     }
+  }
+
+  @Test
+  void ofTwoClaimantsThatReadTheSameFreeVmOnlyTheFirstWriterGetsIt(KubeControlPlane cluster) {
+    install(cluster);
+    KubernetesClient client = cluster.client();
+    MachinePool pool = pool(client, "stale", 1, 1);
+    refill(backend(client), pool, Set.of());
+    bootAll(client, pool);
+    VirtualMachineInstance seenByA = vmis(client, pool).get(0);
+    VirtualMachineInstance seenByB = vmis(client, pool).get(0);
+    String a = UUID.randomUUID().toString();
+    String b = UUID.randomUUID().toString();
+    assertThat(KubeVirtBackendAccess.claimAsRead(backend(client), pool, seenByA, request(pool, a))).isNotNull();
+    assertThat(KubeVirtBackendAccess.claimAsRead(backend(client), pool, seenByB, request(pool, b)))
+        .as("a claim written over a newer claim").isNull();
+    assertThat(vmis(client, pool).get(0).getMetadata().getLabels()).containsEntry(MachineLabels.CLAIMED_BY, a);
   }
 
   @Test
