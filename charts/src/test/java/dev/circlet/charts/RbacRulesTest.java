@@ -132,6 +132,22 @@ class RbacRulesTest {
     assertThat(nodes).singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("get", "list", "watch"));
   }
 
+  @Test
+  void machineVmsAndTheirSecretsOnlyInTheMachineNamespaceAndOnlyWhenEnabled() {
+    assertThat(ofKind(render("full"), "Role")).noneMatch(r -> r.getMetadata().getName().endsWith("-machines"));
+    List<GenericKubernetesResource> all = Manifests.render("-f", Helm.FULL_VALUES.toString(),
+        "--set", "machine.enabled=true", "--set", "machine.namespace=circlet-machines");
+    Role machines = as(all.stream().filter(r -> r.getKind().equals("Role")
+        && r.getMetadata().getName().equals("circlet-operator-machines")).findFirst().orElseThrow(), Role.class);
+    assertThat(machines.getMetadata().getNamespace()).isEqualTo("circlet-machines");
+    assertThat(machines.getRules()).filteredOn(r -> r.getResources().contains("secrets"))
+        .singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("create"));
+    assertThat(machines.getRules()).filteredOn(r -> r.getApiGroups().contains("kubevirt.io"))
+        .singleElement().satisfies(r -> assertThat(r.getResources()).containsExactly("virtualmachineinstances"));
+    assertThat(Helm.template("-f", Helm.FULL_VALUES.toString(), "--set", "machine.enabled=true").exitCode())
+        .as("machine.enabled without machine.namespace is refused").isNotZero();
+  }
+
   static List<GenericKubernetesResource> render(String variant) {
     return switch (variant) {
       case "defaults" -> Manifests.render();

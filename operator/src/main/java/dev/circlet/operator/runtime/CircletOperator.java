@@ -2,6 +2,9 @@ package dev.circlet.operator.runtime;
 
 import dev.circlet.config.orbs.OrbRegistrySettings;
 import dev.circlet.operator.admission.AdmissionQueue;
+import dev.circlet.operator.machine.KubeVirtBackend;
+import dev.circlet.operator.machine.MachineBootData;
+import dev.circlet.operator.machine.MachinePoolReconciler;
 import dev.circlet.operator.metrics.CircletMetrics;
 import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.pod.BuildPodFactory.PodSettings;
@@ -79,6 +82,10 @@ public final class CircletOperator implements AutoCloseable {
         controller("workflow", settings, false));
     operator.register(new PipelineReconciler(client, orbNamespace(settings), orbRegistry, statusWriter, clock),
         controller("pipeline", settings, false));
+    // Machine pools' VMs live in the operator's namespace unless a pool names its own.
+    operator.register(new MachinePoolReconciler(client,
+        new KubeVirtBackend(client, orbNamespace(settings), MachineBootData::warm, clock), statusWriter, clock),
+        controller("machinepool", settings, true));
   }
 
   /**
