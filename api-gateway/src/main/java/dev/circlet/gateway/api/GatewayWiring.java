@@ -1,6 +1,7 @@
 package dev.circlet.gateway.api;
 
 import com.rabbitmq.client.ConnectionFactory;
+import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.orbs.OrbStore;
 import dev.circlet.gateway.broker.BrokerSettings;
@@ -8,6 +9,11 @@ import dev.circlet.gateway.broker.BrokerTopology;
 import dev.circlet.gateway.broker.ConfirmedPublisher;
 import dev.circlet.gateway.broker.DeliveryConsumer;
 import dev.circlet.gateway.history.DeliveryStore;
+import dev.circlet.gateway.schedule.ConfigSchedules;
+import dev.circlet.gateway.schedule.QueuedScheduleFiring;
+import dev.circlet.gateway.schedule.ScheduleSettings;
+import dev.circlet.gateway.schedule.ScheduleStore;
+import dev.circlet.gateway.schedule.Scheduler;
 import dev.circlet.gateway.trigger.DeliveryHandler;
 import dev.circlet.gateway.trigger.DeliveryProcessor;
 import dev.circlet.gateway.trigger.KubernetesPipelines;
@@ -24,6 +30,9 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /** Builds the gateway's parts from configuration and mounts the webhook routes. */
@@ -36,9 +45,10 @@ public class GatewayWiring {
   private final KubernetesClient client;
   private final DeliveryStore store;
   private final Duration confirmTimeout;
+  private final ScheduledExecutorService scheduling;
 
-  public GatewayWiring(BrokerSettings broker, GatewaySettings settings, KubernetesClient client,
-      DataSource dataSource, Vertx vertx) {
+  public GatewayWiring(BrokerSettings broker, GatewaySettings settings, ScheduleSettings schedules,
+      KubernetesClient client, DataSource dataSource, Vertx vertx) {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(broker.host());
     factory.setPort(broker.port());
@@ -53,9 +63,9 @@ public class GatewayWiring {
     this.client = client;
     this.store = new DeliveryStore(dataSource);
     this.confirmTimeout = broker.confirmTimeout();
-    DeliveryProcessor processor = new DeliveryProcessor(store, pipelines,
-        new RepositoryConfigLoader(client, settings.gitTimeoutSeconds()),
-        new RunPlanner(new ConfigCompiler(OrbStore.empty())), pipelines);
+    RepositoryConfigLoader configs = new RepositoryConfigLoader(client, settings.gitTimeoutSeconds());
+    ConfigCompiler compiler = new ConfigCompiler(OrbStore.empty());
+    DeliveryProcessor processor = new DeliveryProcessor(store, pipelines, configs, new RunPlanner(compiler), pipelines);
     this.consumer = broker.consume()
         ? new DeliveryConsumer(factory, topology, broker.consumers(), broker.prefetch(), broker.retryPause(),
             new DeliveryHandler(processor)).start()
@@ -64,6 +74,29 @@ public class GatewayWiring {
         new KubernetesWebhookSecrets(client, pipelines, settings.secretsMaxAge(), Duration.ofSeconds(2), Clock.systemUTC()),
         publisher, Map.of(Provider.GITHUB, settings.githubMaxBytes(), Provider.GITLAB, settings.gitlabMaxBytes(),
             Provider.BITBUCKET, settings.bitbucketMaxBytes()));
+    this.scheduling = schedules.enabled() ? startScheduler(schedules, configs, compiler, dataSource) : null;
+  }
+
+  private ScheduledExecutorService startScheduler(ScheduleSettings s, RepositoryConfigLoader configs,
+      ConfigCompiler compiler, DataSource dataSource) {
+    Clock clock = Clock.systemUTC();
+    Scheduler scheduler = new Scheduler(pipelines::all,
+        new ConfigSchedules(configs, compiler, new BoundedCompiler(1), clock, s.configRefresh()),
+        new ScheduleStore(dataSource), new QueuedScheduleFiring(publisher, confirmTimeout), clock, s.lease());
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "circlet-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        scheduler.runOnce();
+      } catch (RuntimeException e) {
+        // One failed pass (PostgreSQL away) must not end the schedule: the next pass tries again.
+        java.util.logging.Logger.getLogger(Scheduler.class.getName()).warning("schedule pass failed: " + e);
+      }
+    }, s.interval().toMillis(), s.interval().toMillis(), TimeUnit.MILLISECONDS);
+    return executor;
   }
 
   void routes(@Observes Router router) {
@@ -97,6 +130,9 @@ public class GatewayWiring {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    if (scheduling != null) {
+      scheduling.shutdownNow();
+    }
     if (consumer != null) {
       consumer.close();
     }

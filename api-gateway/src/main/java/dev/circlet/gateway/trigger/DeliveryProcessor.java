@@ -60,7 +60,7 @@ public final class DeliveryProcessor {
               : "no Pipeline names the repository " + e.repositoryUrls().get(0));
           continue;
         }
-        String source = Delivery.API.equals(d.provider()) ? "api" : "webhook";
+        String source = d.triggerSource();
         for (Pipeline p : pipelines) {
           String runKey = runKey(d.provider(), d.deliveryId(), i, p.getMetadata().getNamespace(),
               p.getMetadata().getName());
@@ -68,7 +68,7 @@ public final class DeliveryProcessor {
               p.getMetadata().getName(), runKey, d.provider(), d.deliveryId(), source, e.branch(), e.tag(),
               e.revision(), e.actor(), p.getSpec() == null ? null : p.getSpec().organization));
           Map<String, Object> parameters = d.parameters() == null ? Map.of() : d.parameters();
-          RunResult r = runOne(p, new RunPlanner.RunTrigger(e, source, d.deliveryId(), runKey, parameters, null), run);
+          RunResult r = runOne(p, new RunPlanner.RunTrigger(e, source, d.deliveryId(), runKey, parameters, d.schedule()), run);
           (r.created() ? created : nothing).add(r.line());
         }
       }
