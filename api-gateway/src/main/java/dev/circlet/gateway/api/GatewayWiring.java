@@ -14,6 +14,9 @@ import dev.circlet.gateway.schedule.QueuedScheduleFiring;
 import dev.circlet.gateway.schedule.ScheduleSettings;
 import dev.circlet.gateway.schedule.ScheduleStore;
 import dev.circlet.gateway.schedule.Scheduler;
+import dev.circlet.gateway.vcs.StatusSender;
+import dev.circlet.gateway.vcs.StatusSettings;
+import dev.circlet.gateway.vcs.WorkflowStatusReporter;
 import dev.circlet.gateway.trigger.DeliveryHandler;
 import dev.circlet.gateway.trigger.DeliveryProcessor;
 import dev.circlet.gateway.trigger.KubernetesPipelines;
@@ -46,9 +49,10 @@ public class GatewayWiring {
   private final DeliveryStore store;
   private final Duration confirmTimeout;
   private final ScheduledExecutorService scheduling;
+  private final WorkflowStatusReporter statuses;
 
   public GatewayWiring(BrokerSettings broker, GatewaySettings settings, ScheduleSettings schedules,
-      KubernetesClient client, DataSource dataSource, Vertx vertx) {
+      StatusSettings statusSettings, KubernetesClient client, DataSource dataSource, Vertx vertx) {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(broker.host());
     factory.setPort(broker.port());
@@ -75,6 +79,16 @@ public class GatewayWiring {
         publisher, Map.of(Provider.GITHUB, settings.githubMaxBytes(), Provider.GITLAB, settings.gitlabMaxBytes(),
             Provider.BITBUCKET, settings.bitbucketMaxBytes()));
     this.scheduling = schedules.enabled() ? startScheduler(schedules, configs, compiler, dataSource) : null;
+    this.statuses = statusSettings.enabled() ? statusReporter(statusSettings, client).start() : null;
+  }
+
+  private static WorkflowStatusReporter statusReporter(StatusSettings s, KubernetesClient client) {
+    StatusSender sender = new StatusSender(java.net.http.HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5)).build(), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),
+        new StatusSender.Policy(s.maxAttempts(), s.firstBackoff(), s.maxBackoff(), s.perSecond(), s.burst(),
+            s.breakerThreshold(), s.breakerCooldown(), Duration.ofSeconds(10)), s.apiHosts());
+    return new WorkflowStatusReporter(client, sender, s.targetUrl().orElse(null), s.lanes(), Clock.systemUTC(),
+        Duration.ofMinutes(5));
   }
 
   private ScheduledExecutorService startScheduler(ScheduleSettings s, RepositoryConfigLoader configs,
@@ -132,6 +146,9 @@ public class GatewayWiring {
   void stop(@Observes ShutdownEvent event) {
     if (scheduling != null) {
       scheduling.shutdownNow();
+    }
+    if (statuses != null) {
+      statuses.close();
     }
     if (consumer != null) {
       consumer.close();
