@@ -8,6 +8,8 @@ import dev.circlet.gateway.broker.BrokerSettings;
 import dev.circlet.gateway.broker.BrokerTopology;
 import dev.circlet.gateway.broker.ConfirmedPublisher;
 import dev.circlet.gateway.broker.DeliveryConsumer;
+import dev.circlet.gateway.continuation.ContinuationSettings;
+import dev.circlet.gateway.continuation.ContinuationStore;
 import dev.circlet.gateway.history.DeliveryStore;
 import dev.circlet.gateway.schedule.ConfigSchedules;
 import dev.circlet.gateway.schedule.QueuedScheduleFiring;
@@ -23,6 +25,7 @@ import dev.circlet.gateway.trigger.KubernetesPipelines;
 import dev.circlet.gateway.trigger.KubernetesWebhookSecrets;
 import dev.circlet.gateway.trigger.RepositoryConfigLoader;
 import dev.circlet.gateway.trigger.RunPlanner;
+import dev.circlet.gateway.trigger.SetupRuns;
 import dev.circlet.gateway.webhook.Provider;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,9 +53,12 @@ public class GatewayWiring {
   private final Duration confirmTimeout;
   private final ScheduledExecutorService scheduling;
   private final WorkflowStatusReporter statuses;
+  private final ContinuationStore continuations;
+  private final Clock clock = Clock.systemUTC();
 
   public GatewayWiring(BrokerSettings broker, GatewaySettings settings, ScheduleSettings schedules,
-      StatusSettings statusSettings, KubernetesClient client, DataSource dataSource, Vertx vertx) {
+      StatusSettings statusSettings, ContinuationSettings continuation, KubernetesClient client,
+      DataSource dataSource, Vertx vertx) {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(broker.host());
     factory.setPort(broker.port());
@@ -69,7 +75,9 @@ public class GatewayWiring {
     this.confirmTimeout = broker.confirmTimeout();
     RepositoryConfigLoader configs = new RepositoryConfigLoader(client, settings.gitTimeoutSeconds());
     ConfigCompiler compiler = new ConfigCompiler(OrbStore.empty());
-    DeliveryProcessor processor = new DeliveryProcessor(store, pipelines, configs, new RunPlanner(compiler), pipelines);
+    this.continuations = new ContinuationStore(dataSource);
+    DeliveryProcessor processor = new DeliveryProcessor(store, pipelines, configs, new RunPlanner(compiler), pipelines,
+        new SetupRuns(continuations, store, clock, continuation.ttl()));
     this.consumer = broker.consume()
         ? new DeliveryConsumer(factory, topology, broker.consumers(), broker.prefetch(), broker.retryPause(),
             new DeliveryHandler(processor)).start()
@@ -132,6 +140,15 @@ public class GatewayWiring {
   /** Runs and deliveries in PostgreSQL. */
   public DeliveryStore store() {
     return store;
+  }
+
+  /** Continuations of setup runs. */
+  public ContinuationStore continuations() {
+    return continuations;
+  }
+
+  public Clock clock() {
+    return clock;
   }
 
   public KubernetesClient client() {

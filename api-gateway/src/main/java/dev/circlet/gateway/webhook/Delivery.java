@@ -20,6 +20,8 @@ public record Delivery(String provider, String deliveryId, String eventType, Lis
   public static final String API = "api";
   /** The provider of deliveries made by a schedule's tick. */
   public static final String SCHEDULE = "schedule";
+  /** The provider of deliveries that continue a setup run (id {@code run-<run id>}). */
+  public static final String CONTINUATION = "continuation";
 
   public Delivery {
     events = events == null ? List.of() : List.copyOf(events);
