@@ -106,41 +106,39 @@ public final class JdbcBuildRecords implements BuildRecords {
   @Override
   public void testResults(String namespace, String build, String reportPath, List<TestCase> cases) {
     BuildRef b = builds.apply(namespace, build);
+    // upsert by position, then drop positions past the report's end: the same report uploaded again
+    // leaves the same rows, and each statement commits on its own (no transaction to hold open)
     run(c -> {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement del = c.prepareStatement("DELETE FROM test_results WHERE build_uid = ? AND report_path = ?")) {
-          del.setString(1, b.uid());
-          del.setString(2, reportPath);
-          del.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("""
-            INSERT INTO test_results (build_uid, report_path, seq, classname, name, file, result, message, duration_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-          int seq = 0;
-          for (TestCase t : cases) {
-            ps.setString(1, b.uid());
-            ps.setString(2, reportPath);
-            ps.setInt(3, seq++);
-            ps.setString(4, t.classname());
-            ps.setString(5, t.name());
-            ps.setString(6, t.file());
-            ps.setString(7, t.result());
-            ps.setString(8, t.message());
-            ps.setLong(9, t.durationMs());
-            ps.addBatch();
-            if (seq % 500 == 0) {
-              ps.executeBatch();
-            }
+      try (PreparedStatement ps = c.prepareStatement("""
+          INSERT INTO test_results (build_uid, report_path, seq, classname, name, file, result, message, duration_ms)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (build_uid, report_path, seq) DO UPDATE SET classname = EXCLUDED.classname,
+            name = EXCLUDED.name, file = EXCLUDED.file, result = EXCLUDED.result, message = EXCLUDED.message,
+            duration_ms = EXCLUDED.duration_ms""")) {
+        int seq = 0;
+        for (TestCase t : cases) {
+          ps.setString(1, b.uid());
+          ps.setString(2, reportPath);
+          ps.setInt(3, seq++);
+          ps.setString(4, t.classname());
+          ps.setString(5, t.name());
+          ps.setString(6, t.file());
+          ps.setString(7, t.result());
+          ps.setString(8, t.message());
+          ps.setLong(9, t.durationMs());
+          ps.addBatch();
+          if (seq % 500 == 0) {
+            ps.executeBatch();
           }
-          ps.executeBatch();
         }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+        ps.executeBatch();
+      }
+      try (PreparedStatement del = c.prepareStatement(
+          "DELETE FROM test_results WHERE build_uid = ? AND report_path = ? AND seq >= ?")) {
+        del.setString(1, b.uid());
+        del.setString(2, reportPath);
+        del.setInt(3, cases.size());
+        del.executeUpdate();
       }
     });
   }

@@ -117,6 +117,12 @@ class BuildLogsTest {
     client.resource(b).create();
   }
 
+  /** The uid the API server gave Build b1 (records are keyed by it). */
+  static String uidOfB1() {
+    return GatewayServices.client().resources(Build.class).inNamespace("acme-ci").withName("b1").get()
+        .getMetadata().getUid();
+  }
+
   RunnerGrpc.RunnerStub runner() {
     synchronized (BuildLogsTest.class) {
       if (channel == null) {
@@ -333,13 +339,14 @@ class BuildLogsTest {
     HttpResponse<String> range = send("GET", "api/v1/builds/acme-ci/b1/steps/0/log", read, null, "Range", "bytes=0-9");
     assertThat(range.statusCode()).isEqualTo(206);
     assertThat(range.body()).isEqualTo(new String(all.getBytes(StandardCharsets.UTF_8), 0, 10, StandardCharsets.UTF_8));
+    long lastLine = all.substring(0, all.lastIndexOf("line 39 ")).getBytes(StandardCharsets.UTF_8).length;
     HttpResponse<String> sse = send("GET", "api/v1/builds/acme-ci/b1/steps/0/log/stream", read, null,
-        "Last-Event-ID", Long.toString(length - 6));
-    assertThat(sse.body()).contains("data:" + all.substring(all.length() - 6, all.length() - 1))
-        .contains("event:end");
+        "Last-Event-ID", Long.toString(lastLine));
+    assertThat(sse.body()).startsWith("id:" + length + "\nevent:log\ndata:line 39 ").contains("event:end")
+        .doesNotContain("line 38");
 
     // the step is in PostgreSQL with its status, exit code and stored length
-    BuildRecordsReader.Step step = records.steps("uid-b1").get(0);
+    BuildRecordsReader.Step step = records.steps(uidOfB1()).get(0);
     assertThat(step.name()).isEqualTo("Run tests");
     assertThat(step.status()).isEqualTo("success");
     assertThat(step.exitCode()).isZero();
@@ -348,7 +355,7 @@ class BuildLogsTest {
     // a repeated "started" (a runner retrying after a lost answer) does not undo the finish
     blockingRunner().reportStep(StepEvent.newBuilder().setStep(0).setName("Run tests")
         .setKind(StepEvent.Kind.STARTED).setAtMillis(System.currentTimeMillis()).build());
-    assertThat(records.steps("uid-b1")).hasSize(1).first().satisfies(s -> {
+    assertThat(records.steps(uidOfB1())).hasSize(1).first().satisfies(s -> {
       assertThat(s.status()).isEqualTo("success");
       assertThat(s.finishedAt()).isEqualTo(step.finishedAt());
     });
@@ -390,7 +397,7 @@ class BuildLogsTest {
           .isInstanceOfSatisfying(StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
-    List<BuildRecordsReader.Test> tests = records.tests("uid-b1");
+    List<BuildRecordsReader.Test> tests = records.tests(uidOfB1());
     assertThat(tests).hasSize(2);
     assertThat(tests).extracting(BuildRecordsReader.Test::name).containsExactly("bad", "ok");
     assertThat(tests.get(0).message()).isEqualTo("boom");
@@ -402,12 +409,12 @@ class BuildLogsTest {
     blockingRunner().requestTransfer(put);
     blockingRunner().requestTransfer(put.toBuilder().setMethod(TransferRequest.Method.GET).setKey("other").build());
     // listed only once the object exists; then its size is kept
-    assertThat(records.artifacts("uid-b1", key -> OptionalLong.empty())).isEmpty();
-    List<BuildRecordsReader.Artifact> artifacts = records.artifacts("uid-b1", key -> OptionalLong.of(42));
+    assertThat(records.artifacts(uidOfB1(), key -> OptionalLong.empty())).isEmpty();
+    List<BuildRecordsReader.Artifact> artifacts = records.artifacts(uidOfB1(), key -> OptionalLong.of(42));
     assertThat(artifacts).hasSize(1);
     assertThat(artifacts.get(0).path()).isEqualTo("dist/app.tar.gz");
     assertThat(artifacts.get(0).storageKey()).endsWith("dist/app.tar.gz");
-    assertThat(records.artifacts("uid-b1", key -> OptionalLong.empty())).extracting(BuildRecordsReader.Artifact::sizeBytes)
+    assertThat(records.artifacts(uidOfB1(), key -> OptionalLong.empty())).extracting(BuildRecordsReader.Artifact::sizeBytes)
         .containsExactly(42L);
   }
 }
