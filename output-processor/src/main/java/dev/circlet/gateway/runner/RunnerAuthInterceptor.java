@@ -12,6 +12,22 @@ import io.grpc.StatusException;
 public final class RunnerAuthInterceptor implements ServerInterceptor {
   /** The authenticated runner of the current call. */
   public static final Context.Key<RunnerIdentity> IDENTITY = Context.key("circlet-runner");
+  /**
+   * The call's headers and the authenticator, for servers whose interceptors run on an event loop
+   * that must not wait for the Kubernetes API: the service authenticates on its worker thread.
+   */
+  public static final Context.Key<Deferred> DEFERRED = Context.key("circlet-runner-deferred");
+
+  /** Authentication still to do for the current call. */
+  public record Deferred(RunnerAuthenticator authenticator, Metadata headers) {
+    public RunnerIdentity authenticate() {
+      try {
+        return authenticator.authenticate(headers);
+      } catch (StatusException e) {
+        throw e.getStatus().asRuntimeException();
+      }
+    }
+  }
 
   private final RunnerAuthenticator authenticator;
 

@@ -23,6 +23,7 @@ public final class GatewayHarness implements AutoCloseable {
 
   public final OutputProcessor processor;
   public final ObjectStore store;
+  public final RecordingBuildRecords records = new RecordingBuildRecords();
   private final JedisPooled redis;
   private final Server server;
 
@@ -36,7 +37,7 @@ public final class GatewayHarness implements AutoCloseable {
         S3ProxyServer.SECRET, true, Duration.ofSeconds(5)));
     processor = new OutputProcessor(redis, store, new OutputProcessor.Settings(capBytes, hotMaxBytes, 1 << 20,
         Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMillis(50)));
-    RunnerGrpcService service = new RunnerGrpcService(processor.hot(), store, processor.events(),
+    RunnerGrpcService service = new RunnerGrpcService(processor.hot(), store, records,
         new RunnerGrpcService.Settings(capBytes, 1 << 20, Duration.ofMinutes(5), Duration.ofMinutes(10)));
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(ServerInterceptors.intercept(service, new RunnerAuthInterceptor(GatewayHarness::authenticate)))
