@@ -59,39 +59,41 @@ final class BuildLauncher {
     this.metrics = metrics;
   }
 
-  /** Why the factory cannot write this Build's pod (a root user under restricted, …); null when it can. */
-  String rejection(Build build, ResourceClass resourceClass, String cloneSecretName, List<String> contextSecrets) {
+  /** The pod the factory writes for a Build, or why it cannot write one (then {@code pod} is null). */
+  record Prepared(Pod pod, String rejection) {}
+
+  /**
+   * Writes the Build's pod once: the same object serves the check that it can be written and the
+   * create, so a queued Build admitted at once costs one pod build, not two.
+   */
+  Prepared prepare(Build build, ResourceClass resourceClass, String cloneSecretName, List<String> contextSecrets) {
     try {
-      factory.pod(build, resourceClass, cloneSecretName, contextSecrets);
-      return null;
+      return new Prepared(factory.pod(build, resourceClass, cloneSecretName, contextSecrets), null);
     } catch (IllegalArgumentException e) {
-      return e.getMessage();
+      return new Prepared(null, e.getMessage());
     }
   }
 
   /**
    * Makes sure the agent Secret and the Pod exist.
    *
+   * @param prepared the pod {@link #prepare} wrote for this Build
    * @param existing the pod the cache shows for this Build, or null
    * @return the Build's pod, created or adopted; or why it cannot have one, which no retry changes
    */
   Launch launch(
       Build build,
-      ResourceClass resourceClass,
-      String cloneSecretName,
-      List<String> contextSecrets,
+      Prepared prepared,
       Pod existing,
       Context<Build> context,
       InformerEventSource<Pod, Build> pods) {
     if (existing != null && BuildPodFactory.isOurs(existing, build)) {
       return new Launch(existing, null, null);
     }
-    Pod desired;
-    try {
-      desired = factory.pod(build, resourceClass, cloneSecretName, contextSecrets);
-    } catch (IllegalArgumentException e) {
-      return Launch.failed(REASON_REJECTED, e.getMessage());
+    if (prepared.pod() == null) {
+      return Launch.failed(REASON_REJECTED, prepared.rejection());
     }
+    Pod desired = prepared.pod();
     // The Secret and the Pod are created side by side: the kubelet waits for a Secret volume, so
     // the order does not matter, and one round trip less per Build matters at hundreds per second.
     CompletableFuture<Void> secret = CompletableFuture.runAsync(() -> ensureSecret(build), SIDE_CALLS);
