@@ -1,10 +1,7 @@
 package dev.circlet.operator.status;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.net.HttpURLConnection;
@@ -14,8 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer of a resource's status: writes the status a reconcile computed through the
- * status subresource, only when it differs from what the resource holds, as a patch of the
- * changed fields, retrying on conflict.
+ * status subresource, only when it differs from what the resource holds, retrying on conflict.
  * The written resource goes into JOSDK's cache so the next reconcile sees it.
  */
 public final class StatusWriter {
@@ -43,28 +39,21 @@ public final class StatusWriter {
   }
 
   /**
-   * Writes {@code desired} as the status of {@code observed} when it changed: a JSON Patch of
-   * the status subresource carrying only the fields that changed ({@link StatusPatch}), with the
-   * resource version the status was computed from as its precondition. Against a full update of
-   * the resource it sends a few hundred bytes instead of the whole object (the Build's compiled
-   * job included) and needs no deep copy of it.
+   * Writes {@code desired} as the status of {@code observed} when it changed.
    *
    * @return the resource as written, {@code observed} when nothing changed, or null when the
    *     resource no longer exists
    */
   public <P extends CustomResource<?, S>, S> P write(P observed, S desired, Context<P> context) {
-    JsonNode after = serialization.convertValue(desired, JsonNode.class);
-    JsonNode current = serialization.convertValue(observed.getStatus(), JsonNode.class);
-    if (Objects.equals(current, after)) {
+    if (same(observed.getStatus(), desired)) {
       return observed;
     }
-    P base = observed;
+    // A copy: the observed resource is the cache's own object, which a reconcile never changes.
+    P target = serialization.clone(observed);
     for (int attempt = 1; ; attempt++) {
-      String patch = StatusPatch.ops(base.getMetadata().getResourceVersion(), current, after).toString();
+      target.setStatus(desired);
       try {
-        return context.resourceOperations().resourcePatch(base,
-            r -> context.getClient().resource(r).subresource("status").patch(PatchContext.of(PatchType.JSON), patch),
-            context.eventSourceRetriever().getControllerEventSource());
+        return context.resourceOperations().updatePrimaryStatus(target);
       } catch (KubernetesClientException e) {
         if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
           return null;
@@ -80,11 +69,7 @@ public final class StatusWriter {
         }
         log.debug("status conflict on {}/{}, attempt {}", observed.getMetadata().getNamespace(),
             observed.getMetadata().getName(), attempt);
-        base = latest;
-        current = serialization.convertValue(latest.getStatus(), JsonNode.class);
-        if (Objects.equals(current, after)) {
-          return latest;
-        }
+        target = latest;
       }
     }
   }
