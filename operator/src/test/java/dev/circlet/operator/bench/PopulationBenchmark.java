@@ -270,8 +270,9 @@ public final class PopulationBenchmark {
       new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.run").redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
       Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+      // One line per generation (young, old; or the G1 region summary): all of them.
       heap = new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains("used"))
-          .findFirst().orElse("?").trim();
+          .map(String::trim).reduce((a, b) -> a + "; " + b).orElse("?");
       p.waitFor(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       heap = "unreadable: " + e.getMessage();
