@@ -42,7 +42,9 @@ build_argo() {
 
 # The CRDs ship inside the module.
 argo_crds() {
-  (cd "$BASE/src" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' "github.com/argoproj/argo-workflows/v4")/manifests/base/crds/full
+  local dir
+  dir="$(cd "$BASE/src" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go list -m -f '{{.Dir}}' "github.com/argoproj/argo-workflows/v4")"
+  echo "$dir/manifests/base/crds/full"
 }
 
 build_argo
