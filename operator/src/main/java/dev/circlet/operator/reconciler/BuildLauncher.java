@@ -50,16 +50,19 @@ final class BuildLauncher {
     this.metrics = metrics;
   }
 
+  /** The pod the factory writes for a Build, or why it cannot write one (then {@code pod} is null). */
+  record Prepared(Pod pod, Launch rejection) {}
+
   /**
-   * Why the factory cannot write this Build's pod (a root user under restricted, a job.json too
-   * large for the pod's annotation, …) as a failed launch; null when it can.
+   * Writes the Build's pod once: the same object serves the check that it can be written (a root
+   * user under restricted, a job.json too large for the pod's annotation, …) and the create, so a
+   * queued Build admitted at once costs one pod build, not two.
    */
-  Launch rejection(Build build, ResourceClass resourceClass, String cloneSecretName, List<String> contextSecrets) {
+  Prepared prepare(Build build, ResourceClass resourceClass, String cloneSecretName, List<String> contextSecrets) {
     try {
-      factory.pod(build, resourceClass, cloneSecretName, contextSecrets);
-      return null;
+      return new Prepared(factory.pod(build, resourceClass, cloneSecretName, contextSecrets), null);
     } catch (IllegalArgumentException e) {
-      return refused(e);
+      return new Prepared(null, refused(e));
     }
   }
 
@@ -71,26 +74,23 @@ final class BuildLauncher {
   /**
    * Makes sure the Pod exists.
    *
+   * @param prepared the pod {@link #prepare} wrote for this Build
    * @param existing the pod the cache shows for this Build, or null
    * @return the Build's pod, created or adopted; or why it cannot have one, which no retry changes
    */
   Launch launch(
       Build build,
-      ResourceClass resourceClass,
-      String cloneSecretName,
-      List<String> contextSecrets,
+      Prepared prepared,
       Pod existing,
       Context<Build> context,
       InformerEventSource<Pod, Build> pods) {
     if (existing != null && BuildPodFactory.isOurs(existing, build)) {
       return new Launch(existing, null, null);
     }
-    Pod desired;
-    try {
-      desired = factory.pod(build, resourceClass, cloneSecretName, contextSecrets);
-    } catch (IllegalArgumentException e) {
-      return refused(e);
+    if (prepared.pod() == null) {
+      return prepared.rejection();
     }
+    Pod desired = prepared.pod();
     try {
       return new Launch(createPod(build, desired, context, pods), null, null);
     } catch (ForeignChildException e) {

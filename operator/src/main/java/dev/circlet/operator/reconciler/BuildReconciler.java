@@ -19,6 +19,7 @@ import dev.circlet.operator.pod.ContextSecrets;
 import dev.circlet.operator.pod.PodStatusMapper;
 import dev.circlet.operator.pod.PodStatusMapper.PodObservation;
 import dev.circlet.operator.status.BuildStatusChanges;
+import dev.circlet.operator.status.EventPolicy;
 import dev.circlet.operator.status.EventRecorder;
 import dev.circlet.operator.status.Retention;
 import dev.circlet.operator.status.StatusWriter;
@@ -174,17 +175,17 @@ public final class BuildReconciler implements Reconciler<Build> {
     admission.seedOnce(builds.list()::iterator, this::hasPod);
     BuildStatus before = build.getStatus();
     BuildStatus next = before == null ? new BuildStatus() : statusWriter.copy(before, BuildStatus.class);
-    Pod pod = context.getSecondaryResources(Pod.class).stream()
-        .filter(p -> BuildPodFactory.isOurs(p, build)).findFirst().orElse(null);
+    // The pod's name is derived from the Build's: one cache lookup instead of a scan of the
+    // secondary-resource index on every reconcile.
+    Pod pod = ownPod(build);
     Duration requeue = step(build, next, pod, context, clock.instant());
     Build written = statusWriter.write(build, next, context);
     if (written != null && next.phase != BuildPhase.Queued) {
       admission.grantRecorded(key);
     }
-    if (written != null && (before == null || before.phase != next.phase)) {
-      events.record(build, next.phase == BuildPhase.Failed || next.phase == BuildPhase.TimedOut
-          ? EventRecorder.WARNING : EventRecorder.NORMAL, next.phase.name(),
-          next.message == null ? "Build is " + next.phase : next.message);
+    if (written != null) {
+      EventPolicy.forBuild(before == null ? null : before.phase, next.phase).ifPresent(type -> events.record(
+          build, type, next.phase.name(), next.message == null ? "Build is " + next.phase : next.message));
     }
     if (next.phase.isTerminal() && !ownedByWorkflow(build)) {
       // A Workflow's Builds go with their Workflow; a standalone Build has its own retention.
@@ -254,11 +255,11 @@ public final class BuildReconciler implements Reconciler<Build> {
         BuildStatusChanges.waiting(next, ctx.reason(), ctx.message(), gen, now);
         return WAITING_RECHECK;
       }
-      BuildLauncher.Launch rejected =
-          pod == null ? launcher.rejection(build, rc, cloneSecret(build), ctx.secretNames()) : null;
-      if (rejected != null) {
+      BuildLauncher.Prepared prepared = pod == null ? launcher.prepare(build, rc, cloneSecret(build), ctx.secretNames()) : null;
+      if (prepared != null && prepared.rejection() != null) {
         // The pod could never be created: fail now rather than hold a slot for ever.
         admission.forget(key, org);
+        BuildLauncher.Launch rejected = prepared.rejection();
         BuildStatusChanges.end(next, BuildPhase.Failed, rejected.reason(), rejected.failure(), null, now, gen);
         return null;
       }
@@ -267,7 +268,8 @@ public final class BuildReconciler implements Reconciler<Build> {
         // that other informers deliver are rechecked.
         return "UnknownOrganization".equals(next.reason) ? WAITING_RECHECK : null;
       }
-      BuildLauncher.Launch launched = launcher.launch(build, rc, cloneSecret(build), ctx.secretNames(), pod, context, pods);
+      BuildLauncher.Launch launched = pod != null ? new BuildLauncher.Launch(pod, null, null)
+          : launcher.launch(build, prepared, null, context, pods);
       if (launched.failure() != null) {
         admission.forget(key, org);
         BuildStatusChanges.end(next, BuildPhase.Failed, launched.reason(), launched.failure(), null, now, gen);
@@ -293,7 +295,8 @@ public final class BuildReconciler implements Reconciler<Build> {
         admission.forget(key, org);
         return null;
       }
-      BuildLauncher.Launch launched = launcher.launch(build, rc, cloneSecret(build), ctx.secretNames(), null, context, pods);
+      BuildLauncher.Launch launched = launcher.launch(
+          build, launcher.prepare(build, rc, cloneSecret(build), ctx.secretNames()), null, context, pods);
       if (launched.failure() != null) {
         BuildStatusChanges.end(next, BuildPhase.Failed, launched.reason(), launched.failure(), null, now, gen);
         admission.forget(key, org);
@@ -455,9 +458,13 @@ public final class BuildReconciler implements Reconciler<Build> {
         contexts.list(build.getMetadata().getNamespace()).toList());
   }
 
-  private boolean hasPod(Build b) {
+  private Pod ownPod(Build b) {
     return pods.get(new ResourceID(Names.pod(b.getMetadata().getName()), b.getMetadata().getNamespace()))
-        .filter(p -> BuildPodFactory.isOurs(p, b)).isPresent();
+        .filter(p -> BuildPodFactory.isOurs(p, b)).orElse(null);
+  }
+
+  private boolean hasPod(Build b) {
+    return ownPod(b) != null;
   }
 
   static String resourceClassOf(Build b) {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,6 +34,7 @@ public final class OrganizationReconciler implements Reconciler<Organization> {
   private final Duration statusInterval;
   private final Map<String, Instant> lastWrite = new ConcurrentHashMap<>();
   private final Map<String, OrgPlan> plans = new ConcurrentHashMap<>();
+  private final Set<String> due = ConcurrentHashMap.newKeySet();
   private final SimpleInboundEventSource<Organization> countsChanged = new SimpleInboundEventSource<>("counts");
 
   public OrganizationReconciler(BuildAdmission admission, StatusWriter statusWriter, CircletMetrics metrics,
@@ -42,8 +44,19 @@ public final class OrganizationReconciler implements Reconciler<Organization> {
     this.metrics = metrics;
     this.clock = clock;
     this.statusInterval = statusInterval;
-    admission.onOrganizationChanged(org -> countsChanged.propagateEvent(new ResourceID(org)));
+    admission.onOrganizationChanged(this::countsChanged);
     metrics.bindQueueDepth(admission::queued);
+  }
+
+  /**
+   * Every admission and every queued Build changes an Organization's counts; one reconcile per
+   * change would cost a reconcile (and a status diff) per Build. Changes coalesce instead: an
+   * Organization already due for a reconcile is not asked again until that reconcile starts.
+   */
+  private void countsChanged(String org) {
+    if (due.add(org)) {
+      countsChanged.propagateEvent(new ResourceID(org));
+    }
   }
 
   /** The admission plan an Organization's spec describes. */
@@ -60,6 +73,8 @@ public final class OrganizationReconciler implements Reconciler<Organization> {
   @Override
   public UpdateControl<Organization> reconcile(Organization org, Context<Organization> context) {
     String name = org.getMetadata().getName();
+    // Cleared before the counts are read, so a change made while this reconcile runs asks again.
+    due.remove(name);
     if (context.isPrimaryResourceDeleted()) {
       admission.removeOrganization(name);
       lastWrite.remove(name);
@@ -87,6 +102,8 @@ public final class OrganizationReconciler implements Reconciler<Organization> {
     boolean specChanged = org.getStatus() == null
         || !java.util.Objects.equals(org.getStatus().observedGeneration, next.observedGeneration);
     if (!specChanged && last != null && now.isBefore(last.plus(statusInterval))) {
+      // The write is already due at the end of the interval: changes until then need no reconcile.
+      due.add(name);
       return UpdateControl.<Organization>noUpdate().rescheduleAfter(Duration.between(now, last.plus(statusInterval)));
     }
     if (statusWriter.write(org, next, context) != null) {

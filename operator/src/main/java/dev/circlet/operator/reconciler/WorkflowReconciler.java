@@ -7,6 +7,7 @@ import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.api.v1alpha1.WorkflowStatus;
+import dev.circlet.operator.status.EventPolicy;
 import dev.circlet.operator.status.EventRecorder;
 import dev.circlet.operator.status.Retention;
 import dev.circlet.api.naming.Names;
@@ -122,9 +123,9 @@ public final class WorkflowReconciler implements Reconciler<Workflow> {
     }
     Workflow written = statusWriter.write(workflow, next, context);
     WorkflowPhase was = before == null ? null : before.phase;
-    if (written != null && next.phase != null && was != next.phase) {
-      events.record(workflow, next.phase == WorkflowPhase.Failed ? EventRecorder.WARNING : EventRecorder.NORMAL,
-          next.phase.name(), "Workflow is " + next.phase);
+    if (written != null) {
+      EventPolicy.forWorkflow(was, next.phase).ifPresent(type -> events.record(
+          workflow, type, next.phase.name(), "Workflow is " + next.phase));
     }
     if (next.phase == null || !next.phase.isTerminal()) {
       return UpdateControl.noUpdate();

@@ -74,9 +74,12 @@ public interface OperatorConfig {
     @WithName("cluster-max-builds")
     OptionalInt clusterMaxBuilds();
 
-    /** Shortest interval between two status writes of one Organization. */
+    /**
+     * Shortest interval between two status writes of one Organization: its counts are a summary,
+     * so a burst of admissions costs one write per Organization per interval, not one per Build.
+     */
     @WithName("organization-status-interval")
-    @WithDefault("2s")
+    @WithDefault("10s")
     Duration organizationStatusInterval();
   }
 

@@ -48,6 +48,7 @@ public final class StatusWriter {
     if (same(observed.getStatus(), desired)) {
       return observed;
     }
+    // A copy: the observed resource is the cache's own object, which a reconcile never changes.
     P target = serialization.clone(observed);
     for (int attempt = 1; ; attempt++) {
       target.setStatus(desired);

@@ -40,7 +40,8 @@ import java.util.function.IntConsumer;
  * API server: the rate at which the same client creates plain Pods with the same concurrency.
  *
  * <p>Usage: {@code AdmissionBenchmark [--kubeconfig FILE | --master URL] [--builds 2000] [--orgs 20]
- * [--concurrency 32] [--threads 64] [--install-crds] [--local-apiserver] [--backlog]}. With {@code --backlog}
+ * [--concurrency 32] [--threads 64] [--install-crds] [--local-apiserver] [--backlog] [--no-ceiling]}. {@code --no-ceiling} skips
+ * measuring each write alone. With {@code --backlog}
  * every Build exists before the operator starts and the clock runs from its start (a queue
  * drained after an outage); otherwise Builds are created while the operator runs. Without a cluster it
  * starts a Fabric8 mock server in CRUD mode; {@code --local-apiserver} starts kube-test's real
@@ -61,7 +62,7 @@ public final class AdmissionBenchmark {
   private AdmissionBenchmark() {}
 
   record Options(String kubeconfig, String master, int builds, int orgs, int concurrency, int threads, boolean installCrds,
-      boolean localApiServer, boolean backlog) {
+      boolean localApiServer, boolean backlog, boolean ceiling) {
     static Options parse(String[] args) {
       String kubeconfig = null;
       String master = null;
@@ -72,6 +73,7 @@ public final class AdmissionBenchmark {
       boolean installCrds = false;
       boolean localApiServer = false;
       boolean backlog = false;
+      boolean ceiling = true;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--kubeconfig" -> kubeconfig = args[++i];
@@ -83,10 +85,11 @@ public final class AdmissionBenchmark {
           case "--install-crds" -> installCrds = true;
           case "--local-apiserver" -> localApiServer = true;
           case "--backlog" -> backlog = true;
+          case "--no-ceiling" -> ceiling = false;
           default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the class Javadoc");
         }
       }
-      return new Options(kubeconfig, master, builds, orgs, concurrency, threads, installCrds, localApiServer, backlog);
+      return new Options(kubeconfig, master, builds, orgs, concurrency, threads, installCrds, localApiServer, backlog, ceiling);
     }
   }
 
@@ -142,7 +145,7 @@ public final class AdmissionBenchmark {
     }
     OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent", null,
         orgNamespaces, false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, false, opt.threads(),
-        java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(2), null, null, null);
+        java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(10), null, null, null);
     OperatorHarness harness = new OperatorHarness(client, settings);
     if (mock || opt.installCrds()) {
       harness.installCrds();
@@ -184,7 +187,7 @@ public final class AdmissionBenchmark {
     System.out.printf("raw pod creation:     %5d pods in %6.2f s = %7.1f pods/s%n", opt.builds(), rawSeconds, rawRate);
     System.out.println("  CPU: " + CpuMeter.perObject(CpuMeter.between(cpuBefore, CpuMeter.sample()), opt.builds()));
     WriteCeiling.Result ceiling = null;
-    if (!mock) {
+    if (!mock && opt.ceiling()) {
       // 1b. Each write a Build needs, alone; together they bound any controller on this server.
       ceiling = WriteCeiling.measure(client, rawNs, rcObject, opt.builds(), opt.concurrency());
       System.out.println("the writes one Build needs, each alone (same client, same concurrency):");
@@ -208,9 +211,7 @@ public final class AdmissionBenchmark {
     Watch watch = client.pods().inAnyNamespace().withLabel(CircletApi.LABEL_BUILD).watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, Pod pod) {
-        // Only the operator's pods: the ceiling phase's build pods in the raw namespace carry the label too.
-        if (action == Action.ADDED && pod.getMetadata().getName().startsWith("bench-")
-            && podSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
+        if (action == Action.ADDED && podSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
           allPods.countDown();
         }
       }
@@ -226,12 +227,13 @@ public final class AdmissionBenchmark {
       client.resource(b).create();
       buildCreated.put("bench-" + i, System.nanoTime());
     };
-    Map<String, Double> writesBefore = mock ? null : ApiWrites.sample(client);
     long start;
+    Map<String, Double> writesBefore = Map.of();
     if (opt.backlog()) {
       // A backlog (e.g. after an outage): every Build exists before the operator starts; the
       // clock runs from the operator's start, so its start-up is part of the figure.
       timed(opt.builds(), opt.concurrency(), createBuild);
+      writesBefore = ApiWrites.sample(client);
       cpuBefore = CpuMeter.sample();
       start = System.nanoTime();
       long t0 = start;
@@ -239,6 +241,7 @@ public final class AdmissionBenchmark {
       operator.start();
     } else {
       operator.start();
+      writesBefore = ApiWrites.sample(client);
       cpuBefore = CpuMeter.sample();
       start = System.nanoTime();
       timed(opt.builds(), opt.concurrency(), createBuild);
@@ -246,7 +249,9 @@ public final class AdmissionBenchmark {
     boolean complete = allPods.await(10, TimeUnit.MINUTES);
     long end = podSeen.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
     var operatorCpu = CpuMeter.between(cpuBefore, CpuMeter.sample());
-    Map<String, Double> writes = mock ? null : settledWrites(client, writesBefore);
+    // Writes still in flight for these Builds (status, Events) land within moments of the last pod.
+    Thread.sleep(2000);
+    Map<String, Double> writes = ApiWrites.between(writesBefore, ApiWrites.sample(client));
     watch.close();
     operator.stop();
     double opSeconds = (end - start) / 1e9;
@@ -268,10 +273,10 @@ public final class AdmissionBenchmark {
     if (ceiling != null) {
       System.out.printf("ratio operator/combined ceiling of its writes: %.2f%n", opRate / ceiling.combined(true));
     }
-    if (writes != null) {
-      System.out.printf("API writes per Build (the API server's apiserver_request_total, Build creates included): %.2f%n",
-          ApiWrites.total(writes) / opt.builds());
-      writes.forEach((k, v) -> System.out.printf("  %-40s %6.2f%n", k, v / opt.builds()));
+    if (!writes.isEmpty()) {
+      System.out.println("writes counted by the API server (apiserver_request_total) during the operator phase, per Build"
+          + (opt.backlog() ? " (the Build creates happened before it)" : "") + ":");
+      System.out.println(ApiWrites.perObject(writes, Math.max(1, podSeen.size())));
     }
     if (mock) {
       System.out.println("API requests during the operator phase, per Build:");
@@ -284,23 +289,6 @@ public final class AdmissionBenchmark {
         .resource(plainPod(rawNs, "raw2-" + i, benchPool)).create());
     System.out.printf("raw pod creation again, with the operator's objects stored: %7.1f pods/s (ratio against it %.2f)%n",
         opt.builds() / rawAfter, opRate / (opt.builds() / rawAfter));
-  }
-
-  /**
-   * The API server's writes since {@code before}, once they stop growing (status writes and
-   * Events trail the pods), or after a minute.
-   */
-  static Map<String, Double> settledWrites(KubernetesClient client, Map<String, Double> before)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    double last = -1;
-    Map<String, Double> writes = ApiWrites.between(before, ApiWrites.sample(client));
-    while (ApiWrites.total(writes) != last && System.nanoTime() < deadline) {
-      last = ApiWrites.total(writes);
-      Thread.sleep(3000);
-      writes = ApiWrites.between(before, ApiWrites.sample(client));
-    }
-    return writes;
   }
 
   static double pct(long[] sorted, double p) {

@@ -8,26 +8,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Writes counted by the API server itself ({@code apiserver_request_total} on {@code /metrics}):
- * POST, PUT, PATCH and DELETE per resource and subresource, so a benchmark phase can report the
- * API writes each Build cost without trusting the client's own bookkeeping.
+ * Counts writes as the API server itself does ({@code apiserver_request_total} from its
+ * {@code /metrics}), by verb and resource, so a benchmark phase can say how many writes each
+ * Build cost whoever made them.
  */
 final class ApiWrites {
-  private static final Set<String> WRITE_VERBS = Set.of("POST", "PUT", "PATCH", "DELETE");
-  private static final Pattern LINE = Pattern.compile("^apiserver_request_total\\{([^}]*)}\\s+(\\S+)$");
+  static final Set<String> WRITE_VERBS = Set.of("POST", "PUT", "PATCH", "DELETE", "APPLY");
+  private static final Pattern LINE = Pattern.compile("^apiserver_request_total\\{([^}]*)} ([0-9.e+]+)$");
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   private ApiWrites() {}
 
-  /** Writes so far, keyed {@code resource[/subresource] VERB}. */
+  /** Write requests so far, keyed {@code VERB resource[/subresource]}; empty when /metrics is not served. */
   static Map<String, Double> sample(KubernetesClient client) {
-    return parse(client.raw("/metrics"));
+    String text;
+    try {
+      text = client.raw("/metrics");
+    } catch (RuntimeException e) {
+      return Map.of();
+    }
+    return parse(text == null ? "" : text);
   }
 
-  static Map<String, Double> parse(String metrics) {
+  /** The write counters of a Prometheus text exposition. */
+  static Map<String, Double> parse(String text) {
     Map<String, Double> out = new TreeMap<>();
-    for (String line : metrics.split("\n")) {
-      Matcher m = LINE.matcher(line.strip());
+    for (String line : text.split("\n")) {
+      Matcher m = LINE.matcher(line);
       if (!m.matches()) {
         continue;
       }
@@ -37,17 +44,17 @@ final class ApiWrites {
         labels.put(l.group(1), l.group(2));
       }
       String verb = labels.getOrDefault("verb", "");
-      if (!WRITE_VERBS.contains(verb) || !labels.getOrDefault("dry_run", "").isEmpty()) {
+      if (!WRITE_VERBS.contains(verb)) {
         continue;
       }
       String sub = labels.getOrDefault("subresource", "");
-      String key = labels.getOrDefault("resource", "?") + (sub.isEmpty() ? "" : "/" + sub) + " " + verb;
+      String key = verb + " " + labels.getOrDefault("resource", "") + (sub.isEmpty() ? "" : "/" + sub);
       out.merge(key, Double.parseDouble(m.group(2)), Double::sum);
     }
     return out;
   }
 
-  /** What changed between two samples; keys without change are left out. */
+  /** The writes made between two samples, per kind, dropping kinds with none. */
   static Map<String, Double> between(Map<String, Double> before, Map<String, Double> after) {
     Map<String, Double> out = new TreeMap<>();
     after.forEach((k, v) -> {
@@ -59,7 +66,14 @@ final class ApiWrites {
     return out;
   }
 
-  static double total(Map<String, Double> writes) {
-    return writes.values().stream().mapToDouble(Double::doubleValue).sum();
+  /** Lines of writes per object, and their total. */
+  static String perObject(Map<String, Double> writes, int objects) {
+    StringBuilder out = new StringBuilder();
+    double total = 0;
+    for (var e : writes.entrySet()) {
+      total += e.getValue();
+      out.append(String.format("  %-40s %6.2f%n", e.getKey(), e.getValue() / objects));
+    }
+    return out.append(String.format("  %-40s %6.2f", "total writes per Build", total / objects)).toString();
   }
 }

@@ -64,8 +64,6 @@ class BuildReconcilerTest {
     Build done = harness.get(NS, "b1");
     assertThat(done.getStatus().exitCode).isZero();
     assertThat(done.getStatus().finishedAt).isNotNull();
-    eventually().until(() -> client.v1().events().inNamespace(NS).list().getItems().stream()
-        .anyMatch(e -> "Succeeded".equals(e.getReason()) && "b1".equals(e.getInvolvedObject().getName())));
   }
 
   @Test
@@ -76,6 +74,10 @@ class BuildReconcilerTest {
     harness.finishPod(NS, Names.pod("b2"), 1);
     harness.awaitPhase(NS, "b2", BuildPhase.Failed);
     assertThat(harness.get(NS, "b2").getStatus().exitCode).isEqualTo(1);
+    // A failure is what a person needs to hear about: it is the Build's one Event.
+    eventually().until(() -> client.v1().events().inNamespace(NS).list().getItems().stream()
+        .anyMatch(e -> "Failed".equals(e.getReason()) && "Warning".equals(e.getType())
+            && "b2".equals(e.getInvolvedObject().getName())));
   }
 
   @Test

@@ -103,8 +103,6 @@ class WorkflowReconcilerTest {
     runJob("wf1", "deploy", 0);
     eventually().until(() -> phase("wf1") == WorkflowPhase.Succeeded);
     assertThat(harness.buildPods(NS)).hasSize(2);
-    eventually().until(() -> client.v1().events().inNamespace(NS).list().getItems().stream()
-        .anyMatch(e -> "Succeeded".equals(e.getReason()) && "Workflow".equals(e.getInvolvedObject().getKind())));
   }
 
   @Test
@@ -114,6 +112,8 @@ class WorkflowReconcilerTest {
     eventually().until(() -> phase("wf2") == WorkflowPhase.Failed);
     assertThat(jobState("wf2", "deploy")).isEqualTo(JobState.NotRun);
     assertThat(harness.get(NS, Names.build("wf2", "deploy", null, 1))).isNull();
+    eventually().until(() -> client.v1().events().inNamespace(NS).list().getItems().stream()
+        .anyMatch(e -> "Failed".equals(e.getReason()) && "Workflow".equals(e.getInvolvedObject().getKind())));
   }
 
   @Test

@@ -1,0 +1,282 @@
+package dev.circlet.operator.bench;
+
+import dev.circlet.api.v1alpha1.Build;
+import dev.circlet.api.v1alpha1.BuildPhase;
+import dev.circlet.api.v1alpha1.BuildStatus;
+import dev.circlet.api.v1alpha1.CircletApi;
+import dev.circlet.api.v1alpha1.ExecutorKind;
+import dev.circlet.api.v1alpha1.Organization;
+import dev.circlet.api.v1alpha1.ResourceClass;
+import dev.circlet.kubetest.KubeControlPlane;
+import dev.circlet.operator.pod.BuildPodFactory;
+import dev.circlet.operator.pod.BuildPodFactory.PodSettings;
+import dev.circlet.operator.reconciler.OperatorHarness;
+import dev.circlet.operator.runtime.KubernetesClientTuning;
+import dev.circlet.operator.runtime.OperatorSettings;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator facing a large population on kube-test's real API server: {@code --finished}
+ * Builds Succeeded, {@code --running} Running with their pods, {@code --queued} waiting, across
+ * {@code --orgs} Organizations of weights 1–4 and a cluster cap of {@code --running} slots. The
+ * operator starts in its own JVM and the benchmark reports its RSS and heap after the full resync,
+ * the time to its first admission and until every queued Build carries its waiting reason, then
+ * frees {@code --churn} slots (pods of running Builds succeed, a few at a time) and reports the
+ * admission latency (slot freed → next pod created) and each Organization's share of those
+ * admissions against its weight's share.
+ *
+ * <p>Usage: {@code PopulationBenchmark [--finished 8000] [--queued 1500] [--running 500] [--orgs 20]
+ * [--churn 400] [--concurrency 32] [--operator-java-opts "…"]}.
+ */
+public final class PopulationBenchmark {
+  private PopulationBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int finished = 8000;
+    int queued = 1500;
+    int running = 500;
+    int orgs = 20;
+    int churn = 400;
+    int concurrency = 32;
+    String javaOpts = "-XX:+UseSerialGC -Xmx512m";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--finished" -> finished = Integer.parseInt(args[++i]);
+        case "--queued" -> queued = Integer.parseInt(args[++i]);
+        case "--running" -> running = Integer.parseInt(args[++i]);
+        case "--orgs" -> orgs = Integer.parseInt(args[++i]);
+        case "--churn" -> churn = Integer.parseInt(args[++i]);
+        case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+        case "--operator-java-opts" -> javaOpts = args[++i];
+        default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the class Javadoc");
+      }
+    }
+    try (KubeControlPlane cp = KubeControlPlane.start()) {
+      cp.applyCrds(Path.of("crds/generated"));
+      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config())).build()) {
+        run(cp, client, finished, queued, running, orgs, churn, concurrency, javaOpts);
+      }
+    }
+    System.exit(0);
+  }
+
+  static int weight(int org) {
+    return 1 + org % 4;
+  }
+
+  static void run(KubeControlPlane cp, KubernetesClient client, int finished, int queued, int running, int orgs, int churn,
+      int concurrency, String javaOpts) throws Exception {
+    TreeSet<String> namespaces = new TreeSet<>();
+    for (int o = 0; o < orgs; o++) {
+      namespaces.add(AdmissionBenchmark.namespaceOf(o));
+      OperatorHarness.bind(client, AdmissionBenchmark.namespaceOf(o), "bench-org-" + o);
+    }
+    OperatorHarness harness = new OperatorHarness(client, BenchOperator.settings(namespaces, 64, running));
+    ResourceClass rc = harness.resourceClass(AdmissionBenchmark.BENCH_POOL, ExecutorKind.DOCKER);
+    rc.getSpec().schedulerName = AdmissionBenchmark.BENCH_SCHEDULER;
+    rc = client.resource(rc).update();
+    for (int o = 0; o < orgs; o++) {
+      Organization org = harness.organization("bench-org-" + o, running + queued);
+      org.getSpec().weight = weight(o);
+      org.getSpec().maxQueuedBuilds = null;
+      client.resource(org).update();
+    }
+    BuildPodFactory factory = new BuildPodFactory(new PodSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent"));
+    ResourceClass benchClass = rc;
+    long t0 = System.nanoTime();
+    String now = Instant.now().toString();
+    // Finished and running Builds carry their status; the running ones get their pods, running.
+    List<String> runningPods = java.util.Collections.synchronizedList(new ArrayList<>());
+    AdmissionBenchmark.timed(finished + running, concurrency, i -> {
+      int org = i % orgs;
+      Build b = client.resource(OperatorHarness.build(AdmissionBenchmark.namespaceOf(org),
+          (i < finished ? "done-" : "run-") + i, "bench-org-" + org, AdmissionBenchmark.BENCH_POOL)).create();
+      BuildStatus s = new BuildStatus();
+      s.queuedAt = now;
+      s.admittedAt = now;
+      s.startedAt = now;
+      s.phase = i < finished ? BuildPhase.Succeeded : BuildPhase.Running;
+      if (i < finished) {
+        s.finishedAt = now;
+        s.exitCode = 0;
+      } else {
+        s.podName = b.getMetadata().getName();
+        Pod pod = client.resource(factory.pod(b, benchClass, null, List.of())).create();
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).editStatus(p -> {
+          p.setStatus(new PodStatusBuilder().withPhase("Running").withStartTime(now).withContainerStatuses(
+              new ContainerStatusBuilder().withName(BuildPodFactory.PRIMARY).withImage("busybox").withReady(true)
+                  .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build()).build());
+          return p;
+        });
+        runningPods.add(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+      }
+      b.setStatus(s);
+      client.resource(b).updateStatus();
+    });
+    AdmissionBenchmark.timed(queued, concurrency, i -> client.resource(OperatorHarness.build(
+        AdmissionBenchmark.namespaceOf(i % orgs), "queued-" + i, "bench-org-" + (i % orgs), AdmissionBenchmark.BENCH_POOL)).create());
+    System.out.printf("population: %d finished, %d running (with pods), %d queued across %d organizations (weights 1-4), "
+        + "cluster cap %d, created in %.0f s%n", finished, running, queued, orgs, running, (System.nanoTime() - t0) / 1e9);
+
+    // Watch what the operator does: first status of each queued Build, pods of admitted ones.
+    Map<String, Long> firstStatus = new ConcurrentHashMap<>();
+    Map<String, Long> podCreated = new ConcurrentHashMap<>();
+    Watch builds = client.resources(Build.class).inAnyNamespace().watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Build b) {
+        if (b.getMetadata().getName().startsWith("queued-") && b.getStatus() != null && b.getStatus().phase != null) {
+          firstStatus.putIfAbsent(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(), System.nanoTime());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    });
+    Watch pods = client.pods().inAnyNamespace().withLabel(CircletApi.LABEL_BUILD).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod p) {
+        if (action == Action.ADDED && p.getMetadata().getName().startsWith("queued-")) {
+          podCreated.putIfAbsent(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), System.nanoTime());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    });
+    List<String> command = new ArrayList<>(List.of(PeerBenchmark.javaBinary()));
+    command.addAll(List.of(javaOpts.trim().split("\\s+")));
+    command.addAll(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
+        System.getProperty("java.class.path"), BenchOperator.class.getName(), cp.kubeconfigPath().toString(),
+        String.join(",", namespaces), "64", String.valueOf(running)));
+    long start = System.nanoTime();
+    Process operator = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "circlet-population-operator.log")).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      while (firstStatus.size() < queued && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      long steady = firstStatus.values().stream().mapToLong(Long::longValue).max().orElse(start);
+      long first = firstStatus.values().stream().mapToLong(Long::longValue).min().orElse(start);
+      System.out.printf("operator (%s): first queued Build reconciled %.1f s after start; all %d of %d queued carry their "
+          + "waiting reason %.1f s after start%n", javaOpts, (first - start) / 1e9, firstStatus.size(), queued,
+          (steady - start) / 1e9);
+      Thread.sleep(3000);
+      System.out.println("after the full resync: " + memory(operator.pid()));
+
+      // Churn: running Builds' pods succeed a few at a time; each freed slot admits a queued Build.
+      List<String> toFinish = new ArrayList<>(runningPods.subList(0, Math.min(churn, runningPods.size())));
+      long churnStart = System.nanoTime();
+      long[] freed = new long[toFinish.size()];
+      for (int i = 0; i < toFinish.size(); i++) {
+        String[] key = toFinish.get(i).split("/");
+        harness.finishPod(key[0], key[1], 0);
+        freed[i] = System.nanoTime();
+        if (i % 10 == 9) {
+          Thread.sleep(250);
+        }
+      }
+      long churnDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (podCreated.size() < toFinish.size() && System.nanoTime() < churnDeadline) {
+        Thread.sleep(200);
+      }
+      // The k-th admission answers the k-th freed slot: latency from that slot's release to the pod.
+      long[] admitted = podCreated.values().stream().mapToLong(Long::longValue).sorted().toArray();
+      long[] latencies = new long[Math.min(admitted.length, freed.length)];
+      for (int i = 0; i < latencies.length; i++) {
+        latencies[i] = Math.max(0, admitted[i] - freed[i]);
+      }
+      java.util.Arrays.sort(latencies);
+      System.out.printf("churn: %d slots freed in %.1f s, %d queued Builds admitted; slot freed -> next pod p50 %.0f ms, "
+          + "p99 %.0f ms%n", toFinish.size(), (freed[freed.length - 1] - churnStart) / 1e9, admitted.length,
+          AdmissionBenchmark.pct(latencies, 0.5), AdmissionBenchmark.pct(latencies, 0.99));
+      Map<Integer, Integer> holding = new TreeMap<>();
+      runningPods.forEach(k -> holding.merge(orgOf(k), 1, Integer::sum));
+      toFinish.forEach(k -> holding.merge(orgOf(k), -1, Integer::sum));
+      podCreated.keySet().forEach(k -> holding.merge(orgOf(k), 1, Integer::sum));
+      System.out.println("share of the admissions during the churn (an Organization's share against its weight's share):");
+      fairShare(counts(podCreated.keySet()), orgs);
+      System.out.println("share of the slots held at the end (weighted fair sharing converges these to the weights):");
+      fairShare(holding, orgs);
+      System.out.println("at the end: " + memory(operator.pid()));
+    } finally {
+      builds.close();
+      pods.close();
+      operator.destroy();
+      operator.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  static int orgOf(String key) {
+    String ns = key.substring(0, key.indexOf('/'));
+    return Integer.parseInt(ns.substring(ns.lastIndexOf('-') + 1));
+  }
+
+  static Map<Integer, Integer> counts(java.util.Set<String> keys) {
+    Map<Integer, Integer> counts = new TreeMap<>();
+    keys.forEach(k -> counts.merge(orgOf(k), 1, Integer::sum));
+    return counts;
+  }
+
+  /** Each Organization's share of {@code counts} against its weight's share, and the largest deviation. */
+  static void fairShare(Map<Integer, Integer> counts, int orgs) {
+    int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+    int weights = 0;
+    for (int o = 0; o < orgs; o++) {
+      weights += weight(o);
+    }
+    double worst = 0;
+    StringBuilder line = new StringBuilder("  ");
+    for (int o = 0; o < orgs; o++) {
+      double share = total == 0 ? 0 : counts.getOrDefault(o, 0) / (double) total;
+      double fair = weight(o) / (double) weights;
+      worst = Math.max(worst, Math.abs(share - fair) / fair);
+      line.append(String.format("%d(w%d) %.1f/%.1f%%  ", o, weight(o), 100 * share, 100 * fair));
+    }
+    System.out.println(line);
+    System.out.printf("  largest deviation from a weight's share: %.0f %% of that share%n", 100 * worst);
+  }
+
+  /** The operator process's resident set (from /proc) and its heap after a full GC (jcmd). */
+  static String memory(long pid) {
+    String rss = "?";
+    try {
+      rss = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS"))
+          .findFirst().map(l -> l.replaceAll("\\s+", " ")).orElse("?");
+    } catch (Exception e) {
+      rss = "unreadable: " + e.getMessage();
+    }
+    String heap = "?";
+    try {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.run").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+      Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+      // One line per generation (young, old; or the G1 region summary): all of them.
+      heap = new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains("used"))
+          .map(String::trim).reduce((a, b) -> a + "; " + b).orElse("?");
+      p.waitFor(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      heap = "unreadable: " + e.getMessage();
+    }
+    return rss + "; heap after a full GC: " + heap;
+  }
+}
