@@ -45,7 +45,7 @@ class ChartRenderTest {
     Container gw = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(gw.getImage()).isEqualTo("ghcr.io/circlet/gateway:0.1.0");
     assertThat(gw.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
-        .containsExactly("http=8080", "grpc-runner=9000");
+        .containsExactly("http=8080");
     assertThat(gw.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
     assertThat(gw.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
     assertThat(gw.getEnv()).anySatisfy(e -> {
@@ -84,7 +84,7 @@ class ChartRenderTest {
     List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
     assertThat(egress.get(0).getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
         .containsExactly("UDP/53", "TCP/53");
-    assertThat(egress.get(1).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(9000);
+    assertThat(egress.get(1).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(8080);
     assertThat(egress.get(1).getTo().get(0).getPodSelector().getMatchLabels())
         .containsEntry("app.kubernetes.io/component", "gateway");
     assertThat(egress.get(2).getTo()).anySatisfy(peer -> {

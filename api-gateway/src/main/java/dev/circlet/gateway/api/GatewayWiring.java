@@ -71,6 +71,14 @@ public class GatewayWiring {
     factory.setUsername(broker.username());
     factory.setPassword(broker.password());
     factory.setVirtualHost(broker.virtualHost());
+    if (broker.tls()) {
+      try {
+        factory.useSslProtocol(javax.net.ssl.SSLContext.getDefault());
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("no TLS for the broker connection: " + e.getMessage(), e);
+      }
+      factory.enableHostnameVerification();
+    }
     factory.setAutomaticRecoveryEnabled(false);
     factory.setConnectionTimeout(5_000);
     BrokerTopology topology = new BrokerTopology(broker.queue(), broker.deliveryLimit());

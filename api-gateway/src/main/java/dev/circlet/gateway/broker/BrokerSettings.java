@@ -19,6 +19,10 @@ public interface BrokerSettings {
   @WithDefault("guest")
   String password();
 
+  /** TLS to the broker, with the JVM's trusted certificates and host-name verification. */
+  @WithDefault("false")
+  boolean tls();
+
   @WithDefault("/")
   String virtualHost();
 

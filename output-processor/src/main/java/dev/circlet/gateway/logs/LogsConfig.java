@@ -11,6 +11,9 @@ public interface LogsConfig {
   @WithDefault("redis://127.0.0.1:6379")
   String redisUrl();
 
+  /** Password of the hot buffer's Redis, when it needs one (kept apart from the URL: from a Secret). */
+  java.util.Optional<String> redisPassword();
+
   /** Per-step cap of stored output; later output is dropped with a marker. */
   @WithDefault("67108864")
   long stepCapBytes();

@@ -7,7 +7,9 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.util.JedisURIHelper;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Builds the output processor from configuration; the parts themselves know nothing of CDI. */
@@ -16,7 +18,14 @@ public class LogsProducers {
   @Produces
   @Singleton
   UnifiedJedis redis(LogsConfig c) {
-    return new JedisPooled(URI.create(c.redisUrl()));
+    URI uri = URI.create(c.redisUrl());
+    if (c.redisPassword().isEmpty() || c.redisPassword().get().isEmpty()) {
+      return new JedisPooled(uri);
+    }
+    // The password comes from a Secret, apart from the URL, so no character of it needs escaping.
+    return new JedisPooled(JedisURIHelper.getHostAndPort(uri), DefaultJedisClientConfig.builder()
+        .user(JedisURIHelper.getUser(uri)).password(c.redisPassword().get()).database(JedisURIHelper.getDBIndex(uri))
+        .ssl(JedisURIHelper.isRedisSSLScheme(uri)).build());
   }
 
   void closeRedis(@Disposes UnifiedJedis redis) {
