@@ -19,11 +19,10 @@ import javax.sql.DataSource;
 
 /**
  * The archive of Workflows and Builds in PostgreSQL: upserts keyed by Kubernetes UID (a replayed
- * event or a resync rewrites the same row) and the reads of the API. Steps, tests and artifacts
- * are read from the tables the output processing writes; until those exist the lists are empty.
+ * event or a resync rewrites the same row) and the reads of the API. A Build's steps, tests and
+ * artifacts are read by {@link dev.circlet.gateway.builds.BuildRecordsReader}, keyed by the uid here.
  */
 public final class ArchiveStore {
-  private static final String UNDEFINED_TABLE = "42P01";
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -35,17 +34,6 @@ public final class ArchiveStore {
 
   /** An archived Build with the UID that keys its steps, tests and artifacts. */
   public record ArchivedBuild(String uid, BuildView view) {}
-
-  /** One step of a Build (table build_steps). */
-  public record StepRecord(int index, String name, String status, Integer exitCode, Instant startedAt,
-      Instant finishedAt, Long durationMs, Long logBytes) {}
-
-  /** One test result (table test_results). */
-  public record TestRecord(String classname, String name, String file, String result, String message,
-      Long durationMs) {}
-
-  /** One stored artifact (table artifacts). */
-  public record ArtifactRecord(String path, long sizeBytes, String storageKey) {}
 
   public void upsertWorkflow(String uid, WorkflowView v, boolean deleted) {
     String sql = """
@@ -154,50 +142,6 @@ public final class ArchiveStore {
     }
   }
 
-  public List<StepRecord> steps(String buildUid) {
-    String sql = "SELECT step_index, name, status, exit_code, started_at, finished_at, duration_ms, log_bytes"
-        + " FROM build_steps WHERE build_uid = ? ORDER BY step_index";
-    return optionalTable(sql, buildUid, rs -> new StepRecord(rs.getInt(1), rs.getString(2), rs.getString(3),
-        (Integer) rs.getObject(4), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), longOrNull(rs, 7),
-        longOrNull(rs, 8)));
-  }
-
-  /** Failures first (failed, then error), then skipped and passed; by class and name within each. */
-  public List<TestRecord> tests(String buildUid) {
-    String sql = "SELECT classname, name, file, result, message, duration_ms FROM test_results WHERE build_uid = ?"
-        + " ORDER BY CASE result WHEN 'failed' THEN 0 WHEN 'error' THEN 1 WHEN 'skipped' THEN 2 ELSE 3 END,"
-        + " classname, name";
-    return optionalTable(sql, buildUid, rs -> new TestRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-        rs.getString(4), rs.getString(5), longOrNull(rs, 6)));
-  }
-
-  public List<ArtifactRecord> artifacts(String buildUid) {
-    String sql = "SELECT path, size_bytes, storage_key FROM artifacts WHERE build_uid = ? ORDER BY path";
-    return optionalTable(sql, buildUid, rs -> new ArtifactRecord(rs.getString(1), rs.getLong(2), rs.getString(3)));
-  }
-
-  private interface Row<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
-
-  private <T> List<T> optionalTable(String sql, String uid, Row<T> row) {
-    List<T> out = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, uid);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(row.map(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      if (UNDEFINED_TABLE.equals(e.getSQLState())) {
-        return List.of(); // the output processing's tables are not migrated in this installation
-      }
-      throw new HistoryException("reading the output of Build " + uid, e);
-    }
-  }
-
   private List<WorkflowView> workflows(String sql, Object... args) {
     List<WorkflowView> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -213,11 +157,6 @@ public final class ArchiveStore {
     } catch (SQLException e) {
       throw new HistoryException("reading archived Workflows", e);
     }
-  }
-
-  private static Long longOrNull(ResultSet rs, int column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : v;
   }
 
   private static String json(Object view) {
@@ -239,9 +178,5 @@ public final class ArchiveStore {
   private static Timestamp ts(String rfc3339) {
     Instant i = ArchiveViews.instant(rfc3339);
     return i == null ? null : Timestamp.from(i);
-  }
-
-  private static Instant instant(Timestamp t) {
-    return t == null ? null : t.toInstant();
   }
 }

@@ -5,6 +5,8 @@ import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.gateway.api.GatewayWiring;
 import dev.circlet.gateway.archive.ArchiveStore;
 import dev.circlet.gateway.archive.ArchiveStore.ArchivedBuild;
+import dev.circlet.gateway.builds.BuildRecordsReader;
+import dev.circlet.gateway.storage.ObjectStore;
 import dev.circlet.gateway.tokens.ApiTokens;
 import dev.circlet.gateway.tokens.Scope;
 import jakarta.ws.rs.GET;
@@ -18,23 +20,33 @@ import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * One Build: its archived state with its steps, its test results (failures first) and artifacts,
- * and cancel (which sets the Build's {@code spec.cancel}). Another organization's Build is 404.
+ * One Build: its archived state with its steps, its test results (failures first) and artifacts
+ * as the runner API recorded them, and cancel (which sets the Build's {@code spec.cancel}). Another
+ * organization's Build is 404.
  */
 @Path("/api/v1/builds/{namespace}/{name}")
 @Produces(MediaType.APPLICATION_JSON)
 public class BuildsResource {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = Logger.getLogger(BuildsResource.class.getName());
 
   private final ApiAuth auth;
   private final ArchiveStore archive;
+  private final BuildRecordsReader records;
+  private final ObjectStore store;
   private final GatewayWiring gateway;
 
-  public BuildsResource(ApiAuth auth, ArchiveStore archive, GatewayWiring gateway) {
+  public BuildsResource(ApiAuth auth, ArchiveStore archive, BuildRecordsReader records, ObjectStore store,
+      GatewayWiring gateway) {
     this.auth = auth;
     this.archive = archive;
+    this.records = records;
+    this.store = store;
     this.gateway = gateway;
   }
 
@@ -53,16 +65,16 @@ public class BuildsResource {
     ArchivedBuild b = archived(auth.require(authorization, Scope.READ), namespace, name);
     @SuppressWarnings("unchecked")
     Map<String, Object> out = new LinkedHashMap<>(JSON.convertValue(b.view(), Map.class));
-    out.put("steps", archive.steps(b.uid()));
+    out.put("steps", records.steps(b.uid()));
     return out;
   }
 
   @GET
   @Path("tests")
-  public Items<ArchiveStore.TestRecord> tests(@PathParam("namespace") String namespace,
+  public Items<BuildRecordsReader.Test> tests(@PathParam("namespace") String namespace,
       @PathParam("name") String name, @HeaderParam("Authorization") String authorization) {
     ArchivedBuild b = archived(auth.require(authorization, Scope.READ), namespace, name);
-    return new Items<>(archive.tests(b.uid()), null);
+    return new Items<>(records.tests(b.uid()), null);
   }
 
   @GET
@@ -70,8 +82,21 @@ public class BuildsResource {
   public Items<Artifact> artifacts(@PathParam("namespace") String namespace, @PathParam("name") String name,
       @HeaderParam("Authorization") String authorization) {
     ArchivedBuild b = archived(auth.require(authorization, Scope.READ), namespace, name);
-    return new Items<>(archive.artifacts(b.uid()).stream()
+    return new Items<>(records.artifacts(b.uid(), this::storedSize).stream()
         .map(a -> new Artifact(a.path(), a.sizeBytes(), null)).toList(), null);
+  }
+
+  /**
+   * The size of an artifact whose upload was not seen to finish. Object storage being unreachable
+   * leaves the artifact out of this answer (a later read finds it) rather than failing the list.
+   */
+  private OptionalLong storedSize(String key) {
+    try {
+      return store.size(key);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot read the size of artifact " + key + ": " + e);
+      return OptionalLong.empty();
+    }
   }
 
   @POST

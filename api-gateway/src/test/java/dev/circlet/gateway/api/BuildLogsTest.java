@@ -7,8 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import dev.circlet.api.naming.Names;
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildSpec;
+import dev.circlet.api.v1alpha1.BuildStatus;
 import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.gateway.builds.BuildRecordsReader;
 import dev.circlet.proto.runner.v1.LogAck;
@@ -22,8 +24,14 @@ import dev.circlet.proto.runner.v1.TestResults;
 import dev.circlet.proto.runner.v1.TransferRequest;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -43,7 +51,6 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
@@ -70,6 +77,7 @@ class BuildLogsTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Duration DEADLINE = Duration.ofSeconds(120);
   static final String RUNNER_TOKEN = "runner-token-of-b1";
+  static final String RUNNER_AUDIENCE = "circlet.dev/runner";
 
   @TestHTTPResource("/")
   URI base;
@@ -89,11 +97,36 @@ class BuildLogsTest {
     build(client, "globex-ci", "g1", "globex", "uid-g1");
     // a Build naming acme in a namespace acme does not own
     build(client, "globex-ci", "claims-acme", "acme", "uid-claims");
-    client.resource(new SecretBuilder().withMetadata(new ObjectMetaBuilder().withNamespace("acme-ci")
-        .withName("b1-agent").addNewOwnerReference().withApiVersion("ci.circlet.dev/v1alpha1").withKind("Build")
-        .withName("b1").withUid("uid-b1").withController(true).endOwnerReference().build())
-        .addToData("token", Base64.getEncoder().encodeToString(RUNNER_TOKEN.getBytes(StandardCharsets.UTF_8)))
-        .build()).create();
+    runnerIdentity(client, "acme-ci", "b1", RUNNER_TOKEN);
+  }
+
+  /**
+   * What the API server would hold and answer for Build {@code build}'s runner: the Build's status
+   * names its pod, the pod is controlled by the Build, and a TokenReview of {@code token} for the
+   * runner audience names that pod in its pod-bound claims (any other token is not authenticated).
+   */
+  static void runnerIdentity(KubernetesClient client, String namespace, String build, String token) {
+    Build b = client.resources(Build.class).inNamespace(namespace).withName(build).get();
+    b.setStatus(new BuildStatus());
+    b.getStatus().podName = Names.pod(build);
+    client.resource(b).updateStatus();
+    Pod pod = client.resource(new PodBuilder().withNewMetadata().withNamespace(namespace).withName(Names.pod(build))
+        .addNewOwnerReference().withApiVersion(CircletApi.API_VERSION).withKind("Build").withName(build)
+        .withUid(b.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata().build()).create();
+    TokenReviewStatus bound = new TokenReviewStatusBuilder().withAuthenticated(true).withAudiences(RUNNER_AUDIENCE)
+        .withNewUser().withUsername("system:serviceaccount:" + namespace + ":circlet-runner")
+        .addToExtra("authentication.kubernetes.io/pod-name", List.of(pod.getMetadata().getName()))
+        .addToExtra("authentication.kubernetes.io/pod-uid", List.of(pod.getMetadata().getUid())).endUser().build();
+    GatewayServices.kube.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
+        .andReply(201, request -> {
+          TokenReview review = Serialization.unmarshal(request.getUtf8Body(), TokenReview.class);
+          boolean ours = token.equals(review.getSpec().getToken())
+              && review.getSpec().getAudiences().contains(RUNNER_AUDIENCE);
+          review.setStatus(ours ? bound : new TokenReviewStatusBuilder().withAuthenticated(false).build());
+          return review;
+        }).always();
+    // the gateway reads the Build by apiVersion and kind, which a real API server's discovery answers
+    GatewayServices.kube.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(Build.class));
   }
 
   @AfterAll
@@ -131,7 +164,6 @@ class BuildLogsTest {
     }
     Metadata h = new Metadata();
     h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + RUNNER_TOKEN);
-    h.put(Metadata.Key.of("x-circlet-build", Metadata.ASCII_STRING_MARSHALLER), "acme-ci/b1");
     return RunnerGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h));
   }
 
@@ -139,7 +171,6 @@ class BuildLogsTest {
     runner();
     Metadata h = new Metadata();
     h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + RUNNER_TOKEN);
-    h.put(Metadata.Key.of("x-circlet-build", Metadata.ASCII_STRING_MARSHALLER), "acme-ci/b1");
     return RunnerGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h))
         .withDeadlineAfter(60, TimeUnit.SECONDS);
   }

@@ -5,16 +5,20 @@ import dev.circlet.gateway.history.PostgresServer;
 import dev.circlet.gateway.testing.LocalServers;
 import dev.circlet.gateway.testing.RedisServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
 
 /**
  * The services a booted gateway needs in tests: PostgreSQL, RabbitMQ and Redis on loopback, and the
- * Fabric8 mock API server in CRUD mode. Object storage points at a closed port: the tests read logs
+ * Fabric8 mock API server in CRUD mode, where a test may add expectations for what CRUD cannot
+ * answer (a TokenReview's verdict). Object storage points at a closed port: the tests read logs
  * while they are in the hot buffer, and uploads keep retrying. Static, so the test can reach them.
  */
 public final class GatewayServices implements QuarkusTestResourceLifecycleManager {
@@ -29,8 +33,9 @@ public final class GatewayServices implements QuarkusTestResourceLifecycleManage
   public Map<String, String> start() {
     pg = PostgresServer.start();
     rabbit = RabbitMqServer.create();
-    kube = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    kube = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), expectations,
+        new KubernetesMixedDispatcher(expectations), false);
     kube.init();
     redis = RedisServer.start();
     Map<String, String> config = new HashMap<>();
