@@ -9,7 +9,9 @@ import dev.circlet.api.naming.Names;
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildPhase;
 import dev.circlet.api.v1alpha1.BuildSpec;
+import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.Workflow;
+import dev.circlet.gateway.trigger.KubernetesPipelines;
 import dev.circlet.api.v1alpha1.WorkflowSpec;
 import dev.circlet.api.v1alpha1.Executor;
 import dev.circlet.api.v1alpha1.JobSpec;
@@ -265,6 +267,16 @@ class OperatorUnderChartRbacIT {
       wf.setSpec(spec);
       assertThat(gateway.resource(wf).dryRun().create().getMetadata().getUid()).isNotBlank();
       assertThat(gateway.resources(Build.class).inNamespace(BUILDS).list()).isNotNull();
+      // The gateway's own watches, as it runs them under these rules: Pipelines (triggers, schedules)
+      // and Workflows (archive, commit statuses) of the build namespaces only, the orb ConfigMaps of
+      // its own namespace; a watch over all namespaces would be refused and stop the gateway.
+      try (KubernetesPipelines pipelines = new KubernetesPipelines(gateway, List.of(BUILDS))) {
+        assertThat(pipelines.all()).isNotNull();
+      }
+      assertThat(gateway.resources(Workflow.class).inNamespace(BUILDS).list()).isNotNull();
+      assertThat(gateway.configMaps().inNamespace(Helm.NAMESPACE).withLabel("ci.circlet.dev/orb-name").list())
+          .isNotNull();
+      assertForbidden(() -> gateway.resources(Pipeline.class).inAnyNamespace().list());
       assertForbidden(() -> gateway.pods().inNamespace(BUILDS).list());
       assertForbidden(() -> gateway.secrets().inNamespace(BUILDS).list());
       assertForbidden(() -> gateway.resources(Workflow.class).inNamespace("default").list());

@@ -41,10 +41,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Builds the gateway's parts from configuration and mounts the webhook routes. */
 @ApplicationScoped
@@ -64,7 +66,9 @@ public class GatewayWiring {
 
   public GatewayWiring(BrokerSettings broker, GatewaySettings settings, ArchiveSettings archive,
       ScheduleSettings schedules, StatusSettings statusSettings, ContinuationSettings continuation,
-      KubernetesClient client, DataSource dataSource, Vertx vertx, OrbSettings orbs) {
+      KubernetesClient client, DataSource dataSource, Vertx vertx, OrbSettings orbs,
+      @ConfigProperty(name = "circlet.gateway.namespaces") Optional<List<String>> namespaces) {
+    List<String> served = namespaces.orElse(List.of());
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(broker.host());
     factory.setPort(broker.port());
@@ -83,7 +87,7 @@ public class GatewayWiring {
     factory.setConnectionTimeout(5_000);
     BrokerTopology topology = new BrokerTopology(broker.queue(), broker.deliveryLimit());
     this.publisher = new ConfirmedPublisher(factory, topology, broker.confirmTimeout(), Duration.ofSeconds(1));
-    this.pipelines = new KubernetesPipelines(client);
+    this.pipelines = new KubernetesPipelines(client, served);
     this.client = client;
     this.store = new DeliveryStore(dataSource);
     this.confirmTimeout = broker.confirmTimeout();
@@ -105,7 +109,7 @@ public class GatewayWiring {
             .start()
         : null;
     this.scheduling = schedules.enabled() ? startScheduler(schedules, configs, clusterOrbs.get(), dataSource) : null;
-    this.statuses = statusSettings.enabled() ? statusReporter(statusSettings, client).start() : null;
+    this.statuses = statusSettings.enabled() ? statusReporter(statusSettings, client).in(served).start() : null;
   }
 
   private static WorkflowStatusReporter statusReporter(StatusSettings s, KubernetesClient client) {

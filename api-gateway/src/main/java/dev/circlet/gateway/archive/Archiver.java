@@ -4,6 +4,7 @@ import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.Workflow;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.circlet.gateway.kube.Watches;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -31,15 +32,8 @@ public final class Archiver implements AutoCloseable {
         store.upsertWorkflow(w.getMetadata().getUid(), ArchiveViews.workflow(w), deleted);
     BiConsumer<Build, Boolean> b = (x, deleted) ->
         store.upsertBuild(x.getMetadata().getUid(), ArchiveViews.build(x), deleted);
-    if (namespaces.isEmpty()) {
-      informers.add(watch(client.resources(Workflow.class).inAnyNamespace().runnableInformer(resyncMs), wf));
-      informers.add(watch(client.resources(Build.class).inAnyNamespace().runnableInformer(resyncMs), b));
-    } else {
-      for (String ns : namespaces) {
-        informers.add(watch(client.resources(Workflow.class).inNamespace(ns).runnableInformer(resyncMs), wf));
-        informers.add(watch(client.resources(Build.class).inNamespace(ns).runnableInformer(resyncMs), b));
-      }
-    }
+    Watches.of(client, Workflow.class, namespaces, resyncMs).forEach(i -> informers.add(watch(i, wf)));
+    Watches.of(client, Build.class, namespaces, resyncMs).forEach(i -> informers.add(watch(i, b)));
   }
 
   /** Starts the informers without waiting for their first list (the gateway serves meanwhile). */

@@ -4,6 +4,7 @@ import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.Workflow;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import dev.circlet.gateway.kube.Watches;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.HttpURLConnection;
 import java.util.List;
@@ -17,27 +18,35 @@ public final class KubernetesPipelines implements PipelineCatalog, WorkflowSink,
   private static final String BY_REPOSITORY = "repository";
 
   private final KubernetesClient client;
-  private final SharedIndexInformer<Pipeline> informer;
+  private final List<SharedIndexInformer<Pipeline>> informers;
 
+  /** Pipelines of every namespace (cluster-wide RBAC). */
   public KubernetesPipelines(KubernetesClient client) {
+    this(client, List.of());
+  }
+
+  /** Pipelines of {@code namespaces} only (all when empty): the gateway's RBAC covers just those. */
+  public KubernetesPipelines(KubernetesClient client, List<String> namespaces) {
     this.client = client;
-    this.informer = client.resources(Pipeline.class).inAnyNamespace().runnableInformer(0);
-    informer.addIndexers(Map.of(BY_REPOSITORY, p -> {
-      if (p.getSpec() == null || p.getSpec().repository == null || p.getSpec().repository.url == null) {
-        return List.of();
-      }
-      try {
-        return List.of(RepositoryUrls.normalise(p.getSpec().repository.url));
-      } catch (IllegalArgumentException e) {
-        return List.of();
-      }
-    }));
-    informer.run();
+    this.informers = Watches.of(client, Pipeline.class, namespaces, 0);
+    for (SharedIndexInformer<Pipeline> informer : informers) {
+      informer.addIndexers(Map.of(BY_REPOSITORY, p -> {
+        if (p.getSpec() == null || p.getSpec().repository == null || p.getSpec().repository.url == null) {
+          return List.of();
+        }
+        try {
+          return List.of(RepositoryUrls.normalise(p.getSpec().repository.url));
+        } catch (IllegalArgumentException e) {
+          return List.of();
+        }
+      }));
+      informer.run();
+    }
   }
 
   @Override
   public List<Pipeline> forRepository(String normalisedUrl) {
-    return informer.getIndexer().byIndex(BY_REPOSITORY, normalisedUrl);
+    return informers.stream().flatMap(i -> i.getIndexer().byIndex(BY_REPOSITORY, normalisedUrl).stream()).toList();
   }
 
   /** Read from the API server, not the informer: a Pipeline created a moment ago is found. */
@@ -48,7 +57,7 @@ public final class KubernetesPipelines implements PipelineCatalog, WorkflowSink,
 
   /** Every Pipeline the informer holds (for webhook secrets and schedules). */
   public List<Pipeline> all() {
-    return informer.getStore().list();
+    return informers.stream().flatMap(i -> i.getStore().list().stream()).toList();
   }
 
   @Override
@@ -76,6 +85,6 @@ public final class KubernetesPipelines implements PipelineCatalog, WorkflowSink,
 
   @Override
   public void close() {
-    informer.close();
+    informers.forEach(SharedIndexInformer::close);
   }
 }

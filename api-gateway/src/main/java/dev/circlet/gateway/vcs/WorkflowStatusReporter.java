@@ -4,6 +4,7 @@ import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.Workflow;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.circlet.gateway.kube.Watches;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
@@ -33,7 +34,8 @@ public final class WorkflowStatusReporter implements AutoCloseable {
   private final Instant since;
   private final ExecutorService[] lanes;
   private final Map<String, CommitStatus.State> reported = new ConcurrentHashMap<>();
-  private SharedIndexInformer<Workflow> informer;
+  private final java.util.List<SharedIndexInformer<Workflow>> informers = new java.util.ArrayList<>();
+  private java.util.List<String> namespaces = java.util.List.of();
 
   /**
    * @param grace Workflows that finished less than this before the start are still reported (their
@@ -55,8 +57,14 @@ public final class WorkflowStatusReporter implements AutoCloseable {
     }
   }
 
+  /** Watches only {@code namespaces} (all when empty), as the gateway's RBAC allows. */
+  public WorkflowStatusReporter in(java.util.List<String> namespaces) {
+    this.namespaces = java.util.List.copyOf(namespaces);
+    return this;
+  }
+
   public WorkflowStatusReporter start() {
-    informer = client.resources(Workflow.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+    ResourceEventHandler<Workflow> handler = new ResourceEventHandler<>() {
       @Override
       public void onAdd(Workflow wf) {
         changed(wf, true);
@@ -73,7 +81,12 @@ public final class WorkflowStatusReporter implements AutoCloseable {
           reported.remove(wf.getMetadata().getUid());
         }
       }
-    }, 0);
+    };
+    for (SharedIndexInformer<Workflow> informer : Watches.of(client, Workflow.class, namespaces, 0)) {
+      informer.addEventHandler(handler);
+      informer.start();
+      informers.add(informer);
+    }
     return this;
   }
 
@@ -132,9 +145,7 @@ public final class WorkflowStatusReporter implements AutoCloseable {
 
   @Override
   public void close() {
-    if (informer != null) {
-      informer.close();
-    }
+    informers.forEach(SharedIndexInformer::close);
     for (ExecutorService lane : lanes) {
       lane.shutdownNow();
     }
