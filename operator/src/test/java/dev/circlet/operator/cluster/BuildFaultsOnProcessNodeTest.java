@@ -169,7 +169,8 @@ class BuildFaultsOnProcessNodeTest {
     // The slot is free: the queued Build is admitted (its pod cannot start, the pool's node is down).
     Build next = await(ns, "next", "is admitted", b -> b.getStatus().phase.holdsCapacity());
     assertThat(next.getStatus().podName).isNotNull();
-    report(12, "the process node running a Build stopped (node-lost grace " + NODE_LOST_GRACE.toSeconds() + " s)", failed, injected,
+    report(12, "the process node running a Build stopped (node-lost grace " + NODE_LOST_GRACE.toSeconds() + " s)",
+        failed, injected,
         "pod removed, queued Build admitted");
   }
 }
