@@ -176,7 +176,7 @@ class PlatformFaultsE2ETest {
     dev.stop("postgres");
     long stopped = System.nanoTime();
     HttpResponse<String> during = dev.github("push", "e2e-pg-2", push("outage", 0), dev.webhookSecret());
-    int api = dev.http.send(HttpRequest.newBuilder(URI.create(dev.gateway() + "/api/v1/organizations/demo/pipelines"))
+    int api = dev.http.send(HttpRequest.newBuilder(URI.create(dev.gateway() + "/api/v1/deliveries"))
         .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer circlet_not-a-real-token").GET().build(),
         HttpResponse.BodyHandlers.ofString()).statusCode();
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
