@@ -3,12 +3,14 @@
 # | lost" line the tests printed, collected from the surefire reports of the last test run (XML
 # system-out and *-output.txt), one row per fault number (the latest report wins).
 #
-#   hack/faults-doc.sh            after hack/test.sh e2e (or all)
+#   hack/faults-doc.sh [LOG...]   after hack/test.sh e2e (or all); LOGs (saved Maven output of
+#                                 earlier runs) are searched too, the newest file winning per fault
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/faults.md
-mapfile -t reports < <(find . -path '*/target/surefire-reports/*' \( -name '*.xml' -o -name '*-output.txt' \) \
-  -not -path './.git/*' -printf '%T@ %p\n' 2>/dev/null | sort -n | cut -d' ' -f2-)
+mapfile -t reports < <({ find . -path '*/target/surefire-reports/*' \( -name '*.xml' -o -name '*-output.txt' \) \
+  -not -path './.git/*' -printf '%T@ %p\n' 2>/dev/null; [ $# -eq 0 ] || find "$@" -maxdepth 0 -printf '%T@ %p\n'; } \
+  | sort -n | cut -d' ' -f2-)
 [ ${#reports[@]} -gt 0 ] || { echo "circlet: no surefire reports; run hack/test.sh e2e first" >&2; exit 1; }
 rows=$(for f in "${reports[@]}"; do grep -ho 'FAULT | [0-9]* | .*' "$f" || true; done \
   | sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&#10;//g' -e 's/&amp;/\&/g' \
