@@ -43,7 +43,7 @@ HEAD
 | 2 | `PlatformFaultsE2ETest` (e2e) | the whole platform |
 | 3 | `WebhookEndpointTest` (api-gateway) | the webhook route on real RabbitMQ, stopped with SIGTERM mid-burst |
 | 4, 5 | `OperatorSigkillIT` (operator) | the packaged operator as processes killed with SIGKILL, the real control plane (kwok runs the pods; the test ends them) |
-| 6 | `GatewayKillTest` (output-processor) | a gateway process killed with SIGKILL, real Redis and S3Proxy |
+| 6 | `GatewayKillTest` (output-processor, the gateway's log library) | a gateway process killed with SIGKILL, real Redis and S3Proxy |
 | 7 | `LogPipelineTest` (output-processor) | real Redis and S3Proxy; the outage lasts `circlet.test.s3-outage-seconds` (30 in the e2e tier) |
 | 8 | `PlatformFaultsE2ETest` (e2e) | the whole platform, PostgreSQL stopped through `hack/dev-up stop postgres` |
 | 9 | `LogPipelineTest` (output-processor) | the cap path at a 64 KiB cap instead of 1 GiB against 64 MiB (same code, fewer bytes) |

@@ -9,6 +9,7 @@
 #   hack/test.sh services        tests on real PostgreSQL, RabbitMQ, Redis and S3 (@Tag("services"))
 #   hack/test.sh e2e             the whole platform of hack/dev-up (e2e/) and the fault suite; then
 #                                hack/faults-doc.sh turns its FAULT lines into docs/faults.md
+#   hack/test.sh ui              the web UI's build and component tests, then its browser tests in chromium
 #   hack/test.sh [tier] -pl config -am    extra arguments go to Maven
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,15 +17,20 @@ source hack/env.sh
 
 tier=all
 case "${1:-}" in
-  all|unit|cluster|services|e2e) tier=$1; shift ;;
+  all|unit|cluster|services|e2e|ui) tier=$1; shift ;;
 esac
 
 start=$(date +%s)
-if [ "$tier" != unit ]; then
+if [ "$tier" != unit ] && [ "$tier" != ui ]; then
   hack/kube-binaries.sh
 fi
-hack/helm-binary.sh
-echo "circlet: control-plane and Helm binaries ready after $(( $(date +%s) - start ))s"
+if [ "$tier" != ui ]; then
+  hack/helm-binary.sh
+  echo "circlet: control-plane and Helm binaries ready after $(( $(date +%s) - start ))s"
+fi
+if [ "$tier" = all ] || [ "$tier" = ui ]; then
+  hack/chromium.sh
+fi
 if [ "$tier" = all ] || [ "$tier" = services ] || [ "$tier" = e2e ]; then
   hack/services.sh
   echo "circlet: service packages ready after $(( $(date +%s) - start ))s"
@@ -40,10 +46,19 @@ case "$tier" in
               -Dtest='*E2ETest,BuildFaultsOnProcessNodeTest,WebhookEndpointTest,LogPipelineTest,GatewayKillTest'
               -Dit.test=OperatorSigkillIT -Dsurefire.failIfNoSpecifiedTests=false
               -Dfailsafe.failIfNoSpecifiedTests=false -Dcirclet.test.s3-outage-seconds=30) ;;
+  ui)       args=(-pl web-ui) ;;
 esac
 
 echo "circlet: tier '$tier'"
-mvn -B -ntp install "${args[@]}" "$@"
+if [ "$tier" = ui ]; then
+  mvn -B -ntp package "${args[@]}" "$@"
+else
+  mvn -B -ntp install "${args[@]}" "$@"
+fi
+if [ "$tier" = all ] || [ "$tier" = ui ]; then
+  # The browser tests drive Debian's chromium against the UI the build just produced.
+  (cd web-ui && npm run test:browser)
+fi
 echo "circlet: tier '$tier' finished after $(( $(date +%s) - start ))s"
 if [ "$tier" = all ] || [ "$tier" = e2e ]; then
   find . -path '*/target/surefire-reports/*' \( -name '*.xml' -o -name '*-output.txt' \) -newermt "@$start" \

@@ -24,9 +24,10 @@ cluster-wide only when rbac.clusterWide is true.
   verbs: [get, list, watch, create, delete]
 - apiGroups: [""]
   resources: [secrets]
-  # create/get: the Build's own agent Secret; list/watch: context Secrets (by label; the
-  # operator's cache keeps their names and labels only).
-  verbs: [get, list, watch, create]
+  # list/watch: context Secrets (by label; the operator's cache keeps their names and labels
+  # only). No create: a build pod's job.json and identity come from its own annotation and a
+  # projected ServiceAccount token, not from a Secret.
+  verbs: [list, watch]
 - apiGroups: [""]
   resources: [events]
   verbs: [create]
@@ -48,5 +49,9 @@ cluster-wide only when rbac.clusterWide is true.
 - apiGroups: [""]
   resources: [secrets]
   # the Pipeline's webhook secret (webhookSecretRef), read by name.
+  verbs: [get]
+- apiGroups: [""]
+  resources: [pods]
+  # runner identity: the build pod a projected token is bound to, read by name.
   verbs: [get]
 {{- end -}}

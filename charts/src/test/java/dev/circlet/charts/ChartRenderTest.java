@@ -66,6 +66,8 @@ class ChartRenderTest {
     ConfigMap config = as(one(all, "ConfigMap", OPERATOR), ConfigMap.class);
     assertThat(config.getData()).containsEntry("CIRCLET_NAMESPACES", "circlet-builds")
         .containsEntry("CIRCLET_RUNNER_IMAGE", "ghcr.io/circlet/runner:0.1.0")
+        .containsEntry("CIRCLET_RUNNER_SERVICE_ACCOUNT", "default")
+        .containsEntry("CIRCLET_RUNNER_TOKEN_AUDIENCE", "circlet.dev/runner")
         .containsEntry("CIRCLET_LEADER_ELECTION_ENABLED", "true")
         .containsEntry("CIRCLET_LEADER_ELECTION_LEASE_NAMESPACE", Helm.NAMESPACE)
         .doesNotContainKey("CIRCLET_ADMISSION_CLUSTER_MAX_BUILDS");

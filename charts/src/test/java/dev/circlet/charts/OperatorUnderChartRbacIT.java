@@ -18,6 +18,7 @@ import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -176,7 +177,10 @@ class OperatorUnderChartRbacIT {
       Build b = admin.resources(Build.class).inNamespace(BUILDS).withName("hello").get();
       return b.getStatus() != null && List.of(BuildPhase.Admitted, BuildPhase.Running).contains(b.getStatus().phase);
     });
-    assertThat(admin.secrets().inNamespace(BUILDS).withName("hello-agent").get()).isNotNull();
+    Pod pod = admin.pods().inNamespace(BUILDS).withName("hello").get();
+    assertThat(pod.getMetadata().getAnnotations()).as("job.json rides in the pod").containsKey("ci.circlet.dev/job");
+    assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("default");
+    assertThat(admin.secrets().inNamespace(BUILDS).withName("hello-agent").get()).as("no agent Secret").isNull();
     assertThat(admin.leases().inNamespace(Helm.NAMESPACE).withName("circlet-operator-leader").get()
         .getSpec().getHolderIdentity()).isEqualTo("circlet-operator-sa-it");
     assertThat(logText()).as("no request of the operator was refused").doesNotContainIgnoringCase("forbidden");
@@ -207,7 +211,7 @@ class OperatorUnderChartRbacIT {
         .until(() -> admin.pods().inNamespace(BUILDS).withName(buildName).get() != null);
 
     // Cancel: the operator marks the Build cancelled (patch), deletes its pod, ends both, and
-    // after the retention deletes the Workflow, whose Build and Secret go with it.
+    // after the retention deletes the Workflow, whose Build and pod go with it.
     admin.resources(Workflow.class).inNamespace(BUILDS).withName("web-1-release")
         .edit(w -> {
           w.getSpec().cancel = true;

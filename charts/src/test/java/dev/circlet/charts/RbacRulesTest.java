@@ -99,7 +99,14 @@ class RbacRulesTest {
     }
     Role gateway = as(all.stream().filter(r -> r.getKind().equals("Role") && "ci-acme".equals(r.getMetadata().getNamespace())
         && r.getMetadata().getName().equals("circlet-gateway")).findFirst().orElseThrow(), Role.class);
-    assertThat(gateway.getRules()).noneMatch(r -> r.getResources().contains("pods"));
+    assertThat(gateway.getRules()).filteredOn(r -> r.getResources().contains("pods"))
+        .as("runner identity reads the token's pod, nothing more").singleElement()
+        .satisfies(r -> assertThat(r.getVerbs()).containsExactly("get"));
+    Role operator = as(all.stream().filter(r -> r.getKind().equals("Role") && "ci-acme".equals(r.getMetadata().getNamespace())
+        && r.getMetadata().getName().equals("circlet-operator")).findFirst().orElseThrow(), Role.class);
+    assertThat(operator.getRules()).filteredOn(r -> r.getResources().contains("secrets"))
+        .as("the operator never writes a Secret: build pods get no agent Secret").singleElement()
+        .satisfies(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("list", "watch"));
     assertThat(gateway.getRules()).filteredOn(r -> r.getResources().contains("secrets"))
         .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("get"));
     Role own = as(all.stream().filter(r -> r.getKind().equals("Role") && Helm.NAMESPACE.equals(r.getMetadata().getNamespace()))
@@ -123,6 +130,22 @@ class RbacRulesTest {
     ofKind(all, "ClusterRole").forEach(r -> nodes.addAll(as(r, ClusterRole.class).getRules().stream()
         .filter(rule -> rule.getResources().contains("nodes")).toList()));
     assertThat(nodes).singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("get", "list", "watch"));
+  }
+
+  @Test
+  void machineVmsAndTheirSecretsOnlyInTheMachineNamespaceAndOnlyWhenEnabled() {
+    assertThat(ofKind(render("full"), "Role")).noneMatch(r -> r.getMetadata().getName().endsWith("-machines"));
+    List<GenericKubernetesResource> all = Manifests.render("-f", Helm.FULL_VALUES.toString(),
+        "--set", "machine.enabled=true", "--set", "machine.namespace=circlet-machines");
+    Role machines = as(all.stream().filter(r -> r.getKind().equals("Role")
+        && r.getMetadata().getName().equals("circlet-operator-machines")).findFirst().orElseThrow(), Role.class);
+    assertThat(machines.getMetadata().getNamespace()).isEqualTo("circlet-machines");
+    assertThat(machines.getRules()).filteredOn(r -> r.getResources().contains("secrets"))
+        .singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("create"));
+    assertThat(machines.getRules()).filteredOn(r -> r.getApiGroups().contains("kubevirt.io"))
+        .singleElement().satisfies(r -> assertThat(r.getResources()).containsExactly("virtualmachineinstances"));
+    assertThat(Helm.template("-f", Helm.FULL_VALUES.toString(), "--set", "machine.enabled=true").exitCode())
+        .as("machine.enabled without machine.namespace is refused").isNotZero();
   }
 
   static List<GenericKubernetesResource> render(String variant) {

@@ -1,6 +1,7 @@
 package dev.circlet.crds;
 
 import dev.circlet.api.v1alpha1.Build;
+import dev.circlet.api.v1alpha1.MachinePool;
 import dev.circlet.api.v1alpha1.Organization;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.ResourceClass;
@@ -24,7 +25,8 @@ import java.util.List;
 public final class CrdGeneration {
   /** Every custom resource class Circlet serves. */
   public static final List<Class<?>> RESOURCES =
-      List.of(Pipeline.class, Workflow.class, Build.class, Organization.class, ResourceClass.class);
+      List.of(Pipeline.class, Workflow.class, Build.class, Organization.class, ResourceClass.class,
+          MachinePool.class);
 
   private CrdGeneration() {}
 

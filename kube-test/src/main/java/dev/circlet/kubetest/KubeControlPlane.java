@@ -182,6 +182,14 @@ public final class KubeControlPlane implements AutoCloseable {
     return dir.root();
   }
 
+  /**
+   * The PKCS#8 PEM key the API server signs ServiceAccount tokens with, for tests that need a token
+   * the TokenRequest API will not issue (one that has already expired).
+   */
+  public Path serviceAccountSigningKey() {
+    return pki.serviceAccountPrivateKey();
+  }
+
   public Path binDir() {
     return binDir;
   }

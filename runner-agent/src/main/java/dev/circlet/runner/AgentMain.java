@@ -182,7 +182,7 @@ public final class AgentMain {
         secrets(jf, contexts), jf.upstreamJobs() == null ? null : java.util.Set.copyOf(jf.upstreamJobs()),
         Path.of("/etc/circlet/ssh"), Duration.ofSeconds(10), credentialValues(clone), projectVolume);
     BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-    GatewayConnection gateway = GatewayConnection.fromEnv(env, jobFile.getParent(), jf.build());
+    GatewayConnection gateway = GatewayConnection.fromEnv(env, jobFile.getParent());
     try (ConsoleLog log = new ConsoleLog(jf.job().name(), out, null)) {
       // in a pod with a gateway, step output and events also go to the gateway (durable, live)
       java.util.List<String> masked = new java.util.ArrayList<>(ctx.secrets().values());

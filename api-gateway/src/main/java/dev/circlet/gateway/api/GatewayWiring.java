@@ -1,19 +1,35 @@
 package dev.circlet.gateway.api;
 
 import com.rabbitmq.client.ConnectionFactory;
+import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.ConfigCompiler;
-import dev.circlet.config.orbs.OrbStore;
+import dev.circlet.gateway.archive.ArchiveSettings;
+import dev.circlet.gateway.archive.ArchiveStore;
+import dev.circlet.gateway.archive.Archiver;
+import dev.circlet.gateway.orbs.ClusterOrbs;
+import dev.circlet.gateway.orbs.OrbSettings;
 import dev.circlet.gateway.broker.BrokerSettings;
 import dev.circlet.gateway.broker.BrokerTopology;
 import dev.circlet.gateway.broker.ConfirmedPublisher;
 import dev.circlet.gateway.broker.DeliveryConsumer;
+import dev.circlet.gateway.continuation.ContinuationSettings;
+import dev.circlet.gateway.continuation.ContinuationStore;
 import dev.circlet.gateway.history.DeliveryStore;
+import dev.circlet.gateway.schedule.ConfigSchedules;
+import dev.circlet.gateway.schedule.QueuedScheduleFiring;
+import dev.circlet.gateway.schedule.ScheduleSettings;
+import dev.circlet.gateway.schedule.ScheduleStore;
+import dev.circlet.gateway.schedule.Scheduler;
+import dev.circlet.gateway.vcs.StatusSender;
+import dev.circlet.gateway.vcs.StatusSettings;
+import dev.circlet.gateway.vcs.WorkflowStatusReporter;
 import dev.circlet.gateway.trigger.DeliveryHandler;
 import dev.circlet.gateway.trigger.DeliveryProcessor;
 import dev.circlet.gateway.trigger.KubernetesPipelines;
 import dev.circlet.gateway.trigger.KubernetesWebhookSecrets;
 import dev.circlet.gateway.trigger.RepositoryConfigLoader;
 import dev.circlet.gateway.trigger.RunPlanner;
+import dev.circlet.gateway.trigger.SetupRuns;
 import dev.circlet.gateway.webhook.Provider;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,7 +39,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /** Builds the gateway's parts from configuration and mounts the webhook routes. */
@@ -36,9 +56,15 @@ public class GatewayWiring {
   private final KubernetesClient client;
   private final DeliveryStore store;
   private final Duration confirmTimeout;
+  private final Archiver archiver;
+  private final ScheduledExecutorService scheduling;
+  private final WorkflowStatusReporter statuses;
+  private final ContinuationStore continuations;
+  private final Clock clock = Clock.systemUTC();
 
-  public GatewayWiring(BrokerSettings broker, GatewaySettings settings, KubernetesClient client,
-      DataSource dataSource, Vertx vertx) {
+  public GatewayWiring(BrokerSettings broker, GatewaySettings settings, ArchiveSettings archive,
+      ScheduleSettings schedules, StatusSettings statusSettings, ContinuationSettings continuation,
+      KubernetesClient client, DataSource dataSource, Vertx vertx, OrbSettings orbs) {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(broker.host());
     factory.setPort(broker.port());
@@ -53,9 +79,11 @@ public class GatewayWiring {
     this.client = client;
     this.store = new DeliveryStore(dataSource);
     this.confirmTimeout = broker.confirmTimeout();
-    DeliveryProcessor processor = new DeliveryProcessor(store, pipelines,
-        new RepositoryConfigLoader(client, settings.gitTimeoutSeconds()),
-        new RunPlanner(new ConfigCompiler(OrbStore.empty())), pipelines);
+    RepositoryConfigLoader configs = new RepositoryConfigLoader(client, settings.gitTimeoutSeconds());
+    ClusterOrbs clusterOrbs = new ClusterOrbs(client, orbs.namespace(), orbs.toSettings());
+    this.continuations = new ContinuationStore(dataSource);
+    DeliveryProcessor processor = new DeliveryProcessor(store, pipelines, configs, new RunPlanner(clusterOrbs),
+        pipelines, new SetupRuns(continuations, store, clock, continuation.ttl()));
     this.consumer = broker.consume()
         ? new DeliveryConsumer(factory, topology, broker.consumers(), broker.prefetch(), broker.retryPause(),
             new DeliveryHandler(processor)).start()
@@ -64,6 +92,43 @@ public class GatewayWiring {
         new KubernetesWebhookSecrets(client, pipelines, settings.secretsMaxAge(), Duration.ofSeconds(2), Clock.systemUTC()),
         publisher, Map.of(Provider.GITHUB, settings.githubMaxBytes(), Provider.GITLAB, settings.gitlabMaxBytes(),
             Provider.BITBUCKET, settings.bitbucketMaxBytes()));
+    this.archiver = archive.enabled()
+        ? new Archiver(client, new ArchiveStore(dataSource), archive.namespaces().orElse(List.of()), archive.resync())
+            .start()
+        : null;
+    this.scheduling = schedules.enabled() ? startScheduler(schedules, configs, clusterOrbs.get(), dataSource) : null;
+    this.statuses = statusSettings.enabled() ? statusReporter(statusSettings, client).start() : null;
+  }
+
+  private static WorkflowStatusReporter statusReporter(StatusSettings s, KubernetesClient client) {
+    StatusSender sender = new StatusSender(java.net.http.HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5)).build(), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),
+        new StatusSender.Policy(s.maxAttempts(), s.firstBackoff(), s.maxBackoff(), s.perSecond(), s.burst(),
+            s.breakerThreshold(), s.breakerCooldown(), Duration.ofSeconds(10)), s.apiHosts());
+    return new WorkflowStatusReporter(client, sender, s.targetUrl().orElse(null), s.lanes(), Clock.systemUTC(),
+        Duration.ofMinutes(5));
+  }
+
+  private ScheduledExecutorService startScheduler(ScheduleSettings s, RepositoryConfigLoader configs,
+      ConfigCompiler compiler, DataSource dataSource) {
+    Clock clock = Clock.systemUTC();
+    Scheduler scheduler = new Scheduler(pipelines::all,
+        new ConfigSchedules(configs, compiler, new BoundedCompiler(1), clock, s.configRefresh()),
+        new ScheduleStore(dataSource), new QueuedScheduleFiring(publisher, confirmTimeout), clock, s.lease());
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "circlet-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        scheduler.runOnce();
+      } catch (RuntimeException e) {
+        // One failed pass (PostgreSQL away) must not end the schedule: the next pass tries again.
+        java.util.logging.Logger.getLogger(Scheduler.class.getName()).warning("schedule pass failed: " + e);
+      }
+    }, s.interval().toMillis(), s.interval().toMillis(), TimeUnit.MILLISECONDS);
+    return executor;
   }
 
   void routes(@Observes Router router) {
@@ -87,6 +152,25 @@ public class GatewayWiring {
     return store;
   }
 
+  /** The Pipelines the gateway serves, from its informer. */
+  public KubernetesPipelines pipelines() {
+    return pipelines;
+  }
+
+  /** The archiver, or null on a replica that does not archive. */
+  public Archiver archiver() {
+    return archiver;
+  }
+
+  /** Continuations of setup runs. */
+  public ContinuationStore continuations() {
+    return continuations;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
   public KubernetesClient client() {
     return client;
   }
@@ -97,6 +181,15 @@ public class GatewayWiring {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    if (archiver != null) {
+      archiver.close();
+    }
+    if (scheduling != null) {
+      scheduling.shutdownNow();
+    }
+    if (statuses != null) {
+      statuses.close();
+    }
     if (consumer != null) {
       consumer.close();
     }

@@ -156,6 +156,19 @@ public final class DeliveryStore {
     }
   }
 
+  /** Adds Workflows to a finished run (a continuation's); adding the same name again changes nothing. */
+  public void addWorkflows(long id, List<String> workflows) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "UPDATE pipeline_run SET workflows = workflows || ARRAY(SELECT x FROM unnest(?::text[]) x"
+            + " WHERE x <> ALL (workflows)), updated_at = now() WHERE id = ?")) {
+      ps.setArray(1, c.createArrayOf("text", workflows.toArray()));
+      ps.setLong(2, id);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new HistoryException("recording run " + id, e);
+    }
+  }
+
   /**
    * Records why a run that is still pending will never be processed (its trigger was not queued).
    * A run the consumer already finished keeps its outcome.

@@ -40,14 +40,34 @@ public final class HistoryQueries {
   private static final String RUN_COLUMNS = "id, namespace, pipeline, number, trigger_source, provider, delivery_id,"
       + " branch, tag, revision, actor, status, reason, workflows, created_at, updated_at";
 
+  /** Which runs to list: each field null for any. */
+  public record RunFilter(String namespace, String pipeline, String branch, String status) {
+    public static final RunFilter ALL = new RunFilter(null, null, null, null);
+  }
+
   /** The organization's runs with an id below {@code before} (all when null). */
   public Page<RunRecord> runs(String organization, Long before, int limit) {
-    String sql = "SELECT " + RUN_COLUMNS + " FROM pipeline_run WHERE organization = ? AND id < ?"
+    return runs(organization, RunFilter.ALL, before, limit);
+  }
+
+  /** The organization's runs matching {@code filter} with an id below {@code before} (all when null). */
+  public Page<RunRecord> runs(String organization, RunFilter filter, Long before, int limit) {
+    List<String> args = new ArrayList<>();
+    StringBuilder where = new StringBuilder();
+    condition(where, args, "namespace", filter.namespace());
+    condition(where, args, "pipeline", filter.pipeline());
+    condition(where, args, "branch", filter.branch());
+    condition(where, args, "status", filter.status());
+    String sql = "SELECT " + RUN_COLUMNS + " FROM pipeline_run WHERE organization = ?" + where + " AND id < ?"
         + " ORDER BY id DESC LIMIT ?";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, organization);
-      ps.setLong(2, before == null ? Long.MAX_VALUE : before);
-      ps.setInt(3, limit + 1);
+      int i = 2;
+      for (String a : args) {
+        ps.setString(i++, a);
+      }
+      ps.setLong(i++, before == null ? Long.MAX_VALUE : before);
+      ps.setInt(i, limit + 1);
       List<RunRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -57,6 +77,63 @@ public final class HistoryQueries {
       return page(out, limit, r -> r.id());
     } catch (SQLException e) {
       throw new HistoryException("reading the runs of " + organization, e);
+    }
+  }
+
+  /** One run of the organization, or null. */
+  public RunRecord run(String organization, long id) {
+    String sql = "SELECT " + RUN_COLUMNS + " FROM pipeline_run WHERE organization = ? AND id = ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, organization);
+      ps.setLong(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? run(rs) : null;
+      }
+    } catch (SQLException e) {
+      throw new HistoryException("reading run " + id + " of " + organization, e);
+    }
+  }
+
+  /** The id of run {@code number} of a Pipeline of the organization, or null. */
+  public Long runId(String organization, String namespace, String pipeline, long number) {
+    String sql = "SELECT id FROM pipeline_run WHERE organization = ? AND namespace = ? AND pipeline = ? AND number = ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, organization);
+      ps.setString(2, namespace);
+      ps.setString(3, pipeline);
+      ps.setLong(4, number);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new HistoryException("reading run " + number + " of " + namespace + "/" + pipeline, e);
+    }
+  }
+
+  /** The newest run of each branch of one Pipeline of the organization, by branch name. */
+  public List<RunRecord> lastRunPerBranch(String organization, String namespace, String pipeline) {
+    String sql = "SELECT DISTINCT ON (branch) " + RUN_COLUMNS + " FROM pipeline_run WHERE organization = ?"
+        + " AND namespace = ? AND pipeline = ? AND branch IS NOT NULL ORDER BY branch, id DESC";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, organization);
+      ps.setString(2, namespace);
+      ps.setString(3, pipeline);
+      List<RunRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(run(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new HistoryException("reading the branches of " + namespace + "/" + pipeline, e);
+    }
+  }
+
+  private static void condition(StringBuilder where, List<String> args, String column, String value) {
+    if (value != null) {
+      where.append(" AND ").append(column).append(" = ?");
+      args.add(value);
     }
   }
 

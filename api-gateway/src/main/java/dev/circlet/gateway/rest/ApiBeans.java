@@ -1,5 +1,6 @@
 package dev.circlet.gateway.rest;
 
+import dev.circlet.gateway.archive.ArchiveStore;
 import dev.circlet.gateway.history.HistoryQueries;
 import dev.circlet.gateway.tokens.ApiTokens;
 import jakarta.enterprise.inject.Produces;
@@ -29,5 +30,11 @@ public class ApiBeans {
   @Singleton
   HistoryQueries history(DataSource dataSource) {
     return new HistoryQueries(dataSource);
+  }
+
+  @Produces
+  @Singleton
+  ArchiveStore archive(DataSource dataSource) {
+    return new ArchiveStore(dataSource);
   }
 }

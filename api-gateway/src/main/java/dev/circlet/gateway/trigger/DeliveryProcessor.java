@@ -21,14 +21,22 @@ public final class DeliveryProcessor {
   private final ConfigLoader configs;
   private final RunPlanner planner;
   private final WorkflowSink sink;
+  private final SetupRuns setup;
 
   public DeliveryProcessor(DeliveryStore store, PipelineCatalog catalog, ConfigLoader configs, RunPlanner planner,
       WorkflowSink sink) {
+    this(store, catalog, configs, planner, sink, null);
+  }
+
+  /** @param setup dynamic configuration; null where continuations are not served */
+  public DeliveryProcessor(DeliveryStore store, PipelineCatalog catalog, ConfigLoader configs, RunPlanner planner,
+      WorkflowSink sink, SetupRuns setup) {
     this.store = store;
     this.catalog = catalog;
     this.configs = configs;
     this.planner = planner;
     this.sink = sink;
+    this.setup = setup;
   }
 
   /**
@@ -50,6 +58,15 @@ public final class DeliveryProcessor {
       return new Outcome(Action.ACK, "delivery " + d.deliveryId() + " was already processed");
     }
     try {
+      if (Delivery.CONTINUATION.equals(d.provider())) {
+        if (setup == null) {
+          store.finish(d.provider(), d.deliveryId(), "failed", "continuations are not served here");
+          return new Outcome(Action.REJECT, "continuations are not served here");
+        }
+        SetupRuns.Result r = setup.continueRun(d, catalog, planner, sink);
+        store.finish(d.provider(), d.deliveryId(), r.created() ? "created" : "nothing", r.line());
+        return new Outcome(Action.ACK, r.created() ? "created" : "nothing");
+      }
       List<String> created = new ArrayList<>();
       List<String> nothing = new ArrayList<>();
       for (int i = 0; i < d.events().size(); i++) {
@@ -60,7 +77,7 @@ public final class DeliveryProcessor {
               : "no Pipeline names the repository " + e.repositoryUrls().get(0));
           continue;
         }
-        String source = Delivery.API.equals(d.provider()) ? "api" : "webhook";
+        String source = d.triggerSource();
         for (Pipeline p : pipelines) {
           String runKey = runKey(d.provider(), d.deliveryId(), i, p.getMetadata().getNamespace(),
               p.getMetadata().getName());
@@ -68,7 +85,7 @@ public final class DeliveryProcessor {
               p.getMetadata().getName(), runKey, d.provider(), d.deliveryId(), source, e.branch(), e.tag(),
               e.revision(), e.actor(), p.getSpec() == null ? null : p.getSpec().organization));
           Map<String, Object> parameters = d.parameters() == null ? Map.of() : d.parameters();
-          RunResult r = runOne(p, new RunPlanner.RunTrigger(e, source, d.deliveryId(), runKey, parameters, null), run);
+          RunResult r = runOne(p, new RunPlanner.RunTrigger(e, source, d.deliveryId(), runKey, parameters, d.schedule()), run);
           (r.created() ? created : nothing).add(r.line());
         }
       }
@@ -113,7 +130,11 @@ public final class DeliveryProcessor {
       return new RunResult(false, name + ": " + n.status() + " (" + n.reason() + ")");
     }
     List<String> names = new ArrayList<>();
-    for (var wf : ((RunPlanner.Plan.Create) plan).workflows()) {
+    List<dev.circlet.api.v1alpha1.Workflow> workflows = ((RunPlanner.Plan.Create) plan).workflows();
+    if (setup != null && SetupRuns.isSetup(config.text())) {
+      setup.prepare(run.id(), workflows);
+    }
+    for (var wf : workflows) {
       sink.createOrAdopt(wf);
       names.add(wf.getMetadata().getName());
     }

@@ -36,7 +36,7 @@ public final class RunPlanner {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-  private final ConfigCompiler compiler;
+  private final java.util.function.Supplier<ConfigCompiler> compilers;
   /**
    * Tenants' configs compile within the compiler's limits on threads of their own, so a hostile
    * config ends as an invalid_config record instead of an error, a hang or a dead consumer.
@@ -44,7 +44,12 @@ public final class RunPlanner {
   private final BoundedCompiler bounded = new BoundedCompiler(2);
 
   public RunPlanner(ConfigCompiler compiler) {
-    this.compiler = compiler;
+    this(() -> compiler);
+  }
+
+  /** @param compilers a compiler per compile (its orb store records what that compile resolved) */
+  public RunPlanner(java.util.function.Supplier<ConfigCompiler> compilers) {
+    this.compilers = compilers;
   }
 
   /** What a run creates: Workflows, or nothing with the status and reason to record. */
@@ -61,7 +66,7 @@ public final class RunPlanner {
   public Plan plan(Pipeline pipeline, RunTrigger trigger, long number, ConfigLoader.Loaded config) {
     PipelineContext ctx = context(pipeline, trigger, number);
     // BoundedCompiler.Unavailable (no compile thread free) is no fault of the config: the delivery is retried
-    CompileResult result = bounded.compile(compiler, ConfigSource.of(config.name(), config.text()), ctx);
+    CompileResult result = bounded.compile(compilers.get(), ConfigSource.of(config.name(), config.text()), ctx);
     if (!result.ok()) {
       Diagnostic d = result.errors().get(0);
       return new Plan.Nothing("invalid_config", d.file() + ":" + d.line() + ":" + d.column() + ": " + d.message());

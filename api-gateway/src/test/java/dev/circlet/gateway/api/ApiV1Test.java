@@ -10,9 +10,12 @@ import dev.circlet.api.v1alpha1.CircletApi;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineSpec;
 import dev.circlet.api.v1alpha1.Workflow;
+import dev.circlet.gateway.rest.BuildsResource;
+import dev.circlet.gateway.rest.ContinuationResource;
 import dev.circlet.gateway.rest.HistoryResource;
 import dev.circlet.gateway.rest.PipelineRunsResource;
 import dev.circlet.gateway.rest.TokensResource;
+import dev.circlet.gateway.rest.WorkflowsResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -206,7 +209,8 @@ class ApiV1Test {
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode paths = JSON.readTree(r.body()).get("paths");
     List<String> expected = new ArrayList<>();
-    for (Class<?> resource : List.of(TokensResource.class, PipelineRunsResource.class, HistoryResource.class)) {
+    for (Class<?> resource : List.of(TokensResource.class, PipelineRunsResource.class, HistoryResource.class,
+        WorkflowsResource.class, BuildsResource.class, ContinuationResource.class)) {
       String root = resource.getAnnotation(Path.class).value();
       for (Method m : resource.getDeclaredMethods()) {
         if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && hasHttpMethod(m)) {
@@ -215,10 +219,96 @@ class ApiV1Test {
         }
       }
     }
-    assertThat(expected).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(expected).hasSizeGreaterThanOrEqualTo(17);
     for (String path : expected) {
       assertThat(paths.has(path)).as(path + " in " + paths.fieldNames()).isTrue();
     }
+  }
+
+  static final String SETUP = """
+      version: 2.1
+      setup: true
+      jobs:
+        generate: {docker: [{image: cimg/base:stable}], steps: [{run: echo generating}]}
+      workflows:
+        setup: {jobs: [generate]}
+      """;
+  static final String CONTINUED = """
+      version: 2.1
+      parameters:
+        target: {type: string, default: all}
+      jobs:
+        build: {docker: [{image: cimg/base:stable}], steps: [{run: echo << pipeline.parameters.target >>}]}
+      workflows:
+        continued: {jobs: [build]}
+      """;
+
+  String continuation(String key, String configuration, Map<String, Object> parameters) throws Exception {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("continuation-key", key);
+    body.put("configuration", configuration);
+    body.put("parameters", parameters);
+    return JSON.writeValueAsString(body);
+  }
+
+  Workflow setupWorkflow(String write) throws Exception {
+    HttpResponse<String> r = send("POST", "api/v1/pipelines/acme-ci/monorepo/runs", write, "{}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    String name = Names.workflow("monorepo", JSON.readTree(r.body()).get("number").asLong(), "setup");
+    KubernetesClient client = GatewayServices.client();
+    await().atMost(Duration.ofSeconds(120))
+        .until(() -> client.resources(Workflow.class).inNamespace("acme-ci").withName(name).get() != null);
+    return client.resources(Workflow.class).inNamespace("acme-ci").withName(name).get();
+  }
+
+  @Test
+  void a_setup_run_continues_once_with_the_key_its_jobs_got() throws Exception {
+    KubernetesClient client = GatewayServices.client();
+    Pipeline monorepo = pipeline("acme-ci", "monorepo", "acme");
+    monorepo.getSpec().config = SETUP;
+    client.resource(monorepo).create();
+    String write = token("acme", token("acme", GatewayServices.BOOTSTRAP, "admin"), "write");
+    Workflow setup = setupWorkflow(write);
+    String key = setup.getSpec().jobs.get(0).environment.get("CIRCLE_CONTINUATION_KEY");
+    assertThat(key).startsWith("ck_");
+    long number = setup.getSpec().pipelineNumber;
+
+    assertProblem(send("POST", "api/v2/pipeline/continue", null, continuation(key + "x", CONTINUED, Map.of())), 401);
+    assertProblem(send("POST", "api/v2/pipeline/continue", null,
+        continuation(key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A"), CONTINUED, Map.of())), 401);
+    assertProblem(send("POST", "api/v2/pipeline/continue", null, "{\"continuation-key\":\"" + key + "\"}"), 400);
+    assertProblem(send("POST", "api/v2/pipeline/continue", null, continuation(key, SETUP, Map.of())), 400);
+    assertProblem(send("POST", "api/v2/pipeline/continue", null,
+        continuation(key, CONTINUED, Map.of("target", List.of(1)))), 400);
+
+    HttpResponse<String> ok = send("POST", "api/v2/pipeline/continue", null,
+        continuation(key, CONTINUED, Map.of("target", "api")));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    String continued = Names.workflow("monorepo", number, "continued");
+    await().atMost(Duration.ofSeconds(120))
+        .until(() -> client.resources(Workflow.class).inNamespace("acme-ci").withName(continued).get() != null);
+    Workflow wf = client.resources(Workflow.class).inNamespace("acme-ci").withName(continued).get();
+    assertThat(wf.getSpec().parameters).containsEntry("target", "api");
+    assertThat(wf.getSpec().trigger.source).isEqualTo("api");
+    assertThat(wf.getSpec().jobs.get(0).steps.get(0).command).contains("echo api");
+    assertThat(wf.getSpec().jobs.get(0).environment).doesNotContainKey("CIRCLE_CONTINUATION_KEY");
+
+    HttpResponse<String> again = send("POST", "api/v2/pipeline/continue", null,
+        continuation(key, CONTINUED, Map.of()));
+    assertProblem(again, 409);
+    assertThat(again.body()).contains("already continued");
+    await().atMost(Duration.ofSeconds(60)).until(() -> runsOf(write, "acme-ci", "monorepo").stream()
+        .anyMatch(r -> r.get("number").asLong() == number && r.get("workflows").size() == 2));
+
+    // A setup workflow that finished without continuing ended its pipeline.
+    Workflow second = setupWorkflow(write);
+    second.setStatus(new dev.circlet.api.v1alpha1.WorkflowStatus());
+    second.getStatus().phase = dev.circlet.api.v1alpha1.WorkflowPhase.Succeeded;
+    client.resource(second).updateStatus();
+    HttpResponse<String> ended = send("POST", "api/v2/pipeline/continue", null, continuation(
+        second.getSpec().jobs.get(0).environment.get("CIRCLE_CONTINUATION_KEY"), CONTINUED, Map.of()));
+    assertProblem(ended, 409);
+    assertThat(ended.body()).contains("finished without continuing");
   }
 
   static boolean hasHttpMethod(Method m) {

@@ -2,6 +2,8 @@ package dev.circlet.gateway.api;
 
 import dev.circlet.gateway.broker.RabbitMqServer;
 import dev.circlet.gateway.history.PostgresServer;
+import dev.circlet.gateway.testing.LocalServers;
+import dev.circlet.gateway.testing.RedisServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -11,8 +13,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The services a booted gateway needs in tests: PostgreSQL and RabbitMQ on loopback, and the Fabric8
- * mock API server in CRUD mode. Static, so the test can reach them.
+ * The services a booted gateway needs in tests: PostgreSQL, RabbitMQ and Redis on loopback, and the
+ * Fabric8 mock API server in CRUD mode. Object storage points at a closed port: the tests read logs
+ * while they are in the hot buffer, and uploads keep retrying. Static, so the test can reach them.
  */
 public final class GatewayServices implements QuarkusTestResourceLifecycleManager {
   /** The bootstrap secret the booted gateway accepts on the token endpoints. */
@@ -20,6 +23,7 @@ public final class GatewayServices implements QuarkusTestResourceLifecycleManage
   static PostgresServer pg;
   static RabbitMqServer rabbit;
   static KubernetesMockServer kube;
+  static RedisServer redis;
 
   @Override
   public Map<String, String> start() {
@@ -28,6 +32,7 @@ public final class GatewayServices implements QuarkusTestResourceLifecycleManage
     kube = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(), false);
     kube.init();
+    redis = RedisServer.start();
     Map<String, String> config = new HashMap<>();
     config.put("quarkus.datasource.jdbc.url", pg.jdbcUrl());
     config.put("quarkus.datasource.username", PostgresServer.USER);
@@ -38,6 +43,15 @@ public final class GatewayServices implements QuarkusTestResourceLifecycleManage
     config.put("quarkus.kubernetes-client.trust-certs", "true");
     config.put("quarkus.kubernetes-client.namespace", "default");
     config.put("circlet.gateway.admin-token", BOOTSTRAP);
+    config.put("circlet.logs.redis-url", redis.url());
+    try {
+      config.put("circlet.storage.endpoint", "http://127.0.0.1:" + LocalServers.freePort());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    config.put("circlet.storage.access-key", "test");
+    config.put("circlet.storage.secret-key", "test-secret");
+    config.put("circlet.storage.timeout", "2s");
     return config;
   }
 
@@ -49,6 +63,9 @@ public final class GatewayServices implements QuarkusTestResourceLifecycleManage
   public void stop() {
     if (kube != null) {
       kube.destroy();
+    }
+    if (redis != null) {
+      redis.close();
     }
     if (rabbit != null) {
       rabbit.close();

@@ -59,11 +59,6 @@ public final class Names {
     return dnsLabel(buildName, MAX_LABEL);
   }
 
-  /** Name of the Secret holding a Build's job.json and output token: {@code <build>-agent}. */
-  public static String agentSecret(String buildName) {
-    return dnsLabel(pod(buildName) + "-agent", MAX_SUBDOMAIN);
-  }
-
   /**
    * Name of the Workflow run of one workflow for one pipeline number:
    * {@code <pipeline>-<number>-<workflow>-<hash>}, the hash of the exact tuple keeping pipeline

@@ -27,6 +27,9 @@ public class BuildStatus {
   @JsonPropertyDescription("Name of the Pod running the Build.")
   public String podName;
 
+  @JsonPropertyDescription("machine executor: name of the VirtualMachineInstance running the Build.")
+  public String machineName;
+
   @JsonPropertyDescription("Node the pod runs on.")
   public String nodeName;
 

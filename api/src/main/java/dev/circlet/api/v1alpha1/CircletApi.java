@@ -26,6 +26,11 @@ public final class CircletApi {
   public static final String LABEL_ORB_NAMESPACE = GROUP + "/orb-namespace";
   /** On a ConfigMap of vendored orb sources: the orb's name ({@code node}). */
   public static final String LABEL_ORB_NAME = GROUP + "/orb-name";
+  /**
+   * On a build pod: the agent's job.json, which a downwardAPI volume projects into the agent
+   * container and the gateway reads back for the build session.
+   */
+  public static final String ANNOTATION_JOB = GROUP + "/job";
   public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGER = "circlet";
 

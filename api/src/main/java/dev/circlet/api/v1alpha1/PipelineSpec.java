@@ -47,6 +47,10 @@ public class PipelineSpec {
     @JsonPropertyDescription("Secret holding clone credentials; mounted only into the runner agent.")
     public String cloneSecretRef;
 
+    @JsonPropertyDescription("Secret holding the token that reports commit statuses to the provider (key 'token';"
+        + " optional 'username' for Bitbucket app passwords, 'api-url' for a self-hosted API). None: no statuses.")
+    public String statusSecretRef;
+
     @JsonPropertyDescription("Default branch. Default main.")
     public String defaultBranch;
   }

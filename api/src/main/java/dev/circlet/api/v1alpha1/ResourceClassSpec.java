@@ -47,5 +47,11 @@ public class ResourceClassSpec {
   @JsonPropertyDescription("machine executor: VM template name.")
   public String vmTemplate;
 
+  @JsonPropertyDescription("machine executor: the MachinePool whose VMs run the jobs of this class.")
+  public String machinePool;
+
+  @JsonPropertyDescription("machine executor: scratch disk of the VM, e.g. '50Gi'; default the pool's.")
+  public String disk;
+
   public ResourceClassSpec() {}
 }

@@ -65,7 +65,6 @@ class NamesTest {
   @Test
   void podAgentSecretAndWorkflowNames() {
     assertThat(Names.pod("web-12-build-test")).isEqualTo("web-12-build-test");
-    assertThat(Names.agentSecret("web-12-build-test")).isEqualTo("web-12-build-test-agent");
     assertThat(Names.workflow("web", 12, "build")).matches("web-12-build-[0-9a-f]{8}");
     String odd = Names.workflow("Web", 12, "build_and_test");
     assertThat(odd).matches("web-12-build-and-test-[0-9a-f]{8}");

@@ -17,25 +17,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A local HTTP server answering the orb registry's GraphQL queries from a map of ref → source. */
-final class FakeOrbRegistry implements AutoCloseable {
+public final class FakeOrbRegistry implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
   private final Map<String, String> sources = new ConcurrentHashMap<>();
-  final List<String> asked = new CopyOnWriteArrayList<>();
+  public final List<String> asked = new CopyOnWriteArrayList<>();
 
-  FakeOrbRegistry() throws IOException {
+  public FakeOrbRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/graphql-unstable", this::handle);
     server.start();
   }
 
-  FakeOrbRegistry publish(String ref, String source) {
+  public FakeOrbRegistry publish(String ref, String source) {
     sources.put(ref, source);
     return this;
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/graphql-unstable");
   }
 

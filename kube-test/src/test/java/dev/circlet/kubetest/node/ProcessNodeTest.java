@@ -175,17 +175,22 @@ class ProcessNodeTest {
         .withStringData(Map.of("password", "s3cret")).build()).create();
     client.resource(new ConfigMapBuilder().withNewMetadata().withName("settings").withNamespace(NS).endMetadata()
         .withData(Map.of("mode", "fast")).build()).create();
-    Pod pod = pod("env").editSpec()
+    // The build pod's identity volume: a downwardAPI item from the pod's own annotation next to a
+    // bound token, in one projected volume.
+    Pod pod = pod("env").editMetadata().addToAnnotations("ci.circlet.dev/job", "{\"build\":\"env\"}").endMetadata()
+        .editSpec()
         .addNewVolume().withName("creds").withNewSecret().withSecretName("creds").endSecret().endVolume()
         .addNewVolume().withName("info").withNewDownwardAPI().addNewItem().withPath("labels")
         .withNewFieldRef(null, "metadata.labels").endItem().endDownwardAPI().endVolume()
-        .addNewVolume().withName("tok").withNewProjected().addNewSource().withNewServiceAccountToken()
+        .addNewVolume().withName("tok").withNewProjected().addNewSource().withNewDownwardAPI().addNewItem()
+        .withPath("job.json").withNewFieldRef(null, "metadata.annotations['ci.circlet.dev/job']").endItem()
+        .endDownwardAPI().endSource().addNewSource().withNewServiceAccountToken()
         .withAudience("circlet-test").withExpirationSeconds(600L).withPath("token").endServiceAccountToken()
         .endSource().endProjected().endVolume()
         .addNewContainer().withName("main").withImage("test/shell:1")
         .withCommand("/bin/sh", "-c", "echo \"$PW $POD $MODE $GREETING\" > /out/env.txt;"
             + " cat /etc/creds/password > /out/secret.txt; cat /etc/info/labels > /out/labels.txt;"
-            + " cat /var/run/tok/token > /out/token")
+            + " cat /var/run/tok/token > /out/token; cat /var/run/tok/job.json > /out/job.json")
         .addNewEnv().withName("PW").withNewValueFrom().withNewSecretKeyRef("password", "creds", false).endValueFrom()
         .endEnv()
         .addNewEnv().withName("POD").withNewValueFrom().withNewFieldRef(null, "metadata.name").endValueFrom().endEnv()
@@ -204,6 +209,7 @@ class ProcessNodeTest {
     assertThat(Files.readString(out("env", "env.txt"))).isEqualTo("s3cret env fast hello-env\n");
     assertThat(Files.readString(out("env", "secret.txt"))).isEqualTo("s3cret");
     assertThat(Files.readString(out("env", "labels.txt"))).isEqualTo("app=\"env\"");
+    assertThat(Files.readString(out("env", "job.json"))).isEqualTo("{\"build\":\"env\"}");
     TokenReview review = client.resource(new TokenReviewBuilder().withNewSpec()
         .withToken(Files.readString(out("env", "token"))).withAudiences("circlet-test").endSpec().build()).create();
     assertThat(review.getStatus().getAuthenticated()).isTrue();

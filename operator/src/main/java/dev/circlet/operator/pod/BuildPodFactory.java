@@ -1,8 +1,5 @@
 package dev.circlet.operator.pod;
 
-import dev.circlet.api.naming.StorageScope;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildSpec;
 import dev.circlet.api.v1alpha1.CircletApi;
@@ -13,7 +10,6 @@ import dev.circlet.api.v1alpha1.JobSpec;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.ResourceClassSpec;
 import dev.circlet.api.naming.Names;
-import dev.circlet.operator.workflow.TriggerEnvironment;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -31,17 +27,13 @@ import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,30 +43,50 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Writes the Pod and the agent Secret of a Build, following docs/build-pod.md. Pure: the same
+ * Writes the Pod of a Build, following docs/build-pod.md. Pure: the same
  * Build and ResourceClass always give the same objects.
  */
 public final class BuildPodFactory {
 
-  /** Runner image and its pull policy (the operator's {@code circlet.runner.*} settings). */
-  public record PodSettings(String runnerImage, String runnerImagePullPolicy) {
+  /**
+   * The operator's {@code circlet.runner.*} settings: runner image and pull policy, the
+   * ServiceAccount whose projected token proves a build pod's identity, that token's audience,
+   * and the gateway the agent streams to ({@code host:port}; null when there is none).
+   */
+  public record PodSettings(String runnerImage, String runnerImagePullPolicy, String serviceAccount,
+      String tokenAudience, String gateway, boolean gatewayPlaintext) {
     public PodSettings {
       Objects.requireNonNull(runnerImage, "runnerImage");
+      serviceAccount = serviceAccount == null || serviceAccount.isBlank() ? DEFAULT_SERVICE_ACCOUNT : serviceAccount;
+      tokenAudience = tokenAudience == null || tokenAudience.isBlank() ? DEFAULT_TOKEN_AUDIENCE : tokenAudience;
+      gateway = gateway == null || gateway.isBlank() ? null : gateway;
+    }
+
+    /** The default identity settings and no gateway. */
+    public PodSettings(String runnerImage, String runnerImagePullPolicy) {
+      this(runnerImage, runnerImagePullPolicy, null, null, null, false);
     }
   }
 
+  /** The namespace's own ServiceAccount: it always exists, and the token's audience makes its RBAC irrelevant. */
+  public static final String DEFAULT_SERVICE_ACCOUNT = "default";
+  /** Audience of the projected build identity token; the API server accepts no token with it. */
+  public static final String DEFAULT_TOKEN_AUDIENCE = "circlet.dev/runner";
+  /** Lifetime the kubelet requests for the identity token; it rotates it at 80 % of that. */
+  public static final long TOKEN_EXPIRATION_SECONDS = 600L;
   public static final String INIT = "circlet-init";
   public static final String AGENT = "circlet-agent";
   public static final String PRIMARY = "primary";
 
   public static final String VOLUME_SHARED = "circlet";
   public static final String VOLUME_PROJECT = "project";
-  public static final String VOLUME_BUILD_SECRET = "build-secret";
+  public static final String VOLUME_BUILD_IDENTITY = "build-identity";
   public static final String VOLUME_CLONE = "clone-credentials";
 
   public static final String SHARED_PATH = "/circlet";
   public static final String HOME = "/home/circleci";
-  public static final String BUILD_SECRET_PATH = "/etc/circlet/build";
+  /** The agent's job.json and identity token, from the pod's projected {@code build-identity} volume. */
+  public static final String BUILD_PATH = "/etc/circlet/build";
   public static final String CLONE_PATH = "/etc/circlet/clone";
   /** Context Secrets, one directory per context in the job's order: {@code /etc/circlet/contexts/0}, … */
   public static final String CONTEXTS_PATH = "/etc/circlet/contexts";
@@ -101,8 +113,6 @@ public final class BuildPodFactory {
   static final ResourceRequirements INIT_RESOURCES = resources("50m", "64Mi", "128Mi");
   static final ResourceRequirements AGENT_RESOURCES = resources("100m", "128Mi", "512Mi");
   static final ResourceRequirements SERVICE_RESOURCES = resources("250m", "256Mi", "1Gi");
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PodSettings settings;
 
@@ -151,6 +161,7 @@ public final class BuildPodFactory {
     }
     boolean restricted = !"baseline".equals(rc.podSecurity);
     String buildName = build.getMetadata().getName();
+    String jobJson = AgentJobFile.fitting(build);
     ContainerImage primaryImage = executor.images.get(0);
     Long primaryUid = uid(primaryImage, restricted, job.name, PRIMARY);
     long agentUid = primaryUid != null && primaryUid > 0 ? primaryUid : DEFAULT_UID;
@@ -176,7 +187,7 @@ public final class BuildPodFactory {
     List<VolumeMount> agentMounts = new ArrayList<>();
     agentMounts.add(mount(VOLUME_SHARED, SHARED_PATH, false));
     agentMounts.add(mount(VOLUME_PROJECT, home, false));
-    agentMounts.add(mount(VOLUME_BUILD_SECRET, BUILD_SECRET_PATH, true));
+    agentMounts.add(mount(VOLUME_BUILD_IDENTITY, BUILD_PATH, true));
     if (cloneSecretName != null) {
       agentMounts.add(mount(VOLUME_CLONE, CLONE_PATH, true));
     }
@@ -191,8 +202,8 @@ public final class BuildPodFactory {
             // A native sidecar: started before the primary, stopped by the kubelet after it.
             .withRestartPolicy("Always")
             .withCommand(
-                "circlet-agent", "pod", "--shared", SHARED_PATH, "--job", BUILD_SECRET_PATH + "/" + KEY_JOB)
-            .withEnv(env("HOME", home))
+                "circlet-agent", "pod", "--shared", SHARED_PATH, "--job", BUILD_PATH + "/" + KEY_JOB)
+            .withEnv(agentEnv(home))
             .withResources(AGENT_RESOURCES)
             .withSecurityContext(containerSecurity(true, agentUid))
             .withVolumeMounts(agentMounts)
@@ -236,8 +247,11 @@ public final class BuildPodFactory {
     PodBuilder pod =
         new PodBuilder()
             .withMetadata(childMeta(build, Names.pod(buildName), rcName))
+            .editMetadata().withAnnotations(Map.of(CircletApi.ANNOTATION_JOB, jobJson)).endMetadata()
             .withNewSpec()
             .withRestartPolicy("Never")
+            // Only the projected Circlet-audience token, mounted in the agent alone; no API token.
+            .withServiceAccountName(settings.serviceAccount())
             .withAutomountServiceAccountToken(false)
             .withEnableServiceLinks(false)
             .withActiveDeadlineSeconds(timeout(spec) + DEADLINE_GRACE_SECONDS)
@@ -245,7 +259,7 @@ public final class BuildPodFactory {
             .withImagePullSecrets(pullSecrets(executor))
             .withInitContainers(inits)
             .withContainers(containers)
-            .withVolumes(volumes(buildName, cloneSecretName, contextSecrets))
+            .withVolumes(volumes(cloneSecretName, contextSecrets))
             .withNodeSelector(emptyToNull(rc.nodeSelector))
             .withTolerations(rc.tolerations == null || rc.tolerations.isEmpty() ? null : List.copyOf(rc.tolerations))
             .withRuntimeClassName(rc.runtimeClassName)
@@ -256,48 +270,6 @@ public final class BuildPodFactory {
       pod.editSpec().withHostAliases(new HostAlias(serviceHosts, "127.0.0.1")).endSpec();
     }
     return pod.build();
-  }
-
-  /**
-   * The Secret the agent reads: {@code job.json} (compiled job, trigger, parallel index, the
-   * upstream jobs whose workspace layers it may attach, the workflow id, the storage scope) and the
-   * per-build output {@code token}. Immutable: neither changes during the Build's life.
-   */
-  public Secret agentSecret(Build build, String token) {
-    BuildSpec spec = requireSpec(build);
-    Objects.requireNonNull(token, "token");
-    String buildName = build.getMetadata().getName();
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("build", buildName);
-    doc.put("job", spec.job);
-    // The agent's JobFile shape, not the CIRCLE_* map: the agent derives the variables itself.
-    doc.put("trigger", TriggerEnvironment.agentTrigger(spec.trigger));
-    String workflowId = TriggerEnvironment.workflowId(spec.trigger);
-    if (workflowId != null && !workflowId.isEmpty()) {
-      doc.put("workflowId", workflowId);
-    }
-    doc.put("storageScope", StorageScope.of(build));
-    doc.put("parallelIndex", spec.parallelIndex == null ? 0 : spec.parallelIndex);
-    doc.put("parallelTotal", spec.parallelTotal == null ? 1 : spec.parallelTotal);
-    if (spec.upstreamJobs != null) {
-      doc.put("upstreamJobs", spec.upstreamJobs);
-    }
-    String jobJson;
-    try {
-      jobJson = JSON.writeValueAsString(doc);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise the job of build " + buildName, e);
-    }
-    String rcName = spec.job.resourceClass;
-    Map<String, String> data = new LinkedHashMap<>();
-    data.put(KEY_JOB, base64(jobJson));
-    data.put(KEY_TOKEN, base64(token));
-    return new SecretBuilder()
-        .withMetadata(childMeta(build, Names.agentSecret(buildName), rcName))
-        .withType("Opaque")
-        .withImmutable(true)
-        .withData(data)
-        .build();
   }
 
   /**
@@ -397,8 +369,17 @@ public final class BuildPodFactory {
     return out;
   }
 
-  private static List<EnvVar> env(String name, String value) {
-    return List.of(new EnvVar(name, value, null));
+  /** The agent's environment: its home and, when there is a gateway, where to stream to. */
+  private List<EnvVar> agentEnv(String home) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(new EnvVar("HOME", home, null));
+    if (settings.gateway() != null) {
+      env.add(new EnvVar("CIRCLET_GATEWAY", settings.gateway(), null));
+      if (settings.gatewayPlaintext()) {
+        env.add(new EnvVar("CIRCLET_GATEWAY_PLAINTEXT", "true", null));
+      }
+    }
+    return env;
   }
 
   /**
@@ -503,16 +484,32 @@ public final class BuildPodFactory {
     return names.isEmpty() ? null : names.stream().map(LocalObjectReference::new).toList();
   }
 
-  private static List<Volume> volumes(String buildName, String cloneSecretName, List<String> contextSecrets) {
+  private List<Volume> volumes(String cloneSecretName, List<String> contextSecrets) {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName(VOLUME_SHARED).withNewEmptyDir().endEmptyDir().build());
     volumes.add(new VolumeBuilder().withName(VOLUME_PROJECT).withNewEmptyDir().endEmptyDir().build());
+    // job.json from the pod's own annotation and a short-lived token bound to this pod, with an
+    // audience only Circlet's gateway accepts; the kubelet rotates the token before it expires.
     volumes.add(
         new VolumeBuilder()
-            .withName(VOLUME_BUILD_SECRET)
-            .withNewSecret()
-            .withSecretName(Names.agentSecret(buildName))
-            .endSecret()
+            .withName(VOLUME_BUILD_IDENTITY)
+            .withNewProjected()
+            .addNewSource()
+            .withNewDownwardAPI()
+            .addNewItem()
+            .withPath(KEY_JOB)
+            .withNewFieldRef(null, "metadata.annotations['" + CircletApi.ANNOTATION_JOB + "']")
+            .endItem()
+            .endDownwardAPI()
+            .endSource()
+            .addNewSource()
+            .withNewServiceAccountToken()
+            .withAudience(settings.tokenAudience())
+            .withExpirationSeconds(TOKEN_EXPIRATION_SECONDS)
+            .withPath(KEY_TOKEN)
+            .endServiceAccountToken()
+            .endSource()
+            .endProjected()
             .build());
     if (cloneSecretName != null) {
       volumes.add(
@@ -581,7 +578,4 @@ public final class BuildPodFactory {
     return build.getSpec();
   }
 
-  private static String base64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-  }
 }

@@ -263,7 +263,7 @@ public final class PodStatusMapper {
   }
 
   /** A one-line description of the first failed step in the agent's summary, or null. */
-  static String failedStep(String summary) {
+  public static String failedStep(String summary) {
     if (summary == null || summary.isBlank() || summary.charAt(0) != '{') {
       return null;
     }

@@ -3,32 +3,23 @@ package dev.circlet.operator.reconciler;
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.operator.metrics.CircletMetrics;
+import dev.circlet.operator.pod.AgentJobFile;
 import dev.circlet.operator.pod.BuildPodFactory;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.net.HttpURLConnection;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 
 /**
- * Creates a Build's children — its agent Secret and its Pod — create-only, adopting an existing
- * child that is the Build's own when a create meets {@code AlreadyExists}; stops the pod, and removes the pod of a lost node.
+ * Creates a Build's pod — its only child: job.json rides in the pod's annotation and the build
+ * identity is a projected token — create-only, adopting an existing pod that is the Build's own
+ * when a create meets {@code AlreadyExists}; stops the pod, and removes the pod of a lost node.
  */
 final class BuildLauncher {
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Executor SIDE_CALLS = Executors.newVirtualThreadPerTaskExecutor();
-
   /** A child with the Build's name exists and belongs to something else. */
   static final class ForeignChildException extends RuntimeException {
     ForeignChildException(String message) {
@@ -39,7 +30,7 @@ final class BuildLauncher {
   /** Reason of a Build whose pod the factory or the API server refuses. */
   static final String REASON_REJECTED = "PodRejected";
 
-  /** Reason of a Build whose pod or Secret name is taken by an object that is not the Build's. */
+  /** Reason of a Build whose pod name is taken by a pod that is not the Build's. */
   static final String REASON_NAME_TAKEN = "PodNameTaken";
 
   /** The outcome of a launch: the Build's pod, or why the Build cannot have one (then it fails). */
@@ -59,18 +50,26 @@ final class BuildLauncher {
     this.metrics = metrics;
   }
 
-  /** Why the factory cannot write this Build's pod (a root user under restricted, …); null when it can. */
-  String rejection(Build build, ResourceClass resourceClass, String cloneSecretName, List<String> contextSecrets) {
+  /**
+   * Why the factory cannot write this Build's pod (a root user under restricted, a job.json too
+   * large for the pod's annotation, …) as a failed launch; null when it can.
+   */
+  Launch rejection(Build build, ResourceClass resourceClass, String cloneSecretName, List<String> contextSecrets) {
     try {
       factory.pod(build, resourceClass, cloneSecretName, contextSecrets);
       return null;
     } catch (IllegalArgumentException e) {
-      return e.getMessage();
+      return refused(e);
     }
   }
 
+  private static Launch refused(IllegalArgumentException e) {
+    return Launch.failed(e instanceof AgentJobFile.TooLargeException
+        ? AgentJobFile.REASON_TOO_LARGE : REASON_REJECTED, e.getMessage());
+  }
+
   /**
-   * Makes sure the agent Secret and the Pod exist.
+   * Makes sure the Pod exists.
    *
    * @param existing the pod the cache shows for this Build, or null
    * @return the Build's pod, created or adopted; or why it cannot have one, which no retry changes
@@ -90,31 +89,15 @@ final class BuildLauncher {
     try {
       desired = factory.pod(build, resourceClass, cloneSecretName, contextSecrets);
     } catch (IllegalArgumentException e) {
-      return Launch.failed(REASON_REJECTED, e.getMessage());
+      return refused(e);
     }
-    // The Secret and the Pod are created side by side: the kubelet waits for a Secret volume, so
-    // the order does not matter, and one round trip less per Build matters at hundreds per second.
-    CompletableFuture<Void> secret = CompletableFuture.runAsync(() -> ensureSecret(build), SIDE_CALLS);
-    Pod pod = null;
     try {
-      pod = createPod(build, desired, context, pods);
-      try {
-        secret.join();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof RuntimeException cause) {
-          throw cause;
-        }
-        throw e;
-      }
-      return new Launch(pod, null, null);
+      return new Launch(createPod(build, desired, context, pods), null, null);
     } catch (ForeignChildException e) {
-      // A planted agent Secret must never reach a pod: the pod just created goes too.
-      stop(pod);
       return Launch.failed(REASON_NAME_TAKEN, e.getMessage());
     } catch (KubernetesClientException e) {
       if (e.getCode() == HTTP_UNPROCESSABLE) {
-        // The API server found the pod (or its Secret) invalid: no retry makes it valid.
-        stop(pod);
+        // The API server found the pod invalid: no retry makes it valid.
         return Launch.failed(REASON_REJECTED, "the API server refused the pod: " + serverMessage(e));
       }
       throw e;
@@ -148,35 +131,6 @@ final class BuildLauncher {
       }
       return found;
     }
-  }
-
-  private void ensureSecret(Build build) {
-    byte[] token = new byte[32];
-    RANDOM.nextBytes(token);
-    Secret secret =
-        factory.agentSecret(build, Base64.getUrlEncoder().withoutPadding().encodeToString(token));
-    try {
-      client.secrets().resource(secret).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
-      Secret found = client.secrets().inNamespace(secret.getMetadata().getNamespace())
-          .withName(secret.getMetadata().getName()).get();
-      if (found != null && !ownedBy(found.getMetadata().getOwnerReferences(), build)) {
-        throw new ForeignChildException(
-            "secret " + secret.getMetadata().getName() + " exists and does not belong to this Build");
-      }
-    }
-  }
-
-  private static boolean ownedBy(List<OwnerReference> owners, Build build) {
-    if (owners == null) {
-      return false;
-    }
-    String uid = build.getMetadata().getUid();
-    return uid != null && owners.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
-        && "Build".equals(o.getKind()) && uid.equals(o.getUid()));
   }
 
   /** Deletes the Build's pod (cancel, timeout); the kubelet stops it with its grace period. */

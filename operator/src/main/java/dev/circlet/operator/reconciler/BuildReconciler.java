@@ -254,11 +254,12 @@ public final class BuildReconciler implements Reconciler<Build> {
         BuildStatusChanges.waiting(next, ctx.reason(), ctx.message(), gen, now);
         return WAITING_RECHECK;
       }
-      String rejected = pod == null ? launcher.rejection(build, rc, cloneSecret(build), ctx.secretNames()) : null;
+      BuildLauncher.Launch rejected =
+          pod == null ? launcher.rejection(build, rc, cloneSecret(build), ctx.secretNames()) : null;
       if (rejected != null) {
         // The pod could never be created: fail now rather than hold a slot for ever.
         admission.forget(key, org);
-        BuildStatusChanges.end(next, BuildPhase.Failed, BuildLauncher.REASON_REJECTED, rejected, null, now, gen);
+        BuildStatusChanges.end(next, BuildPhase.Failed, rejected.reason(), rejected.failure(), null, now, gen);
         return null;
       }
       if (!admit(build, next, pod, rc, gen, now)) {

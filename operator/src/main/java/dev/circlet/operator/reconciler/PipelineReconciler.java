@@ -10,12 +10,16 @@ import dev.circlet.config.ConfigSource;
 import dev.circlet.config.Diagnostic;
 import dev.circlet.config.PipelineContext;
 import dev.circlet.api.v1alpha1.CircletApi;
-import dev.circlet.config.orbs.OrbStore;
-import dev.circlet.operator.orbs.ConfigMapOrbStore;
+import dev.circlet.config.orbs.CachingOrbStore;
+import dev.circlet.config.orbs.OrbRegistryClient;
+import dev.circlet.config.orbs.OrbMapStore;
+import dev.circlet.config.orbs.OrbMapStore.OrbMap;
+import dev.circlet.config.orbs.OrbRegistrySettings;
 import dev.circlet.operator.status.StatusWriter;
 import dev.circlet.operator.tenancy.NamespaceOrganizations;
 import dev.circlet.operator.tenancy.OrganizationBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -29,15 +33,20 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * Validates a Pipeline's inline CircleCI config with the config compiler and reports it: the
  * {@code ConfigValid} condition (with {@code line:column: message} of the first error) and the
  * workflows the config defines. Registry orbs come from the ConfigMaps vendored in the orb namespace
- * ({@link ConfigMapOrbStore}); when one of them changes, every Pipeline is validated again, so a
- * Pipeline waiting for a missing orb turns valid once the platform team adds it.
+ * ({@link OrbMapStore}); when one of them changes, every Pipeline is validated again, so a
+ * Pipeline waiting for a missing orb turns valid once the platform team adds it. When the orb
+ * policy allows ({@link OrbRegistrySettings}), an orb missing from those ConfigMaps is fetched from
+ * the registry and saved as one; the exact version of each reference is recorded on the status
+ * and reused while the spec is unchanged.
  */
 public final class PipelineReconciler implements Reconciler<Pipeline> {
   public static final String CONFIG_VALID = "ConfigValid";
@@ -52,13 +61,23 @@ public final class PipelineReconciler implements Reconciler<Pipeline> {
   private NamespaceOrganizations bindings;
   private final StatusWriter statusWriter;
   private final Clock clock;
-  private volatile ConfigCompiler compiler = new ConfigCompiler(OrbStore.empty());
+  private final OrbRegistrySettings registry;
+  private final OrbRegistryClient registryClient;
+  private volatile OrbMapStore orbCache = new OrbMapStore("", java.util.stream.Stream::empty);
   private final BoundedCompiler bounded = new BoundedCompiler(COMPILE_THREADS);
 
   /** @param orbNamespace where orb ConfigMaps are read from; null for no registry orbs */
   public PipelineReconciler(KubernetesClient client, String orbNamespace, StatusWriter statusWriter, Clock clock) {
+    this(client, orbNamespace, OrbRegistrySettings.off(), statusWriter, clock);
+  }
+
+  /** @param registry when and where orbs missing from the orb ConfigMaps are fetched */
+  public PipelineReconciler(KubernetesClient client, String orbNamespace, OrbRegistrySettings registry,
+      StatusWriter statusWriter, Clock clock) {
     this.client = client;
     this.orbNamespace = orbNamespace;
+    this.registry = orbNamespace == null ? OrbRegistrySettings.off() : registry;
+    this.registryClient = this.registry.client();
     this.statusWriter = statusWriter;
     this.clock = clock;
   }
@@ -85,8 +104,21 @@ public final class PipelineReconciler implements Reconciler<Pipeline> {
         .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache().list()
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build(), context);
-    compiler = new ConfigCompiler(new ConfigMapOrbStore(orbNamespace, orbs::list));
+    orbCache = new OrbMapStore(orbNamespace, () -> orbs.list().map(cm -> new OrbMap(cm.getMetadata().getNamespace(),
+        cm.getMetadata().getName(), cm.getMetadata().getLabels(), cm.getData())), this::createOrbConfigMap);
     return List.of(orbs, namespaces);
+  }
+
+  private void createOrbConfigMap(OrbMap orb) {
+    ConfigMap cm = new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withNamespace(orb.namespace()).withName(orb.name()).withLabels(orb.labels()).endMetadata()
+        .withData(orb.data()).build();
+    try {
+      client.configMaps().inNamespace(orb.namespace()).resource(cm).create();
+    } catch (KubernetesClientException e) {
+      // Another Pipeline saved the same release first (409), or the cache cannot be written: the
+      // compile goes on with the fetched source, and the next one fetches again.
+    }
   }
 
   @Override
@@ -102,13 +134,20 @@ public final class PipelineReconciler implements Reconciler<Pipeline> {
     String path = spec.configPath == null || spec.configPath.isBlank() ? DEFAULT_CONFIG_PATH : spec.configPath;
     if (spec.config == null || spec.config.isBlank()) {
       next.workflows = new ArrayList<>();
+      next.orbs = new TreeMap<>();
       Conditions.set(next.conditions, CONFIG_VALID, Conditions.UNKNOWN, "ConfigInRepository",
           "the config is read from " + path + " in the repository at each trigger", gen, clock.instant());
     } else {
       String branch = spec.repository == null || spec.repository.defaultBranch == null
           ? "main" : spec.repository.defaultBranch;
+      // An unchanged spec compiles against the orb versions recorded for it; a changed one resolves again.
+      Map<String, String> pins = before != null && gen != null && gen.equals(before.observedGeneration)
+          && before.orbs != null ? before.orbs : Map.of();
+      CachingOrbStore orbs = new CachingOrbStore(orbCache, registryClient, registry.policy(), pins);
       // Off this reconcile thread and within the compile limits: any failure is an invalid config.
-      CompileResult result = bounded.validate(compiler, ConfigSource.of(path, spec.config), PipelineContext.branch(branch));
+      CompileResult result = bounded.validate(new ConfigCompiler(orbs), ConfigSource.of(path, spec.config),
+          PipelineContext.branch(branch));
+      next.orbs = new TreeMap<>(orbs.resolved());
       next.workflows = new ArrayList<>(result.workflowNames());
       if (result.ok()) {
         Conditions.set(next.conditions, CONFIG_VALID, Conditions.TRUE, "Valid",

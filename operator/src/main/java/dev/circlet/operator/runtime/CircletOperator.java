@@ -1,6 +1,10 @@
 package dev.circlet.operator.runtime;
 
+import dev.circlet.config.orbs.OrbRegistrySettings;
 import dev.circlet.operator.admission.AdmissionQueue;
+import dev.circlet.operator.machine.KubeVirtBackend;
+import dev.circlet.operator.machine.MachineBootData;
+import dev.circlet.operator.machine.MachinePoolReconciler;
 import dev.circlet.operator.metrics.CircletMetrics;
 import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.pod.BuildPodFactory.PodSettings;
@@ -35,13 +39,27 @@ public final class CircletOperator implements AutoCloseable {
   private final CircletMetrics metrics;
   private volatile boolean started;
 
+  /** The operator with the default build pod identity settings and no gateway (tests, benchmarks). */
   public CircletOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry, Clock clock) {
+    this(client, settings, OrbRegistrySettings.off(), registry, clock);
+  }
+
+  /** @param orbRegistry when and where Pipeline validation fetches orbs missing from the orb ConfigMaps */
+  public CircletOperator(KubernetesClient client, OperatorSettings settings, OrbRegistrySettings orbRegistry,
+      MeterRegistry registry, Clock clock) {
+    this(client, settings, new PodSettings(settings.runnerImage(), settings.runnerImagePullPolicy()), orbRegistry,
+        registry, clock);
+  }
+
+  public CircletOperator(KubernetesClient client, OperatorSettings settings, PodSettings podSettings,
+      OrbRegistrySettings orbRegistry,
+      MeterRegistry registry, Clock clock) {
     this.metrics = new CircletMetrics(registry);
     this.admission = new BuildAdmission(new AdmissionQueue(), settings.clusterMaxBuilds());
     this.events = new EventRecorder(client,
         Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("circlet-events-", 0).factory()), clock);
     StatusWriter statusWriter = new StatusWriter(client.getKubernetesSerialization());
-    BuildPodFactory pods = new BuildPodFactory(new PodSettings(settings.runnerImage(), settings.runnerImagePullPolicy()));
+    BuildPodFactory pods = new BuildPodFactory(podSettings);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withConcurrentReconciliationThreads(settings.reconcileThreads())
@@ -62,8 +80,12 @@ public final class CircletOperator implements AutoCloseable {
         settings.stuckGrace(), settings.finishedTtl(), settings.nodeLostGrace()), controller("build", settings, false));
     operator.register(new WorkflowReconciler(client, statusWriter, events, clock, settings.finishedTtl()),
         controller("workflow", settings, false));
-    operator.register(new PipelineReconciler(client, orbNamespace(settings), statusWriter, clock),
+    operator.register(new PipelineReconciler(client, orbNamespace(settings), orbRegistry, statusWriter, clock),
         controller("pipeline", settings, false));
+    // Machine pools' VMs live in the operator's namespace unless a pool names its own.
+    operator.register(new MachinePoolReconciler(client,
+        new KubeVirtBackend(client, orbNamespace(settings), MachineBootData::warm, clock), statusWriter, clock),
+        controller("machinepool", settings, true));
   }
 
   /**

@@ -1,12 +1,17 @@
 package dev.circlet.operator.runtime;
 
+import dev.circlet.config.orbs.OrbPolicy;
+import dev.circlet.config.orbs.OrbRegistrySettings;
+import dev.circlet.operator.pod.BuildPodFactory;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /** The operator's configuration keys, under {@code circlet.}. */
 @ConfigMapping(prefix = "circlet")
@@ -37,6 +42,30 @@ public interface OperatorConfig {
     @WithName("image-pull-policy")
     @WithDefault("IfNotPresent")
     String imagePullPolicy();
+
+    /** ServiceAccount of build pods; it needs no RBAC (the pod mounts no API token). */
+    @WithName("service-account")
+    @WithDefault(BuildPodFactory.DEFAULT_SERVICE_ACCOUNT)
+    String serviceAccount();
+
+    /** Audience of the projected token that proves a build pod's identity to the gateway. */
+    @WithName("token-audience")
+    @WithDefault(BuildPodFactory.DEFAULT_TOKEN_AUDIENCE)
+    String tokenAudience();
+
+    /** The gateway's runner API ({@code host:port}) the agent streams to; unset streams nothing. */
+    Optional<String> gateway();
+
+    /** The agent talks to the gateway without TLS (inside a trusted network only). */
+    @WithName("gateway-plaintext")
+    @WithDefault("false")
+    boolean gatewayPlaintext();
+  }
+
+  /** The build pods' settings. */
+  default BuildPodFactory.PodSettings podSettings() {
+    return new BuildPodFactory.PodSettings(runner().image(), runner().imagePullPolicy(), runner().serviceAccount(),
+        runner().tokenAudience(), runner().gateway().orElse(null), runner().gatewayPlaintext());
   }
 
   /** Admission. */
@@ -95,6 +124,26 @@ public interface OperatorConfig {
   interface Orbs {
     /** Namespace of the orb ConfigMaps; unset uses circlet-system, never the kubeconfig's namespace. */
     Optional<String> namespace();
+
+    /** Fetching orbs missing from the orb ConfigMaps. */
+    Registry registry();
+  }
+
+  /** The orb registry and the policy for asking it. */
+  interface Registry {
+    /** {@code off} (vendor every orb), {@code allow-listed} (only {@link #namespaces()}) or {@code on}. */
+    @WithDefault("off")
+    String policy();
+
+    /** Orb namespaces {@code allow-listed} fetches, e.g. {@code circleci}. */
+    Optional<List<String>> namespaces();
+
+    /** The registry's GraphQL endpoint. */
+    @WithDefault("https://circleci.com/graphql-unstable")
+    URI url();
+
+    @WithDefault("3s")
+    Duration timeout();
   }
 
   /** Finished runs in the cluster. */
@@ -103,6 +152,13 @@ public interface OperatorConfig {
     @WithName("finished-ttl")
     @WithDefault("24h")
     Duration finishedTtl();
+  }
+
+  /** The orb registry settings, validated: a policy value that is not one of the three fails start-up. */
+  default OrbRegistrySettings orbRegistry() {
+    Registry r = orbs().registry();
+    return new OrbRegistrySettings(r.url(), OrbPolicy.parse(r.policy(), Set.copyOf(r.namespaces().orElse(List.of()))),
+        r.timeout());
   }
 
   default OperatorSettings toSettings() {

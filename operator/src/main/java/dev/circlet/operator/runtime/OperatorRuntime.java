@@ -30,7 +30,8 @@ public class OperatorRuntime {
     LOG.infof("starting Circlet operator against %s (namespaces %s, leader election %s, %d reconcile threads)",
         client.getMasterUrl(), settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
         settings.leaderElection() ? "on, lease " + settings.leaseName() : "off", settings.reconcileThreads());
-    CircletOperator op = new CircletOperator(client, settings, registry, Clock.systemUTC());
+    CircletOperator op = new CircletOperator(client, settings, config.podSettings(), config.orbRegistry(), registry,
+        Clock.systemUTC());
     op.start();
     operator = op;
   }

@@ -208,7 +208,9 @@ public final class AdmissionBenchmark {
     Watch watch = client.pods().inAnyNamespace().withLabel(CircletApi.LABEL_BUILD).watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, Pod pod) {
-        if (action == Action.ADDED && podSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
+        // Only the operator's pods: the ceiling phase's build pods in the raw namespace carry the label too.
+        if (action == Action.ADDED && pod.getMetadata().getName().startsWith("bench-")
+            && podSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
           allPods.countDown();
         }
       }
@@ -224,6 +226,7 @@ public final class AdmissionBenchmark {
       client.resource(b).create();
       buildCreated.put("bench-" + i, System.nanoTime());
     };
+    Map<String, Double> writesBefore = mock ? null : ApiWrites.sample(client);
     long start;
     if (opt.backlog()) {
       // A backlog (e.g. after an outage): every Build exists before the operator starts; the
@@ -243,6 +246,7 @@ public final class AdmissionBenchmark {
     boolean complete = allPods.await(10, TimeUnit.MINUTES);
     long end = podSeen.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
     var operatorCpu = CpuMeter.between(cpuBefore, CpuMeter.sample());
+    Map<String, Double> writes = mock ? null : settledWrites(client, writesBefore);
     watch.close();
     operator.stop();
     double opSeconds = (end - start) / 1e9;
@@ -264,6 +268,11 @@ public final class AdmissionBenchmark {
     if (ceiling != null) {
       System.out.printf("ratio operator/combined ceiling of its writes: %.2f%n", opRate / ceiling.combined(true));
     }
+    if (writes != null) {
+      System.out.printf("API writes per Build (the API server's apiserver_request_total, Build creates included): %.2f%n",
+          ApiWrites.total(writes) / opt.builds());
+      writes.forEach((k, v) -> System.out.printf("  %-40s %6.2f%n", k, v / opt.builds()));
+    }
     if (mock) {
       System.out.println("API requests during the operator phase, per Build:");
       OperatorHarness.mockRequests().forEach((k, v) -> System.out.printf("  %-40s %6.2f%n", k, v / (double) opt.builds()));
@@ -275,6 +284,23 @@ public final class AdmissionBenchmark {
         .resource(plainPod(rawNs, "raw2-" + i, benchPool)).create());
     System.out.printf("raw pod creation again, with the operator's objects stored: %7.1f pods/s (ratio against it %.2f)%n",
         opt.builds() / rawAfter, opRate / (opt.builds() / rawAfter));
+  }
+
+  /**
+   * The API server's writes since {@code before}, once they stop growing (status writes and
+   * Events trail the pods), or after a minute.
+   */
+  static Map<String, Double> settledWrites(KubernetesClient client, Map<String, Double> before)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    double last = -1;
+    Map<String, Double> writes = ApiWrites.between(before, ApiWrites.sample(client));
+    while (ApiWrites.total(writes) != last && System.nanoTime() < deadline) {
+      last = ApiWrites.total(writes);
+      Thread.sleep(3000);
+      writes = ApiWrites.between(before, ApiWrites.sample(client));
+    }
+    return writes;
   }
 
   static double pct(long[] sorted, double p) {

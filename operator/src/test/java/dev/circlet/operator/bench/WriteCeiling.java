@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The physical ceiling of turning Builds into Pods on one API server: the rate of each write a
- * Build needs — create the Build, create its agent Secret, create its Pod, write its status,
- * record its Event — measured alone with the same client and concurrency, then combined. A
+ * Build needs — create the Build, create its Pod, write its status, record its Event — measured alone with the same client and concurrency, then combined. A
  * Build costs one of each, so no controller can exceed {@code 1 / Σ 1/rate}.
  */
 final class WriteCeiling {
@@ -36,7 +35,6 @@ final class WriteCeiling {
   }
 
   static final String BUILD = "Build create";
-  static final String SECRET = "agent Secret create";
   static final String POD = "build Pod create";
   static final String STATUS = "Build status update";
   static final String EVENT = "Event create";
@@ -52,7 +50,6 @@ final class WriteCeiling {
     Map<String, String> cpu = new LinkedHashMap<>();
     phase(BUILD, n, concurrency, rates, cpu, i -> builds.set(i, client.resource(
         OperatorHarness.build(namespace, "ceiling-" + i, "bench-org-" + (i % 20), rc.getMetadata().getName())).create()));
-    phase(SECRET, n, concurrency, rates, cpu, i -> client.resource(factory.agentSecret(builds.get(i), "t" + i)).create());
     phase(POD, n, concurrency, rates, cpu, i -> client.resource(factory.pod(builds.get(i), rc, null)).create());
     phase(STATUS, n, concurrency, rates, cpu, i -> {
       Build b = builds.get(i);

@@ -48,14 +48,13 @@ class RetentionOnApiServerTest {
             Workflow w = client.resource(wf).get();
             return w.getStatus() != null && w.getStatus().phase == WorkflowPhase.Succeeded;
           });
-      assertThat(client.secrets().inNamespace(ns).withName(Names.agentSecret(build)).get()).isNotNull();
+      assertThat(client.pods().inNamespace(ns).withName(Names.pod(build)).get()).isNotNull();
 
       Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
           .alias("the Workflow and everything it owns are gone").until(() ->
               client.resources(Workflow.class).inNamespace(ns).withName("app-9-main").get() == null
                   && client.resources(Build.class).inNamespace(ns).list().getItems().isEmpty()
-                  && client.pods().inNamespace(ns).withLabel(CircletApi.LABEL_BUILD).list().getItems().isEmpty()
-                  && client.secrets().inNamespace(ns).withName(Names.agentSecret(build)).get() == null);
+                  && client.pods().inNamespace(ns).withLabel(CircletApi.LABEL_BUILD).list().getItems().isEmpty());
     }
   }
 }

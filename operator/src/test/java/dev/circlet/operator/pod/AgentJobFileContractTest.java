@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.Trigger;
-import dev.circlet.operator.pod.BuildPodFactory.PodSettings;
 import dev.circlet.operator.workflow.TriggerEnvironment;
 import dev.circlet.runner.model.BuildInfo;
 import dev.circlet.runner.model.JobFile;
-import io.fabric8.kubernetes.api.model.Secret;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,9 +16,6 @@ import org.junit.jupiter.api.Test;
  * revision, branch, repository URL, workflow id, storage scope — is what the Build says.
  */
 class AgentJobFileContractTest {
-  private static final BuildPodFactory FACTORY =
-      new BuildPodFactory(new PodSettings("ghcr.io/circlet/runner:0.1.0", "IfNotPresent"));
-
   @Test
   void theAgentReadsTheTriggerAndStorageScopeTheOperatorWrites() {
     Trigger trigger = new Trigger();
@@ -36,7 +29,7 @@ class AgentJobFileContractTest {
       spec.parallelTotal = 3;
     });
 
-    JobFile file = JobFile.parse(jobJson(FACTORY.agentSecret(build, "token")));
+    JobFile file = JobFile.parse(AgentJobFile.of(build));
 
     BuildInfo info = file.buildInfo();
     assertThat(info.revision()).isEqualTo(trigger.revision);
@@ -59,12 +52,8 @@ class AgentJobFileContractTest {
       spec.trigger.clear();
       spec.trigger.put("CIRCLE_TAG", "v1.2.3");
     });
-    JobFile file = JobFile.parse(jobJson(FACTORY.agentSecret(build, "token")));
+    JobFile file = JobFile.parse(AgentJobFile.of(build));
     assertThat(file.buildInfo().tag()).isEqualTo("v1.2.3");
     assertThat(file.storageScope()).isEqualTo("orgs/acme/projects/ci-acme/" + StorageScope.NO_PIPELINE);
-  }
-
-  private static String jobJson(Secret secret) {
-    return new String(Base64.getDecoder().decode(secret.getData().get(BuildPodFactory.KEY_JOB)), StandardCharsets.UTF_8);
   }
 }

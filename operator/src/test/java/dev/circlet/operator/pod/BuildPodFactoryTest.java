@@ -23,14 +23,12 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -236,18 +234,16 @@ class BuildPodFactoryTest {
   }
 
   @Test
-  void agentSecretCarriesJobJsonAndToken() throws IOException {
+  void jobJsonTravelsInThePodsAnnotation() throws IOException {
     Build b = build("web-12-build-test-2", s -> {
       s.parallelIndex = 2;
       s.parallelTotal = 4;
       s.upstreamJobs = List.of("checkout", "build");
     });
-    Secret secret = FACTORY.agentSecret(b, "secret-token");
-    assertThat(secret.getMetadata().getName()).isEqualTo("web-12-build-test-2-agent");
-    assertThat(secret.getMetadata().getOwnerReferences().get(0).getController()).isTrue();
-    assertThat(secret.getImmutable()).isTrue();
-    assertThat(decode(secret, "token")).isEqualTo("secret-token");
-    JsonNode job = new ObjectMapper().readTree(decode(secret, "job.json"));
+    Pod pod = FACTORY.pod(b, resourceClass("medium", "2", "4Gi", rc -> {}), null);
+    String annotation = pod.getMetadata().getAnnotations().get(CircletApi.ANNOTATION_JOB);
+    assertThat(annotation).isEqualTo(AgentJobFile.of(b));
+    JsonNode job = new ObjectMapper().readTree(annotation);
     assertThat(job.path("build").asText()).isEqualTo("web-12-build-test-2");
     assertThat(job.path("job").path("name").asText()).isEqualTo("test");
     assertThat(job.path("job").path("executor").path("kind").asText()).isEqualTo("docker");
@@ -257,9 +253,66 @@ class BuildPodFactoryTest {
     assertThat(job.path("parallelIndex").asInt()).isEqualTo(2);
     assertThat(job.path("parallelTotal").asInt()).isEqualTo(4);
     assertThat(job.path("upstreamJobs")).extracting(JsonNode::asText).containsExactly("checkout", "build");
-    Secret standalone = FACTORY.agentSecret(build("b1", s -> {}), "t");
-    assertThat(new ObjectMapper().readTree(decode(standalone, "job.json")).has("upstreamJobs"))
+    assertThat(job.has("token")).as("job.json holds no secret").isFalse();
+    assertThat(new ObjectMapper().readTree(AgentJobFile.of(build("b1", s -> {}))).has("upstreamJobs"))
         .as("a Build outside a Workflow attaches every layer").isFalse();
+  }
+
+  @Test
+  void theIdentityVolumeIsTheAgentsAloneAndHoldsAShortLivedCircletToken() {
+    Pod pod = FACTORY.pod(build("b1", s -> s.job.executor.images.add(new ContainerImage("postgres:16"))),
+        resourceClass("medium", "2", "4Gi", rc -> {}), null);
+    var spec = pod.getSpec();
+    assertThat(spec.getServiceAccountName()).isEqualTo(BuildPodFactory.DEFAULT_SERVICE_ACCOUNT);
+    assertThat(spec.getAutomountServiceAccountToken()).as("no API token is mounted anywhere").isFalse();
+    var volume = spec.getVolumes().stream().filter(v -> v.getName().equals(BuildPodFactory.VOLUME_BUILD_IDENTITY))
+        .findFirst().orElseThrow().getProjected();
+    assertThat(volume.getSources()).hasSize(2);
+    var downward = volume.getSources().get(0).getDownwardAPI().getItems();
+    assertThat(downward).singleElement().satisfies(item -> {
+      assertThat(item.getPath()).isEqualTo("job.json");
+      assertThat(item.getFieldRef().getFieldPath()).isEqualTo("metadata.annotations['ci.circlet.dev/job']");
+    });
+    var token = volume.getSources().get(1).getServiceAccountToken();
+    assertThat(token.getAudience()).isEqualTo("circlet.dev/runner");
+    assertThat(token.getExpirationSeconds()).isEqualTo(600L);
+    assertThat(token.getPath()).isEqualTo("token");
+    assertThat(spec.getVolumes()).noneMatch(v -> v.getSecret() != null && v.getSecret().getSecretName().endsWith("-agent"));
+    List<Container> all = new java.util.ArrayList<>(spec.getInitContainers());
+    all.addAll(spec.getContainers());
+    assertThat(all).filteredOn(c -> c.getVolumeMounts() != null && c.getVolumeMounts().stream()
+            .anyMatch(m -> m.getName().equals(BuildPodFactory.VOLUME_BUILD_IDENTITY)))
+        .as("only the agent mounts the identity token").extracting(Container::getName).containsExactly("circlet-agent");
+    Container agent = spec.getInitContainers().get(1);
+    assertThat(agent.getCommand()).containsSubsequence("--job", "/etc/circlet/build/job.json");
+    assertThat(env(agent)).as("no gateway configured: the agent keeps its output local").doesNotContainKey("CIRCLET_GATEWAY");
+  }
+
+  @Test
+  void theSettingsNameTheServiceAccountAudienceAndGateway() {
+    BuildPodFactory factory = new BuildPodFactory(new PodSettings("ghcr.io/circlet/runner:0.1.0", "IfNotPresent",
+        "circlet-runner", "ci.example.com/runner", "circlet-gateway.circlet-system.svc:9000", true));
+    Pod pod = factory.pod(build("b1", s -> {}), resourceClass("medium", "2", "4Gi", rc -> {}), null);
+    assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("circlet-runner");
+    assertThat(pod.getSpec().getVolumes()).filteredOn(v -> v.getProjected() != null)
+        .flatExtracting(v -> v.getProjected().getSources()).filteredOn(src -> src.getServiceAccountToken() != null)
+        .singleElement().satisfies(src -> assertThat(src.getServiceAccountToken().getAudience())
+            .isEqualTo("ci.example.com/runner"));
+    assertThat(env(pod.getSpec().getInitContainers().get(1)))
+        .containsEntry("CIRCLET_GATEWAY", "circlet-gateway.circlet-system.svc:9000")
+        .containsEntry("CIRCLET_GATEWAY_PLAINTEXT", "true");
+  }
+
+  @Test
+  void aJobTooLargeForTheAnnotationIsRefusedWithItsSize() {
+    Build huge = build("b1", s -> s.job.environment.put("BLOB", "x".repeat(AgentJobFile.MAX_BYTES)));
+    assertThatThrownBy(() -> FACTORY.pod(huge, resourceClass("medium", "2", "4Gi", rc -> {}), null))
+        .isInstanceOf(AgentJobFile.TooLargeException.class)
+        .hasMessageContaining("job \"test\"").hasMessageContaining("bytes of job.json")
+        .hasMessageContaining(String.valueOf(AgentJobFile.MAX_BYTES));
+    Build fits = build("b1", s -> s.job.environment.put("BLOB", "x".repeat(AgentJobFile.MAX_BYTES - 4096)));
+    assertThat(FACTORY.pod(fits, resourceClass("medium", "2", "4Gi", rc -> {}), null).getMetadata().getAnnotations())
+        .containsKey(CircletApi.ANNOTATION_JOB);
   }
 
   @Test
@@ -322,7 +375,4 @@ class BuildPodFactoryTest {
     return env;
   }
 
-  private static String decode(Secret s, String key) {
-    return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
-  }
 }

@@ -49,7 +49,11 @@ class BuildReconcilerTest {
     assertThat(admitted.getStatus().admittedAt).isNotNull();
     assertThat(admitted.getStatus().podName).isEqualTo(Names.pod("b1"));
     assertThat(Conditions.isTrue(admitted.getStatus().conditions, "Admitted")).isTrue();
-    assertThat(client.secrets().inNamespace(NS).withName(Names.agentSecret("b1")).get()).isNotNull();
+    // The pod is the Build's only child: job.json rides in its annotation, no Secret is written.
+    assertThat(client.pods().inNamespace(NS).withName(Names.pod("b1")).get().getMetadata().getAnnotations())
+        .containsKey(CircletApi.ANNOTATION_JOB);
+    assertThat(client.secrets().inNamespace(NS).list().getItems())
+        .noneMatch(secret -> secret.getMetadata().getName().startsWith("b1"));
 
     harness.runPod(NS, Names.pod("b1"), "node-1");
     harness.awaitPhase(NS, "b1", BuildPhase.Running);

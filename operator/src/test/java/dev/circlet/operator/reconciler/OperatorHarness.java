@@ -12,6 +12,7 @@ import dev.circlet.api.v1alpha1.OrganizationSpec;
 import dev.circlet.api.v1alpha1.ResourceClass;
 import dev.circlet.api.v1alpha1.ResourceClassSpec;
 import dev.circlet.api.v1alpha1.Step;
+import dev.circlet.config.orbs.OrbRegistrySettings;
 import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.runtime.CircletOperator;
 import dev.circlet.operator.runtime.KubernetesClientTuning;
@@ -68,9 +69,17 @@ public final class OperatorHarness implements AutoCloseable {
   /** Kept so the quieter level sticks: the mock server logs every request at INFO. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
+  private OrbRegistrySettings orbRegistry = OrbRegistrySettings.off();
+
   public OperatorHarness(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
     this.settings = settings;
+  }
+
+  /** Lets Pipeline validation fetch orbs from a registry under a policy. */
+  public OperatorHarness withOrbRegistry(OrbRegistrySettings orbs) {
+    this.orbRegistry = orbs;
+    return this;
   }
 
   /** A mock API server in CRUD mode that serves Circlet's CRDs with their status subresource. */
@@ -218,7 +227,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Starts a fresh operator (a new process, as far as the API server can tell). */
   public OperatorHarness start() {
-    operator = new CircletOperator(client, settings, registry, Clock.systemUTC());
+    operator = new CircletOperator(client, settings, orbRegistry, registry, Clock.systemUTC());
     operator.start();
     return this;
   }

@@ -14,6 +14,7 @@ import dev.circlet.api.v1alpha1.PipelineSpec;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.api.naming.Names;
+import dev.circlet.operator.pod.AgentJobFile;
 import dev.circlet.operator.tenancy.OrganizationBinding;
 import dev.circlet.operator.workflow.WorkflowPlanner;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -181,6 +182,15 @@ class TenancyAttackTest {
     clash.getSpec().job.workingDirectory = "/circlet/project";
     harness.create(clash);
     assertThat(status(ACME, "clash").getStatus().message).contains("would collide with Circlet's own mount at /circlet");
+
+    // A job.json too large for the pod's annotation fails with its own reason and the sizes.
+    Build huge = build(ACME, "huge", "acme", "medium");
+    huge.getSpec().job.environment.put("BLOB", "x".repeat(AgentJobFile.MAX_BYTES));
+    harness.create(huge);
+    Build tooLarge = status(ACME, "huge");
+    assertThat(tooLarge.getStatus().phase).isEqualTo(BuildPhase.Failed);
+    assertThat(tooLarge.getStatus().reason).isEqualTo(AgentJobFile.REASON_TOO_LARGE);
+    assertThat(tooLarge.getStatus().message).contains("bytes of job.json").contains(String.valueOf(AgentJobFile.MAX_BYTES));
 
     // acme has one slot: it is free for the next Build.
     harness.create(build(ACME, "next", "acme", "medium"));

@@ -42,8 +42,8 @@ public interface LogsConfig {
   @WithDefault("5m")
   Duration fullWait();
 
-  /** Audience of the projected ServiceAccount tokens runners present. */
-  @WithDefault("circlet")
+  /** Audience of the projected ServiceAccount tokens runners present (the operator's {@code circlet.runner.token-audience}). */
+  @WithDefault("circlet.dev/runner")
   String runnerAudience();
 
   /** How often live tail looks for new output. */

@@ -27,7 +27,7 @@ public class LogsProducers {
   @Singleton
   ObjectStore objectStore(StorageConfig c) {
     ObjectStore s = new ObjectStore(new ObjectStore.Settings(c.endpoint().orElse(null), c.region(), c.bucket(),
-        c.accessKey(), c.secretKey(), c.pathStyle(), c.timeout()));
+        c.accessKey().orElse(""), c.secretKey().orElse(""), c.pathStyle(), c.timeout()));
     try {
       s.ensureBucket();
     } catch (RuntimeException e) {

@@ -9,7 +9,7 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The output processor's parts wired together: hot buffer, object store, segment uploader (on its
- * own thread), reader and step events. The Quarkus application and the tests build it the same way.
+ * own thread), and reader. The gateway application and the tests build it the same way.
  */
 public final class OutputProcessor implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(OutputProcessor.class.getName());
@@ -21,7 +21,6 @@ public final class OutputProcessor implements AutoCloseable {
   private final HotBuffer hot;
   private final ObjectStore store;
   private final LogReader reader;
-  private final StepEvents events;
   private final SegmentUploader uploader;
   private final Thread thread;
   private final Duration interval;
@@ -31,7 +30,6 @@ public final class OutputProcessor implements AutoCloseable {
     this.hot = new HotBuffer(redis, s.hotMaxBytes());
     this.store = store;
     this.reader = new LogReader(hot, store);
-    this.events = new StepEvents(redis);
     this.uploader = new SegmentUploader(hot, store,
         new SegmentUploader.Settings(s.segmentBytes(), s.flushAfter(), s.retryMin(), s.retryMax()), Clock.systemUTC());
     this.interval = s.uploadInterval();
@@ -68,10 +66,6 @@ public final class OutputProcessor implements AutoCloseable {
 
   public LogReader reader() {
     return reader;
-  }
-
-  public StepEvents events() {
-    return events;
   }
 
   @Override

@@ -18,9 +18,10 @@ public interface StorageConfig {
   @WithDefault("circlet")
   String bucket();
 
-  String accessKey();
+  /** Absent (as in a gateway that serves no build output) is an empty key; uploads then fail and retry. */
+  Optional<String> accessKey();
 
-  String secretKey();
+  Optional<String> secretKey();
 
   @WithDefault("true")
   boolean pathStyle();

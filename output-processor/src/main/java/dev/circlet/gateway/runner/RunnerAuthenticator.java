@@ -11,7 +11,6 @@ import io.grpc.StatusException;
 @FunctionalInterface
 public interface RunnerAuthenticator {
   Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-  Metadata.Key<String> BUILD = Metadata.Key.of("x-circlet-build", Metadata.ASCII_STRING_MARSHALLER);
 
   RunnerIdentity authenticate(Metadata headers) throws StatusException;
 

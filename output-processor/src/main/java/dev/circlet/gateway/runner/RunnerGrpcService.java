@@ -1,13 +1,14 @@
 package dev.circlet.gateway.runner;
 
-import com.google.protobuf.ByteString;
 import dev.circlet.gateway.logs.HotBuffer;
 import dev.circlet.gateway.logs.LogProtocolException;
 import dev.circlet.gateway.logs.LogStreamSession;
 import dev.circlet.gateway.logs.MaskPatterns;
-import dev.circlet.gateway.logs.StepEvents;
 import dev.circlet.gateway.logs.StepKey;
 import dev.circlet.gateway.logs.StepState;
+import dev.circlet.gateway.records.BuildRecords;
+import dev.circlet.gateway.records.JunitReports;
+import dev.circlet.gateway.records.TestCase;
 import dev.circlet.gateway.storage.ObjectStore;
 import dev.circlet.proto.runner.v1.LogAck;
 import dev.circlet.proto.runner.v1.LogFrame;
@@ -22,7 +23,6 @@ import dev.circlet.proto.runner.v1.TransferGrant;
 import dev.circlet.proto.runner.v1.TransferRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
@@ -40,18 +40,22 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
 
   private final HotBuffer hot;
   private final ObjectStore store;
-  private final StepEvents events;
+  private final BuildRecords records;
   private final Settings settings;
 
-  public RunnerGrpcService(HotBuffer hot, ObjectStore store, StepEvents events, Settings settings) {
+  public RunnerGrpcService(HotBuffer hot, ObjectStore store, BuildRecords records, Settings settings) {
     this.hot = hot;
     this.store = store;
-    this.events = events;
+    this.records = records;
     this.settings = settings;
   }
 
   private static RunnerIdentity identity() {
     RunnerIdentity id = RunnerAuthInterceptor.IDENTITY.get();
+    RunnerAuthInterceptor.Deferred deferred = RunnerAuthInterceptor.DEFERRED.get();
+    if (id == null && deferred != null) {
+      id = deferred.authenticate();
+    }
     if (id == null) {
       throw Status.UNAUTHENTICATED.withDescription("no runner identity").asRuntimeException();
     }
@@ -106,7 +110,15 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
               out.onNext(session.chunk(f.getChunk().getStep(), f.getChunk().getOffset(),
                   f.getChunk().getData().toByteArray()));
             }
-            case END -> out.onNext(session.end(f.getEnd().getStep(), f.getEnd().getLength()));
+            case END -> {
+              LogAck ack = session.end(f.getEnd().getStep(), f.getEnd().getLength());
+              if (ack.getEnded()) {
+                int step = f.getEnd().getStep();
+                records.logLength(id.namespace(), id.build(), step,
+                    hot.state(new StepKey(id.namespace(), id.build(), step)).stored());
+              }
+              out.onNext(ack);
+            }
             default -> throw new LogProtocolException("an empty log frame");
           }
         } catch (LogProtocolException | IllegalArgumentException e) {
@@ -144,7 +156,18 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
   @Override
   public void reportStep(StepEvent request, StreamObserver<StepEventAck> out) {
     RunnerIdentity id = identity();
-    events.record(id.namespace(), id.build(), request);
+    if (request.getStep() < 0 || request.getKind() == StepEvent.Kind.KIND_UNSPECIFIED) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("a step event names a step and started or finished")
+          .asRuntimeException());
+      return;
+    }
+    try {
+      records.step(id.namespace(), id.build(), request);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "step event of " + id.namespace() + "/" + id.build() + " not recorded", e);
+      out.onError(Status.UNAVAILABLE.withDescription("build records are unavailable; report again").asRuntimeException());
+      return;
+    }
     out.onNext(StepEventAck.getDefaultInstance());
     out.onCompleted();
   }
@@ -153,24 +176,26 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
   public void uploadTestResults(TestResults request, StreamObserver<TestResultsAck> out) {
     RunnerIdentity id = identity();
     String key;
+    List<TestCase> cases;
     try {
       key = TransferKeys.objectKey(id, TransferRequest.Kind.ARTIFACT, "test-results/" + request.getPath());
+      cases = JunitReports.parse(request.getContent().toByteArray());
     } catch (IllegalArgumentException e) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    store.put(key, request.getContent().toByteArray());
-    out.onNext(TestResultsAck.newBuilder().setCases(countCases(request.getContent())).build());
-    out.onCompleted();
-  }
-
-  static int countCases(ByteString xml) {
-    String s = xml.toString(StandardCharsets.UTF_8);
-    int n = 0;
-    for (int i = s.indexOf("<testcase"); i >= 0; i = s.indexOf("<testcase", i + 9)) {
-      n++;
+    try {
+      // the rows first: the REST API reads them, and a retry after a failed put records the same rows
+      records.testResults(id.namespace(), id.build(), request.getPath(), cases);
+      store.put(key, request.getContent().toByteArray());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "test results of " + id.namespace() + "/" + id.build() + " not recorded", e);
+      out.onError(Status.UNAVAILABLE.withDescription("test results could not be stored; upload again")
+          .asRuntimeException());
+      return;
     }
-    return n;
+    out.onNext(TestResultsAck.newBuilder().setCases(cases.size()).build());
+    out.onCompleted();
   }
 
   @Override
@@ -194,6 +219,17 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
       return;
     }
     ObjectStore.Presigned p = store.presign(key, method, settings.transferTtl());
+    if (request.getKind() == TransferRequest.Kind.ARTIFACT && request.getMethod() == TransferRequest.Method.PUT) {
+      // recorded when the upload URL is issued: the runner reports no completion, so readers check
+      // the object exists (and take its size) before they list it
+      try {
+        records.artifact(id.namespace(), id.build(), request.getKey(), key);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "artifact of " + id.namespace() + "/" + id.build() + " not recorded", e);
+        out.onError(Status.UNAVAILABLE.withDescription("build records are unavailable; ask again").asRuntimeException());
+        return;
+      }
+    }
     out.onNext(TransferGrant.newBuilder().setUrl(p.url()).setMethod(p.method()).putAllHeaders(p.headers())
         .setExpiresAtMillis(p.expiresAtMillis()).build());
     out.onCompleted();

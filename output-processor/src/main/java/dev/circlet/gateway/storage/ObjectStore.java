@@ -131,14 +131,18 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   public boolean exists(String key) {
+    return size(key).isPresent();
+  }
+
+  /** The object's size in bytes, or empty when there is no such object. */
+  public java.util.OptionalLong size(String key) {
     try {
-      s3.headObject(b -> b.bucket(bucket).key(key));
-      return true;
+      return java.util.OptionalLong.of(s3.headObject(b -> b.bucket(bucket).key(key)).contentLength());
     } catch (NoSuchKeyException e) {
-      return false;
+      return java.util.OptionalLong.empty();
     } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
       if (e.statusCode() == 404) {
-        return false;
+        return java.util.OptionalLong.empty();
       }
       throw e;
     }

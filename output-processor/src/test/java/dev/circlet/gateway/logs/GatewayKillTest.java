@@ -52,7 +52,7 @@ class GatewayKillTest {
       try (CuttableProxy net = new CuttableProxy(port(tmp.resolve("first.port")))) {
         Path token = Files.writeString(tmp.resolve("token"), "token-killed");
         GatewayConnection c = new GatewayConnection("127.0.0.1:" + net.port(), true,
-            GatewayConnection.credentials(token, "ci/killed"));
+            GatewayConnection.credentials(token));
         LogStreamer s = new LogStreamer(c.async(), List.of(), tmp.resolve("spool"),
             new LogStreamer.Settings(16 * 1024, 1 << 20, Duration.ofMillis(50), Duration.ofMillis(500)));
         StringBuilder expected = new StringBuilder();

@@ -50,7 +50,7 @@ class LogPipelineTest {
 
   static GatewayConnection connect(int port, String build) throws Exception {
     Path token = Files.writeString(tmp.resolve("token-" + build), "token-" + build);
-    return new GatewayConnection("127.0.0.1:" + port, true, GatewayConnection.credentials(token, "ci/" + build));
+    return new GatewayConnection("127.0.0.1:" + port, true, GatewayConnection.credentials(token));
   }
 
   static LogStreamer streamer(GatewayConnection c, String build) {

@@ -60,7 +60,7 @@ class LogStreamBenchmark {
         String build = "bench-" + i;
         Path token = Files.writeString(tmp.resolve("token-" + i), "token-" + build);
         GatewayConnection c = new GatewayConnection("127.0.0.1:" + gw.port(), true,
-            GatewayConnection.credentials(token, "ci/" + build));
+            GatewayConnection.credentials(token));
         conns.add(c);
         LogStreamer s = new LogStreamer(c.async(), List.of(), tmp.resolve("spool-" + i), LogStreamer.Settings.DEFAULT);
         streamers.add(s);
@@ -207,7 +207,7 @@ class LogStreamBenchmark {
       for (int i = 0; i < STREAMS; i++) {
         Path token = Files.writeString(tmp.resolve("raw-token-" + i), "t");
         GatewayConnection c = new GatewayConnection("127.0.0.1:" + raw.getPort(), true,
-            GatewayConnection.credentials(token, "ci/raw-" + i));
+            GatewayConnection.credentials(token));
         cs.add(c);
         LogStreamer s = new LogStreamer(c.async(), List.of(), tmp.resolve("raw-spool-" + i), LogStreamer.Settings.DEFAULT);
         ss.add(s);

@@ -16,13 +16,14 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * The output processor and the runner API in the test JVM, on real Redis and S3Proxy, with an
- * authenticator that accepts {@code Bearer token-<build>} for {@code x-circlet-build: ns/<build>}.
+ * authenticator that accepts {@code Bearer token-<build>} as Build {@code <build>} of namespace {@code ci}.
  */
 public final class GatewayHarness implements AutoCloseable {
   public static final String BUCKET = "circlet-logs";
 
   public final OutputProcessor processor;
   public final ObjectStore store;
+  public final RecordingBuildRecords records = new RecordingBuildRecords();
   private final JedisPooled redis;
   private final Server server;
 
@@ -36,7 +37,7 @@ public final class GatewayHarness implements AutoCloseable {
         S3ProxyServer.SECRET, true, Duration.ofSeconds(5)));
     processor = new OutputProcessor(redis, store, new OutputProcessor.Settings(capBytes, hotMaxBytes, 1 << 20,
         Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMillis(50)));
-    RunnerGrpcService service = new RunnerGrpcService(processor.hot(), store, processor.events(),
+    RunnerGrpcService service = new RunnerGrpcService(processor.hot(), store, records,
         new RunnerGrpcService.Settings(capBytes, 1 << 20, Duration.ofMinutes(5), Duration.ofMinutes(10)));
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(ServerInterceptors.intercept(service, new RunnerAuthInterceptor(GatewayHarness::authenticate)))
@@ -45,15 +46,10 @@ public final class GatewayHarness implements AutoCloseable {
 
   static RunnerIdentity authenticate(io.grpc.Metadata h) throws io.grpc.StatusException {
     String token = RunnerAuthenticator.bearer(h);
-    String build = h.get(RunnerAuthenticator.BUILD);
-    if (build == null || !build.contains("/")) {
-      throw Status.UNAUTHENTICATED.withDescription("no build").asException();
-    }
-    String[] p = build.split("/", 2);
-    if (!token.equals("token-" + p[1])) {
+    if (!token.startsWith("token-") || token.length() == "token-".length()) {
       throw Status.UNAUTHENTICATED.withDescription("wrong token").asException();
     }
-    return new RunnerIdentity(p[0], p[1], "org/project", null);
+    return new RunnerIdentity("ci", token.substring("token-".length()), "org/project", null);
   }
 
   public int port() {

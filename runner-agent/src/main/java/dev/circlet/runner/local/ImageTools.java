@@ -30,6 +30,9 @@ public final class ImageTools {
       Map.entry("elixir", new Tool("elixir", List.of("elixir", "--version"))),
       Map.entry("clojure", new Tool("clojure", List.of("clojure", "--version"))));
 
+  /** The Docker CLI a machine job's steps find on a machine executor's VM. */
+  static final Tool DOCKER = new Tool("docker", List.of("docker", "--version"));
+
   private final Map<Tool, String> versions = new ConcurrentHashMap<>();
 
   /** The tool an image is named after: {@code cimg/node:16.20}, {@code node:20-alpine}, {@code circleci/python:3.9}. */
@@ -63,6 +66,19 @@ public final class ImageTools {
     Tool t = tool.get();
     String here = versions.computeIfAbsent(t, ImageTools::ask);
     return base + " (image: " + t.name() + " " + tag(image) + "; here: " + here + ")";
+  }
+
+  /**
+   * The notice for a machine job: its VM is not started, the steps run in this machine's shell,
+   * and the Docker CLI they would have had on the VM is this machine's, when there is one.
+   */
+  public String machineNotice(String machineImage) {
+    String base = "machine executor" + (machineImage == null ? "" : " image " + machineImage)
+        + " is not started; the steps run in this machine's shell";
+    String docker = versions.computeIfAbsent(DOCKER, ImageTools::ask);
+    return docker.startsWith("no ") || docker.equals("unknown")
+        ? base + " and " + docker + ": steps that use docker will fail"
+        : base + " with the local Docker CLI (" + docker + ")";
   }
 
   private static String ask(Tool t) {

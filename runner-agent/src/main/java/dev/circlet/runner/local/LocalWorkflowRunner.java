@@ -261,7 +261,9 @@ public final class LocalWorkflowRunner {
           + (one ? " lives" : " live") + " in the cluster; pass the variables this job needs with -e NAME=VALUE");
     }
     String kind = Jobs.executorKind(job);
-    if (kind != null && !kind.equals("docker")) {
+    if ("machine".equals(kind)) {
+      out.add("notice: " + imageTools.machineNotice(job.executor().machineImage()));
+    } else if (kind != null && !kind.equals("docker")) {
       out.add("notice: " + kind + " executor" + (job.executor().machineImage() == null ? "" : " image "
           + job.executor().machineImage()) + " cannot run locally; the steps run in this machine's shell");
     }

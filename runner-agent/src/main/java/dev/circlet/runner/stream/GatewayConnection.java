@@ -13,16 +13,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's channel to the gateway and the identity it presents on every call: the pod's
- * projected ServiceAccount token when one is mounted (read again on every call, the kubelet
- * rotates it), else the per-Build output token with the Build's namespace and name.
+ * The agent's channel to the gateway and the identity it presents on every call: the build pod's
+ * projected ServiceAccount token (Circlet audience, bound to the pod), read again on every call
+ * because the kubelet rotates it.
  */
 public final class GatewayConnection implements AutoCloseable {
-  /** Where the kubelet projects the Circlet-audience token, when the operator asks for one. */
-  public static final Path PROJECTED_TOKEN = Path.of("/var/run/secrets/circlet/token");
-
   static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-  static final Metadata.Key<String> BUILD = Metadata.Key.of("x-circlet-build", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ManagedChannel channel;
   private final CallCredentials credentials;
@@ -38,28 +34,26 @@ public final class GatewayConnection implements AutoCloseable {
 
   /**
    * The connection named by {@code CIRCLET_GATEWAY} ({@code host:port}; {@code CIRCLET_GATEWAY_PLAINTEXT=true}
-   * inside a trusted network), or null when the variable is not set.
+   * inside a trusted network), or null when the variable is not set. The token file is
+   * {@code CIRCLET_GATEWAY_TOKEN_FILE}, else the {@code token} next to job.json.
    */
-  public static GatewayConnection fromEnv(Map<String, String> env, Path buildSecretDir, String build) {
+  public static GatewayConnection fromEnv(Map<String, String> env, Path buildDir) {
     String target = env.get("CIRCLET_GATEWAY");
     if (target == null || target.isBlank()) {
       return null;
     }
     boolean plaintext = Boolean.parseBoolean(env.getOrDefault("CIRCLET_GATEWAY_PLAINTEXT", "false"));
-    Path projected = Path.of(env.getOrDefault("CIRCLET_GATEWAY_TOKEN_FILE", PROJECTED_TOKEN.toString()));
-    if (Files.isReadable(projected)) {
-      return new GatewayConnection(target, plaintext, credentials(projected, null));
+    String configured = env.get("CIRCLET_GATEWAY_TOKEN_FILE");
+    Path token = configured == null || configured.isBlank() ? buildDir.resolve("token") : Path.of(configured);
+    if (!Files.isReadable(token)) {
+      throw new IllegalArgumentException("CIRCLET_GATEWAY is set but the build identity token " + token
+          + " is not readable; the build pod's projected build-identity volume provides it");
     }
-    String ns = env.get("CIRCLET_NAMESPACE");
-    if (ns == null || ns.isBlank()) {
-      throw new IllegalArgumentException("CIRCLET_GATEWAY is set but neither a projected token (" + projected
-          + ") nor CIRCLET_NAMESPACE for the build token is available");
-    }
-    return new GatewayConnection(target, plaintext, credentials(buildSecretDir.resolve("token"), ns + "/" + build));
+    return new GatewayConnection(target, plaintext, credentials(token));
   }
 
-  /** Bearer credentials read from {@code tokenFile} on every call, plus the Build header when given. */
-  public static CallCredentials credentials(Path tokenFile, String build) {
+  /** Bearer credentials read from {@code tokenFile} on every call (the kubelet rotates the token). */
+  public static CallCredentials credentials(Path tokenFile) {
     return new CallCredentials() {
       @Override
       public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
@@ -67,9 +61,6 @@ public final class GatewayConnection implements AutoCloseable {
           try {
             Metadata m = new Metadata();
             m.put(AUTHORIZATION, "Bearer " + Files.readString(tokenFile).strip());
-            if (build != null) {
-              m.put(BUILD, build);
-            }
             applier.apply(m);
           } catch (IOException e) {
             applier.fail(io.grpc.Status.UNAUTHENTICATED.withDescription("cannot read " + tokenFile).withCause(e));
