@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes docs/faults.md from the fault suite's own output: every "FAULT | n | injection | observed
-# | lost" line the tests printed, collected from the surefire reports of the last test run (XML
+# | lost" line the tests printed, collected from the surefire and failsafe reports of the last test run (XML
 # system-out and *-output.txt), one row per fault number (the latest report wins).
 #
 #   hack/faults-doc.sh [LOG...]   after hack/test.sh e2e (or all); LOGs (saved Maven output of
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/faults.md
-mapfile -t reports < <({ find . -path '*/target/surefire-reports/*' \( -name '*.xml' -o -name '*-output.txt' \) \
+mapfile -t reports < <({ find . \( -path '*/target/surefire-reports/*' -o -path '*/target/failsafe-reports/*' \) \( -name '*.xml' -o -name '*-output.txt' \) \
   -not -path './.git/*' -printf '%T@ %p\n' 2>/dev/null; [ $# -eq 0 ] || find "$@" -maxdepth 0 -printf '%T@ %p\n'; } \
   | sort -n | cut -d' ' -f2-)
 [ ${#reports[@]} -gt 0 ] || { echo "circlet: no surefire reports; run hack/test.sh e2e first" >&2; exit 1; }

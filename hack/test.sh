@@ -61,6 +61,6 @@ if [ "$tier" = all ] || [ "$tier" = ui ]; then
 fi
 echo "circlet: tier '$tier' finished after $(( $(date +%s) - start ))s"
 if [ "$tier" = all ] || [ "$tier" = e2e ]; then
-  find . -path '*/target/surefire-reports/*' \( -name '*.xml' -o -name '*-output.txt' \) -newermt "@$start" \
+  find . \( -path '*/target/surefire-reports/*' -o -path '*/target/failsafe-reports/*' \) \( -name '*.xml' -o -name '*-output.txt' \) -newermt "@$start" \
     -exec grep -ho 'FAULT | [0-9]* | .*' {} + 2>/dev/null | sort -u -t'|' -k2,2n || true
 fi
