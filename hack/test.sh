@@ -7,6 +7,8 @@
 #   hack/test.sh unit            pure, golden and mock-server tests only (no real servers; fast)
 #   hack/test.sh cluster         tests on the real API server of kube-test (@Tag("cluster")) and ITs
 #   hack/test.sh services        tests on real PostgreSQL, RabbitMQ, Redis and S3 (@Tag("services"))
+#   hack/test.sh e2e             the whole platform of hack/dev-up (e2e/) and the fault suite; then
+#                                hack/faults-doc.sh turns its FAULT lines into docs/faults.md
 #   hack/test.sh ui              the web UI's build and component tests, then its browser tests in chromium
 #   hack/test.sh [tier] -pl config -am    extra arguments go to Maven
 set -euo pipefail
@@ -15,7 +17,7 @@ source hack/env.sh
 
 tier=all
 case "${1:-}" in
-  all|unit|cluster|services|ui) tier=$1; shift ;;
+  all|unit|cluster|services|e2e|ui) tier=$1; shift ;;
 esac
 
 start=$(date +%s)
@@ -29,16 +31,21 @@ fi
 if [ "$tier" = all ] || [ "$tier" = ui ]; then
   hack/chromium.sh
 fi
-if [ "$tier" = all ] || [ "$tier" = services ]; then
+if [ "$tier" = all ] || [ "$tier" = services ] || [ "$tier" = e2e ]; then
   hack/services.sh
   echo "circlet: service packages ready after $(( $(date +%s) - start ))s"
 fi
 
 case "$tier" in
   all)      args=() ;;
-  unit)     args=(-Dsurefire.excludedGroups=cluster,services -DskipITs) ;;
+  unit)     args=(-Dsurefire.excludedGroups=cluster,services,e2e -DskipITs) ;;
   cluster)  args=(-Dgroups=cluster -Dsurefire.failIfNoSpecifiedTests=false) ;;
   services) args=(-Dgroups=services -Dsurefire.failIfNoSpecifiedTests=false -DskipITs) ;;
+  # The end-to-end tests and every test that prints a FAULT line, with the object-store outage at 30 s.
+  e2e)      args=(-pl e2e,operator,api-gateway,output-processor -am
+              -Dtest='*E2ETest,BuildFaultsOnProcessNodeTest,WebhookEndpointTest,LogPipelineTest,GatewayKillTest'
+              -Dit.test=OperatorSigkillIT -Dsurefire.failIfNoSpecifiedTests=false
+              -Dfailsafe.failIfNoSpecifiedTests=false -Dcirclet.test.s3-outage-seconds=30) ;;
   ui)       args=(-pl web-ui) ;;
 esac
 
@@ -53,3 +60,7 @@ if [ "$tier" = all ] || [ "$tier" = ui ]; then
   (cd web-ui && npm run test:browser)
 fi
 echo "circlet: tier '$tier' finished after $(( $(date +%s) - start ))s"
+if [ "$tier" = all ] || [ "$tier" = e2e ]; then
+  find . \( -path '*/target/surefire-reports/*' -o -path '*/target/failsafe-reports/*' \) \( -name '*.xml' -o -name '*-output.txt' \) -newermt "@$start" \
+    -exec grep -ho 'FAULT | [0-9]* | .*' {} + 2>/dev/null | sort -u -t'|' -k2,2n || true
+fi

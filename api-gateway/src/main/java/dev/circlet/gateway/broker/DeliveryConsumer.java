@@ -24,8 +24,14 @@ import java.util.logging.Logger;
 public final class DeliveryConsumer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DeliveryConsumer.class.getName());
 
-  /** What the broker should do with a message. */
-  public enum Disposition { ACK, RETRY, REJECT }
+  /**
+   * What the broker should do with a message. WAIT: a dependency is down; the consumer keeps the
+   * message unacknowledged and hands it to the handler again after a pause (doubling up to 30 s),
+   * so an outage does not use up the delivery limit.
+   */
+  public enum Disposition { ACK, RETRY, REJECT, WAIT }
+
+  private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
   /** Handles one message body; never throws (a throw counts as RETRY). */
   @FunctionalInterface
@@ -113,12 +119,20 @@ public final class DeliveryConsumer implements AutoCloseable {
       if (!running || !getChannel().isOpen()) {
         return; // closing: the broker requeues what was prefetched but not acked
       }
-      Disposition d;
-      try {
-        d = handler.handle(body, props);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "delivery handler failed", e);
-        d = Disposition.RETRY;
+      Disposition d = handle(body, props);
+      long pause = Math.max(1, retryPause.toMillis());
+      while (d == Disposition.WAIT) {
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return; // closing: the broker requeues the unacknowledged message
+        }
+        if (!running || !getChannel().isOpen()) {
+          return;
+        }
+        pause = Math.min(pause * 2, MAX_WAIT.toMillis());
+        d = handle(body, props);
       }
       switch (d) {
         case ACK -> getChannel().basicAck(envelope.getDeliveryTag(), false);
@@ -132,6 +146,16 @@ public final class DeliveryConsumer implements AutoCloseable {
           }
           getChannel().basicNack(envelope.getDeliveryTag(), false, true);
         }
+        case WAIT -> throw new IllegalStateException("unreachable: WAIT is retried above");
+      }
+    }
+
+    private Disposition handle(byte[] body, AMQP.BasicProperties props) {
+      try {
+        return handler.handle(body, props);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "delivery handler failed", e);
+        return Disposition.RETRY;
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.circlet.gateway.trigger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import dev.circlet.gateway.broker.DeliveryConsumer;
+import dev.circlet.gateway.history.HistoryException;
 import dev.circlet.gateway.webhook.Delivery;
 import java.io.IOException;
 import java.util.logging.Level;
@@ -31,7 +32,19 @@ public final class DeliveryHandler implements DeliveryConsumer.Handler {
       LOG.log(Level.WARNING, "dead-lettering an unreadable delivery message: " + e.getMessage());
       return DeliveryConsumer.Disposition.REJECT;
     }
-    DeliveryProcessor.Outcome o = processor.process(d);
+    DeliveryProcessor.Outcome o;
+    try {
+      o = processor.process(d);
+    } catch (HistoryException e) {
+      if (!e.unavailable()) {
+        throw e;
+      }
+      // PostgreSQL is down: keep the message and try it again once it answers. A requeue would count
+      // against the delivery limit and dead-letter an accepted delivery during an outage.
+      LOG.log(Level.WARNING, "delivery " + d.provider() + "/" + d.deliveryId() + " waits for PostgreSQL: "
+          + e.getMessage());
+      return DeliveryConsumer.Disposition.WAIT;
+    }
     if (o.action() != DeliveryProcessor.Action.ACK) {
       LOG.log(Level.WARNING, "delivery " + d.provider() + "/" + d.deliveryId() + ": " + o.action() + ": " + o.reason());
     }

@@ -138,12 +138,12 @@ class BuildFaultsOnProcessNodeTest {
     assertThat(failed.getStatus().message).contains("deleted");
     Build next = await(ns, "next", "ends", b -> b.getStatus().phase.isTerminal());
     assertThat(next.getStatus().phase).as(next.getStatus().message).isEqualTo(BuildPhase.Succeeded);
-    report("build pod deleted", failed, injected, "queued Build admitted and Succeeded");
+    report(10, "the build pod of a running Build deleted", failed, injected, "queued Build admitted and Succeeded");
   }
 
-  /** One line per fault: what was injected, what the Build says, how long it took, what was freed. */
-  private static void report(String fault, Build failed, long injectedNanos, String freed) {
-    System.out.printf("FAULT | %s | %s/%s: %s | ended within %d s of the injection | %s%n", fault,
+  /** The fault suite's line: number, injection, what the Build says and how long it took, what was lost. */
+  private static void report(int n, String fault, Build failed, long injectedNanos, String freed) {
+    System.out.printf("FAULT | %d | %s | %s/%s: %s; ended within %d s of the injection; %s | nothing%n", n, fault,
         failed.getStatus().phase, failed.getStatus().reason, failed.getStatus().message,
         Duration.ofNanos(System.nanoTime() - injectedNanos).toSeconds(), freed);
   }
@@ -169,7 +169,8 @@ class BuildFaultsOnProcessNodeTest {
     // The slot is free: the queued Build is admitted (its pod cannot start, the pool's node is down).
     Build next = await(ns, "next", "is admitted", b -> b.getStatus().phase.holdsCapacity());
     assertThat(next.getStatus().podName).isNotNull();
-    report("node stopped (grace " + NODE_LOST_GRACE.toSeconds() + " s)", failed, injected,
+    report(12, "the process node running a Build stopped (node-lost grace " + NODE_LOST_GRACE.toSeconds() + " s)",
+        failed, injected,
         "pod removed, queued Build admitted");
   }
 }

@@ -159,6 +159,10 @@ class LogPipelineTest {
       assertThat(log).startsWith(text.substring(0, (int) cap));
       assertThat(log.substring((int) cap)).isEqualTo(new String(StepOutput.capMarker(cap), StandardCharsets.UTF_8));
       assertThat(compacted(gw, "cap", 1)).isEqualTo("the next step is unaffected\n");
+      System.out.printf("FAULT | 9 | a step printing %d bytes past a %d-byte cap (scaled down from 1 GiB: the same"
+          + " path, cap and marker) | stored the first %d bytes and the cap marker; every byte acknowledged; the next"
+          + " step's log whole | nothing acknowledged-and-missing (the excess is dropped by design)%n",
+          text.length(), cap, cap);
     }
   }
 
@@ -187,6 +191,10 @@ class LogPipelineTest {
       s3.start();
       s.close();
       assertThat(compacted(gw, "outage", 0)).isEqualTo(before + during);
+      System.out.printf("FAULT | 7 | S3-compatible server (S3Proxy) stopped for %d s while a step wrote %d bytes"
+          + " | the runner's output acknowledged from the hot buffer during the outage; the log compacted whole"
+          + " after the restart | nothing%n", Duration.ofNanos(System.nanoTime() - stoppedAt).toSeconds(),
+          before.length() + during.length());
     }
   }
 
