@@ -165,12 +165,12 @@ public final class ProcessNode implements AutoCloseable {
         }
       }
     }
-    client.nodes().withName(config.nodeName()).edit(n -> {
+    onConflictRetry(() -> client.nodes().withName(config.nodeName()).edit(n -> {
       n.getMetadata().setLabels(config.nodeLabels());
       n.getSpec().setTaints(config.taints().isEmpty() ? null : config.taints());
       n.getSpec().setUnschedulable(null);
       return n;
-    });
+    }));
     writeNodeStatus(true, "KubeletReady", "process node is posting ready status");
   }
 
@@ -181,7 +181,7 @@ public final class ProcessNode implements AutoCloseable {
     capacity.put("pods", new Quantity(String.valueOf(config.maxPods())));
     capacity.put("ephemeral-storage", new Quantity("100Gi"));
     String now = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toInstant().toString();
-    client.nodes().withName(config.nodeName()).editStatus(n -> {
+    onConflictRetry(() -> client.nodes().withName(config.nodeName()).editStatus(n -> {
       var status = n.getStatus();
       status.setCapacity(capacity);
       status.setAllocatable(new LinkedHashMap<>(capacity));
@@ -211,7 +211,25 @@ public final class ProcessNode implements AutoCloseable {
           new NodeConditionBuilder().withType("Ready").withStatus(readyStatus).withReason(reason)
               .withMessage(message).withLastHeartbeatTime(now).withLastTransitionTime(since).build()));
       return n;
-    });
+    }));
+  }
+
+  /**
+   * Runs a read-modify-write again when the API server reports a conflict: the control plane's
+   * own controllers (node lifecycle, taint manager) write the same Node between our read and our
+   * write, as they do against a real kubelet, which retries the same way.
+   */
+  private static void onConflictRetry(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static NodeCondition pressure(String type, String reason, String now) {
@@ -250,12 +268,12 @@ public final class ProcessNode implements AutoCloseable {
       }
       return;
     }
-    leases.withName(holder).edit(l -> {
+    onConflictRetry(() -> leases.withName(holder).edit(l -> {
       l.getSpec().setHolderIdentity(holder);
       l.getSpec().setLeaseDurationSeconds(LEASE_SECONDS);
       l.getSpec().setRenewTime(now);
       return l;
-    });
+    }));
   }
 
   /** Pods this node currently runs (by uid). */
@@ -285,10 +303,10 @@ public final class ProcessNode implements AutoCloseable {
     }
     workers.values().forEach(PodWorker::stopNode);
     try {
-      client.nodes().withName(config.nodeName()).edit(n -> {
+      onConflictRetry(() -> client.nodes().withName(config.nodeName()).edit(n -> {
         n.getSpec().setUnschedulable(true);
         return n;
-      });
+      }));
       writeNodeStatus(false, "KubeletNotReady", "process node stopped");
     } catch (KubernetesClientException e) {
       LOG.warning("process node " + config.nodeName() + ": cannot mark the node NotReady: " + e.getMessage());
