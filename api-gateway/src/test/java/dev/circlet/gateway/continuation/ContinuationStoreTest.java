@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +38,7 @@ class ContinuationStoreTest {
   @BeforeEach
   void setUp() {
     pg.reset();
-    Flyway.configure().dataSource(pg.dataSource()).load().migrate();
+    pg.migrate();
     store = new ContinuationStore(pg.dataSource());
     runs = new DeliveryStore(pg.dataSource());
   }

@@ -77,6 +77,11 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /** Drops and recreates the database, so one test's rows never leak into the next. */
+  /** Applies the gateway's Flyway migrations to the (fresh) database. */
+  public void migrate() {
+    org.flywaydb.core.Flyway.configure().dataSource(dataSource()).load().migrate();
+  }
+
   public void reset() {
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, "")) {
       c.createStatement().execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +81,7 @@ class ScheduledRunsTest {
   @BeforeEach
   void setUp() {
     pg.reset();
-    Flyway.configure().dataSource(pg.dataSource()).load().migrate();
+    pg.migrate();
     client.resources(Workflow.class).inAnyNamespace().delete();
     client.resources(Pipeline.class).inAnyNamespace().delete();
     Pipeline p = new Pipeline();

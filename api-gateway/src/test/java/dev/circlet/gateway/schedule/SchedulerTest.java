@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +69,7 @@ class SchedulerTest {
   @BeforeEach
   void setUp() {
     pg.reset();
-    Flyway.configure().dataSource(pg.dataSource()).load().migrate();
+    pg.migrate();
     store = new ScheduleStore(pg.dataSource());
   }
 

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.Set;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +41,7 @@ class ApiTokensTest {
   @BeforeEach
   void setUp() {
     pg.reset();
-    Flyway.configure().dataSource(pg.dataSource()).load().migrate();
+    pg.migrate();
     Clock clock = new Clock() {
       @Override
       public ZoneOffset getZone() {

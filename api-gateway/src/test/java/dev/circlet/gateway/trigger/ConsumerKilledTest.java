@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -67,7 +66,7 @@ class ConsumerKilledTest {
   @ValueSource(strings = {"after-create", "before-ack"})
   void aConsumerKilledBetweenCreateAndAckMakesNoDuplicate(String point) throws Exception {
     pg.reset();
-    Flyway.configure().dataSource(pg.dataSource()).load().migrate();
+    pg.migrate();
     client.resources(Workflow.class).inAnyNamespace().delete();
     client.resources(Pipeline.class).inAnyNamespace().delete();
     client.resource(DeliveryFlowTest.pipeline("app", "https://github.com/acme/app.git", DeliveryFlowTest.CONFIG))

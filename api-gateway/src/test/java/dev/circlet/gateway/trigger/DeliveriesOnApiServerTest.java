@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +42,7 @@ class DeliveriesOnApiServerTest {
     AtomicReference<DeliveryConsumer> consumer = new AtomicReference<>();
     try (PostgresServer pg = PostgresServer.start(); RabbitMqServer rabbit = RabbitMqServer.create();
         KubernetesClient client = cluster.newClient()) {
-      Flyway.configure().dataSource(pg.dataSource()).load().migrate();
+      pg.migrate();
       DeliveryStore store = new DeliveryStore(pg.dataSource());
       Pipeline p = DeliveryFlowTest.pipeline("app", "https://github.com/acme/app.git", DeliveryFlowTest.CONFIG);
       p.getMetadata().setNamespace("gateway");

@@ -32,7 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -94,7 +93,7 @@ class DeliveryFlowTest {
   @BeforeEach
   void setUp() {
     pg.reset();
-    Flyway.configure().dataSource(pg.dataSource()).load().migrate();
+    pg.migrate();
     store = new DeliveryStore(pg.dataSource());
     client.resources(Workflow.class).inAnyNamespace().delete();
     client.resources(Pipeline.class).inAnyNamespace().delete();
