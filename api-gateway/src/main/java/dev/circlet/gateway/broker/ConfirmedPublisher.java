@@ -23,8 +23,16 @@ import java.util.concurrent.TimeUnit;
  * <p>One channel carries all publishes with asynchronous confirms, so many requests share each
  * round trip to the broker. After a failure the next publish reconnects, at most once per
  * {@code retryInterval}, so an outage costs a fast 503 rather than a connect timeout per request.
+ *
+ * <p>A nack means the broker did not store the message (a quorum queue whose leader is not ready
+ * yet, for example one declared a moment ago), so it is sent again, a few times with a short pause,
+ * within the same confirm timeout: a VCS that does not redeliver on its own (GitHub) then still gets
+ * a 202. A duplicate is harmless, since the consumer is idempotent on the delivery id.
  */
 public final class ConfirmedPublisher implements AutoCloseable {
+  static final int NACK_ATTEMPTS = 4;
+  static final long NACK_PAUSE_MILLIS = 100;
+
   private final ConnectionFactory factory;
   private final BrokerTopology topology;
   private final Duration confirmTimeout;
@@ -33,7 +41,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
   private State state;
   private long nextAttemptNanos;
   private Exception lastFailure;
-  private boolean closed;
+  private volatile boolean closed;
 
   public ConfirmedPublisher(ConnectionFactory factory, BrokerTopology topology, Duration confirmTimeout,
       Duration retryInterval) {
@@ -45,6 +53,27 @@ public final class ConfirmedPublisher implements AutoCloseable {
 
   /** Publishes {@code body}; the future completes once the broker confirmed it, or fails. */
   public CompletableFuture<Void> publish(Map<String, Object> headers, byte[] body) {
+    return attempt(headers, body, 1).orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private CompletableFuture<Void> attempt(Map<String, Object> headers, byte[] body, int attempt) {
+    // Settled off the connection's thread: the confirm listener must not publish from it.
+    return send(headers, body).handleAsync((ok, err) -> {
+      if (err == null) {
+        return CompletableFuture.<Void>completedFuture(null);
+      }
+      Throwable cause = err instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+          ? c.getCause() : err;
+      if (attempt < NACK_ATTEMPTS && cause instanceof BrokerUnavailableException b && b.nacked() && !closed) {
+        return CompletableFuture.runAsync(() -> { },
+                CompletableFuture.delayedExecutor(NACK_PAUSE_MILLIS * attempt, TimeUnit.MILLISECONDS))
+            .thenCompose(x -> attempt(headers, body, attempt + 1));
+      }
+      return CompletableFuture.<Void>failedFuture(cause);
+    }).thenCompose(f -> f);
+  }
+
+  private CompletableFuture<Void> send(Map<String, Object> headers, byte[] body) {
     CompletableFuture<Void> confirmed = new CompletableFuture<>();
     String messageId = UUID.randomUUID().toString();
     AMQP.BasicProperties props = MessageProperties.PERSISTENT_BASIC.builder()
@@ -77,7 +106,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
         owner.byMessageId.remove(messageId);
       });
     }
-    return confirmed.orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    return confirmed;
   }
 
   /** Whether a channel to the broker is open now (for readiness). */
@@ -156,11 +185,13 @@ public final class ConfirmedPublisher implements AutoCloseable {
     void settle(long tag, boolean multiple, String nack) {
       var done = multiple ? pending.headMap(tag, true) : pending.subMap(tag, true, tag, true);
       for (var e : done.entrySet()) {
-        String why = nack != null ? nack : returned.remove(e.getKey());
-        if (why == null) {
-          e.getValue().complete(null);
+        String returnedWhy = returned.remove(e.getKey());
+        if (nack != null) {
+          e.getValue().completeExceptionally(BrokerUnavailableException.nack(nack));
+        } else if (returnedWhy != null) {
+          e.getValue().completeExceptionally(new BrokerUnavailableException(returnedWhy, null));
         } else {
-          e.getValue().completeExceptionally(new BrokerUnavailableException(why, null));
+          e.getValue().complete(null);
         }
       }
       done.clear();
