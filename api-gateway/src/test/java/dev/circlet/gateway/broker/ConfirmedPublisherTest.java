@@ -89,6 +89,39 @@ class ConfirmedPublisherTest {
   }
 
   /**
+   * A queue that refuses publishes (full, with overflow reject-publish) nacks: the publisher sends the
+   * message again a few times, then reports the nack rather than success, and only confirmed messages
+   * are stored.
+   */
+  @Test
+  void a_message_the_broker_keeps_refusing_fails_as_a_nack() throws Exception {
+    BrokerTopology topology = new BrokerTopology("confirm-full", 3);
+    rabbit.ctl("set_policy", "--apply-to", "queues", "full", "^confirm-full$",
+        "{\"max-length\":1,\"overflow\":\"reject-publish\"}");
+    try (ConfirmedPublisher p = new ConfirmedPublisher(rabbit.connectionFactory(), topology, Duration.ofSeconds(60),
+        Duration.ofMillis(200))) {
+      confirmEventually(p, "one");
+      // A quorum queue turns to rejecting once it learns it is full, which may take a publish or two.
+      Set<String> confirmed = new HashSet<>(Set.of("one"));
+      BrokerUnavailableException refused = null;
+      for (int i = 0; i < 50 && refused == null; i++) {
+        try {
+          p.publish(Map.of(), ("more-" + i).getBytes()).get(90, TimeUnit.SECONDS);
+          confirmed.add("more-" + i);
+        } catch (ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(BrokerUnavailableException.class);
+          refused = (BrokerUnavailableException) e.getCause();
+        }
+      }
+      assertThat(refused).as("a full queue refuses a publish").isNotNull();
+      assertThat(refused.nacked()).as("reported as a nack: %s", refused.getMessage()).isTrue();
+      assertThat(drain(topology.queue())).isSubsetOf(confirmed).isNotEmpty();
+    } finally {
+      rabbit.ctl("clear_policy", "full");
+    }
+  }
+
+  /**
    * Every publish of a burst either is confirmed (and then is in the queue after the broker comes
    * back) or fails; none is confirmed and lost, even though the broker stops mid-burst.
    */

@@ -151,6 +151,29 @@ public final class RabbitMqServer implements AutoCloseable {
     process = null;
   }
 
+  /** Runs {@code rabbitmqctl} against this node (policies and the like); fails with its output on a non-zero exit. */
+  public String ctl(String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of(SERVER.resolveSibling("rabbitmqctl").toString(),
+        "-n", "circlet" + amqpPort + "@localhost"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("HOME", dir.toString()); // the node's Erlang cookie lives there
+    pb.environment().put("RABBITMQ_DIST_PORT", Integer.toString(distPort));
+    try {
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private String console() {
     try {
       return Files.readString(dir.resolve("console.log"));
