@@ -23,6 +23,7 @@ import dev.circlet.gateway.schedule.Scheduler;
 import dev.circlet.gateway.vcs.StatusSender;
 import dev.circlet.gateway.vcs.StatusSettings;
 import dev.circlet.gateway.vcs.WorkflowStatusReporter;
+import dev.circlet.gateway.kube.LeaderOnly;
 import dev.circlet.gateway.trigger.DeliveryHandler;
 import dev.circlet.gateway.trigger.DeliveryProcessor;
 import dev.circlet.gateway.trigger.KubernetesPipelines;
@@ -60,7 +61,7 @@ public class GatewayWiring {
   private final Duration confirmTimeout;
   private final Archiver archiver;
   private final ScheduledExecutorService scheduling;
-  private final WorkflowStatusReporter statuses;
+  private final AutoCloseable statuses;
   private final ContinuationStore continuations;
   private final Clock clock = Clock.systemUTC();
 
@@ -109,7 +110,24 @@ public class GatewayWiring {
             .start()
         : null;
     this.scheduling = schedules.enabled() ? startScheduler(schedules, configs, clusterOrbs.get(), dataSource) : null;
-    this.statuses = statusSettings.enabled() ? statusReporter(statusSettings, client).in(served).start() : null;
+    // One replica reports at a time (kube/LeaderOnly): each Workflow's states then reach the VCS in order.
+    this.statuses = !statusSettings.enabled() ? null
+        : !statusSettings.leaderElection() ? statusReporter(statusSettings, client).in(served).start()
+        : new LeaderOnly(client, statusSettings.leaseNamespace().orElseGet(() -> ownNamespace(client)),
+            statusSettings.leaseName(), identity(), LeaderOnly.Timing.DEFAULT,
+            () -> statusReporter(statusSettings, client).in(served).start()).start();
+  }
+
+  private static String ownNamespace(KubernetesClient client) {
+    String ns = client.getNamespace();
+    return ns == null || ns.isBlank() ? "default" : ns;
+  }
+
+  /** This replica in a Lease: its pod name (the host name in a pod), made unique per process. */
+  private static String identity() {
+    String host = System.getenv("HOSTNAME");
+    return (host == null || host.isBlank() ? "gateway" : host) + "-" + java.util.UUID.randomUUID().toString()
+        .substring(0, 8);
   }
 
   private static WorkflowStatusReporter statusReporter(StatusSettings s, KubernetesClient client) {
@@ -200,7 +218,11 @@ public class GatewayWiring {
       scheduling.shutdownNow();
     }
     if (statuses != null) {
-      statuses.close();
+      try {
+        statuses.close();
+      } catch (Exception e) {
+        java.util.logging.Logger.getLogger(GatewayWiring.class.getName()).warning("stopping statuses: " + e);
+      }
     }
     if (consumer != null) {
       consumer.close();

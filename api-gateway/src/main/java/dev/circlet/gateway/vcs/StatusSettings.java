@@ -46,6 +46,19 @@ public interface StatusSettings {
   @WithDefault("1m")
   Duration breakerCooldown();
 
+  /**
+   * Whether one replica, the holder of the Lease {@link #leaseName()}, reports. Off only for a
+   * gateway that runs as one process without a Lease it may write: every replica then reports.
+   */
+  @WithDefault("true")
+  boolean leaderElection();
+
+  @WithDefault("circlet-gateway-status")
+  String leaseName();
+
+  /** Namespace of the Lease; unset uses the gateway's own namespace. */
+  Optional<String> leaseNamespace();
+
   /** Lanes (threads) that send statuses; a Workflow's statuses always take the same lane. */
   @WithDefault("4")
   int lanes();
