@@ -21,6 +21,25 @@ rows=$(for f in "${reports[@]}"; do
   | sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&#10;//g' -e 's/&amp;/\&/g' \
   | awk -F' [|] ' '{ row[$2] = $0 } END { for (n in row) print row[n] }' | sort -t'|' -k2,2n)
 [ -n "$rows" ] || { echo "circlet: no FAULT lines in the surefire reports; run hack/test.sh e2e first" >&2; exit 1; }
+# Rows of the faults.md being replaced, for faults no collected report has a line for: kept, and
+# marked as coming from an earlier run (rows written before the run column existed say so).
+previous=""
+[ ! -f "$out" ] || previous=$(awk '/^## /{exit} /^[|] [0-9]+ [|] /' "$out" | grep -v '(no FAULT line' || true)
+table=$(
+  echo "$rows" | sed -e 's/^FAULT | /| /' -e 's/$/ |/'
+  for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
+    echo "$rows" | grep -q "^FAULT | $n | " && continue
+    old=$(echo "$previous" | grep "^| $n | " | head -n 1 || true)
+    if [ -z "$old" ]; then
+      # a gap stays visible
+      echo "| $n | (no FAULT line in the collected reports) | | | |"
+    elif [ "$(echo "$old" | tr -cd '|' | wc -c)" -le 5 ]; then
+      echo "$old" | sed 's/ |$/ | an earlier run (kept from the previous faults.md; time not recorded) |/'
+    else
+      echo "$old"
+    fi
+  done
+)
 {
   cat <<'HEAD'
 # Fault suite
@@ -30,16 +49,13 @@ runs every test below); do not edit by hand. "Lost" is what a user would miss af
 be nothing. Numbers follow the fault list of the end-to-end plan; where a fault is exercised by a
 component's own test rather than on the whole platform of `hack/dev-up`, the test says so below.
 Each row states the parameters of the run it comes from (fault 7 names the outage that run used)
-and "run" is when that run's report was written, so rows of different runs are told apart.
+and "run" is when that run's report was written, so rows of different runs are told apart; a
+fault without a line in the collected reports keeps its row of the previous faults.md, marked so.
 
 | # | injection | observed | lost | run |
 |---|---|---|---|---|
 HEAD
-  echo "$rows" | sed -e 's/^FAULT | /| /' -e 's/$/ |/'
-  # faults without a line in this run are listed as such, so a gap is visible
-  for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
-    echo "$rows" | grep -q "^FAULT | $n | " || echo "| $n | (no FAULT line in the collected reports) | | | |"
-  done
+  echo "$table" | sort -t'|' -k2,2n
   cat <<'TAIL'
 
 ## Where each fault is tested
