@@ -41,6 +41,7 @@ final class DevPlatform {
   final KubernetesClient client;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   final Duration startup;
+  private String token;
 
   private DevPlatform(Path dir, Map<String, String> env, Duration startup) throws IOException {
     this.dir = dir;
@@ -143,6 +144,38 @@ final class DevPlatform {
         .header("X-Hub-Signature-256", sign(key, body)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     return http.send(req, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * An API token of Organization demo with read and write scopes, minted once through the token
+   * endpoint with the bootstrap secret hack/dev-up gave the gateway.
+   */
+  synchronized String token() throws IOException, InterruptedException {
+    if (token == null) {
+      HttpResponse<String> r = api("POST", "/api/v1/organizations/demo/tokens", env.get("CIRCLET_DEV_ADMIN_TOKEN"),
+          "{\"name\":\"e2e\",\"scopes\":[\"read\",\"write\"]}");
+      if (r.statusCode() != 201) {
+        throw new IllegalStateException("minting an API token answered " + r.statusCode() + ": " + r.body());
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+      if (!m.find()) {
+        throw new IllegalStateException("no token in " + r.body());
+      }
+      token = m.group(1);
+    }
+    return token;
+  }
+
+  /** A REST API call with a bearer token; {@code body} (JSON) may be null. */
+  HttpResponse<String> api(String method, String path, String bearer, String body) throws IOException,
+      InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway() + path)).timeout(Duration.ofSeconds(60))
+        .header("Authorization", "Bearer " + bearer);
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   String webhookSecret() {

@@ -11,14 +11,18 @@ import dev.circlet.api.v1alpha1.PipelineSpec;
 import dev.circlet.api.v1alpha1.Workflow;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -27,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Faults against the whole platform of {@code hack/dev-up}: forged and oversized webhooks (2), a
  * Pipeline whose config is invalid (11), and PostgreSQL stopped for 30 s while a build runs and a
- * webhook arrives (8). Each prints its {@code FAULT |} line for docs/faults.md.
+ * webhook arrives (8; the REST API answers 503 with Retry-After meanwhile, never 401). Each prints its {@code FAULT |} line for docs/faults.md.
  */
 @Tag("e2e")
 class PlatformFaultsE2ETest {
@@ -173,12 +177,21 @@ class PlatformFaultsE2ETest {
         .until(() -> builds(wf1).stream().anyMatch(b -> b.getStatus() != null
             && b.getStatus().phase == BuildPhase.Running));
 
+    String token = dev.token();
+    assertThat(dev.api("GET", "/api/v1/deliveries", token, null).statusCode()).isEqualTo(200);
+
     dev.stop("postgres");
     long stopped = System.nanoTime();
     HttpResponse<String> during = dev.github("push", "e2e-pg-2", push("outage", 0), dev.webhookSecret());
-    int api = dev.http.send(HttpRequest.newBuilder(URI.create(dev.gateway() + "/api/v1/deliveries"))
-        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer circlet_not-a-real-token").GET().build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode();
+    // A valid token and one the database would not know: neither can be checked, so neither is a 401.
+    HttpResponse<String> valid = dev.api("GET", "/api/v1/deliveries", token, null);
+    HttpResponse<String> unknown = dev.api("GET", "/api/v1/runs", "circlet_" + "0".repeat(43), null);
+    for (HttpResponse<String> r : List.of(valid, unknown)) {
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+      assertThat(r.headers().firstValue("Retry-After")).isPresent();
+    }
+    int tail = upgradeStatus("/api/v1/builds/demo/no-such-build/steps/1/log/tail", token);
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
         .alias("30 s of outage").until(() -> System.nanoTime() - stopped >= Duration.ofSeconds(30).toNanos());
     dev.start("postgres");
@@ -195,11 +208,34 @@ class PlatformFaultsE2ETest {
     } else {
       assertThat(during.statusCode()).isEqualTo(503);
     }
-    assertThat(api).isIn(401, 503);
+    assertThat(tail).isEqualTo(503);
+    Awaitility.await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).alias("the API answers again")
+        .until(() -> dev.api("GET", "/api/v1/deliveries", token, null).statusCode() == 200);
     DevPlatform.fault(8, "PostgreSQL stopped (fast shutdown) for 30 s during a running build and a push",
         String.join("", outcome) + "; the push answered " + during.statusCode()
             + (during.statusCode() == 202 ? " and its run was created after the restart" : "")
-            + "; REST API answered " + api + " meanwhile", "nothing");
+            + "; meanwhile the REST API answered " + valid.statusCode() + " (problem+json, Retry-After "
+            + valid.headers().firstValue("Retry-After").orElse("") + ") to a valid token and " + unknown.statusCode()
+            + " to an unknown one, never 401; a log tail upgrade " + tail + "; the same token worked after the restart",
+        "nothing");
+  }
+
+  /** The status a WebSocket upgrade is refused with (101 when it is accepted). */
+  private static int upgradeStatus(String path, String token) throws InterruptedException {
+    try {
+      dev.http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+          .connectTimeout(Duration.ofSeconds(60))
+          .buildAsync(URI.create(dev.gateway().replace("http://", "ws://") + path), new WebSocket.Listener() {})
+          .get(90, TimeUnit.SECONDS).abort();
+      return 101;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof WebSocketHandshakeException h) {
+        return h.getResponse().statusCode();
+      }
+      throw new AssertionError("the log tail upgrade failed without an answer", e);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the log tail upgrade did not answer", e);
+    }
   }
 
   private static List<Build> builds(String workflow) {

@@ -87,7 +87,7 @@ public final class JobRunner {
         ctx.home().toString(), bashEnv.toString(), legacyArtifacts.toString(), legacyReports.toString());
     JobEnvironment env = new JobEnvironment(ctx.secrets(), builtIns, job);
 
-    ToolServer tools = new ToolServer(ctx.shimDir(), ctx.store(), ctx.volume(), job.name());
+    ToolServer tools = new ToolServer(ctx.shimDir(), ctx.store(), ctx.volume(), job.name(), ctx.build().workflowId());
     AtomicBoolean running = new AtomicBoolean(true);
     Thread toolThread = Thread.ofVirtual().name("tools-" + job.name()).start(() -> {
       while (running.get()) {
@@ -175,7 +175,7 @@ public final class JobRunner {
           "artifacts/" + ctx.build().workflowId() + "/" + ctx.job().name() + "/" + ctx.build().nodeIndex() + "/"));
       case "store_test_results" -> tests.addAll(new TestResultsStep(ctx.store(), ctx.volume(), say).store(
           paths.resolve(step.path()), "test-results/" + ctx.build().workflowId() + "/" + ctx.job().name() + "/"
-              + ctx.build().nodeIndex() + "/", ctx.job().name()));
+              + ctx.build().nodeIndex() + "/", ctx.job().name(), ctx.build().workflowId()));
       case "add_ssh_keys" -> SshKeys.install(ctx.sshKeysDir(), ctx.home(), ctx.volume(), Steps.fingerprints(step), say);
       case "setup_remote_docker" -> say.accept("setup_remote_docker: no remote Docker engine is available to this "
           + "job; DOCKER_HOST is not set and docker commands will fail");

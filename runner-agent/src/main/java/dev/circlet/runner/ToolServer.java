@@ -38,12 +38,14 @@ public final class ToolServer {
   private final BlobStore store;
   private final Volume volume;
   private final String job;
+  private final String workflowId;
 
-  public ToolServer(Path shimDir, BlobStore store, Volume volume, String job) {
+  public ToolServer(Path shimDir, BlobStore store, Volume volume, String job, String workflowId) {
     this.shimDir = shimDir;
     this.store = store;
     this.volume = volume;
     this.job = job;
+    this.workflowId = workflowId;
   }
 
   /** Answers every pending request; returns how many. */
@@ -176,7 +178,7 @@ public final class ToolServer {
       }
       case "timings" -> {
         String type = opts.getOrDefault("timings-type", "filename");
-        Map<String, Double> t = TestResultsStep.timings(store, job).of(type);
+        Map<String, Double> t = TestResultsStep.timings(store, job, workflowId).of(type);
         yield TestSplitter.byWeight(items, t, index, total);
       }
       default -> throw new IllegalArgumentException("unknown --split-by " + by + " (name, filesize, timings)");

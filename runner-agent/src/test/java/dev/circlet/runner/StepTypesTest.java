@@ -127,8 +127,10 @@ class StepTypesTest {
     assertThat(log.text()).contains("4 tests, 2 passed, 1 failed, 1 skipped").contains("FAILED C broken: expected 1 got 2");
     assertThat(keys("test-results/wf-1/tests/0/")).contains("test-results/wf-1/tests/0/junit.xml", "test-results/wf-1/tests/0/summary.json");
 
-    // b is the slow file: with timings it gets node 0 to itself
+    // b is the slow file: with the earlier run's timings it gets node 0 to itself (a split reads
+    // the timings from before its own run, so this is a later workflow)
     h.nodeTotal = 2;
+    h.workflowId = "wf-2";
     RecordingLog split = new RecordingLog();
     h.run("tests", List.of(step("checkout", Map.of()),
         TestJobs.run("split", "circleci tests glob 'src/**/*.test.js' | circleci tests split --split-by=timings | tr '\\n' ' '"),

@@ -1,5 +1,6 @@
 package dev.circlet.gateway.rest;
 
+import dev.circlet.gateway.history.HistoryException;
 import dev.circlet.gateway.tokens.ApiTokens;
 import dev.circlet.gateway.tokens.Scope;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,9 @@ import java.util.Optional;
 
 /**
  * Who calls the API: {@code Authorization: Bearer <token>} checked against the organization tokens
- * (401 when missing, unknown or revoked; 403 when the token's scopes do not cover the call). The
+ * (401 when missing, unknown or revoked; 403 when the token's scopes do not cover the call; 503 with
+ * Retry-After when PostgreSQL cannot be asked, since a token that cannot be looked up is not known
+ * to be bad, and a 401 would tell clients to drop a valid token). The
  * bootstrap secret ({@code circlet.gateway.admin-token}) is accepted on the token endpoints only,
  * compared in constant time, so a platform admin can mint an Organization's first admin token.
  */
@@ -31,7 +34,13 @@ public final class ApiAuth {
 
   /** The holder of the request's token, if it covers {@code scope}. */
   public ApiTokens.Holder require(String authorization, Scope scope) {
-    ApiTokens.Holder holder = tokens.authenticate(bearer(authorization));
+    String token = bearer(authorization);
+    ApiTokens.Holder holder;
+    try {
+      holder = tokens.authenticate(token);
+    } catch (HistoryException e) {
+      throw ApiProblem.unavailable("the token could not be checked: the database did not answer; retry later");
+    }
     if (holder == null) {
       throw ApiProblem.unauthorized("the bearer token is unknown or revoked");
     }

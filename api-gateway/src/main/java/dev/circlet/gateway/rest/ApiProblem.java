@@ -28,6 +28,11 @@ public final class ApiProblem extends RuntimeException {
     return new ApiProblem(404, "Not found", detail);
   }
 
+  /** A dependency (the database) did not answer; answered with Retry-After, the caller tries again. */
+  public static ApiProblem unavailable(String detail) {
+    return new ApiProblem(503, "Service unavailable", detail);
+  }
+
   public int status() {
     return status;
   }

@@ -1,5 +1,6 @@
 package dev.circlet.gateway.rest;
 
+import dev.circlet.gateway.history.HistoryException;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -12,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * Authorizes a log tail before the WebSocket upgrade, with the same rules and answers as the REST
  * reads: 401 without a valid token, 403 without read scope, 404 for a Build of another organization,
- * 400 for an offset that is not a byte offset. The check reads PostgreSQL and the API server, so it
- * runs on a worker thread.
+ * 400 for an offset that is not a byte offset, 503 with Retry-After while PostgreSQL does not answer.
+ * The check reads PostgreSQL and the API server, so it runs on a worker thread.
  */
 @ApplicationScoped
 public class LogTailUpgradeCheck implements HttpUpgradeCheck {
@@ -46,9 +47,19 @@ public class LogTailUpgradeCheck implements HttpUpgradeCheck {
       }
       context.userData().put(LogTailSocket.OFFSET, offset == null ? 0L : Long.parseLong(offset));
       return CheckResult.permitUpgradeSync();
+    } catch (HistoryException e) {
+      return reject(ApiProblem.unavailable("the history database did not answer"));
     } catch (ApiProblem p) {
-      Map<String, List<String>> headers = p.status() == 401 ? Map.of("WWW-Authenticate", List.of("Bearer")) : Map.of();
-      return CheckResult.rejectUpgradeSync(p.status(), headers);
+      return reject(p);
     }
+  }
+
+  private static CheckResult reject(ApiProblem p) {
+    Map<String, List<String>> headers = switch (p.status()) {
+      case 401 -> Map.of("WWW-Authenticate", List.of("Bearer"));
+      case 503 -> Map.of("Retry-After", List.of(Problems.RETRY_AFTER_SECONDS));
+      default -> Map.of();
+    };
+    return CheckResult.rejectUpgradeSync(p.status(), headers);
   }
 }

@@ -18,6 +18,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public final class Problems {
   public static final String MEDIA_TYPE = "application/problem+json";
+  /** How long a 503's caller waits before trying again. */
+  public static final String RETRY_AFTER_SECONDS = "5";
   private static final Logger LOG = Logger.getLogger(Problems.class.getName());
 
   /** The problem document. */
@@ -32,7 +34,7 @@ public final class Problems {
       r.header("WWW-Authenticate", "Bearer realm=\"circlet\"");
     }
     if (status == 503) {
-      r.header("Retry-After", "5");
+      r.header("Retry-After", RETRY_AFTER_SECONDS);
     }
     return r.build();
   }

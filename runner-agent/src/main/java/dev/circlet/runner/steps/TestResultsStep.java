@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.testing.JUnitReport;
 import dev.circlet.runner.testing.Timings;
+import dev.circlet.runner.testing.TimingsHistory;
 import dev.circlet.runner.volume.Volume;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,17 +37,30 @@ public final class TestResultsStep {
     return "timings/" + job + ".json";
   }
 
-  /** Reads the stored timings of a job (empty when none were stored yet). */
+  /** Reads the stored timings of a job, every run's (empty when none were stored yet). */
   public static Timings timings(BlobStore store, String job) throws IOException {
-    Optional<byte[]> b = store.getBytes(timingsKey(job));
-    if (b.isEmpty()) {
-      return new Timings(Map.of());
-    }
-    return new Timings(JSON.readValue(b.get(), new TypeReference<Map<String, Map<String, Double>>>() {}));
+    return history(store, job).current();
   }
 
-  /** Stores the results under {@code prefix}; returns every test case found. */
-  public List<JUnitReport.TestCase> store(Path path, String prefix, String job) throws IOException {
+  /**
+   * The timings a split in workflow {@code workflowId} uses: those stored before that run, never
+   * the ones its own nodes stored meanwhile (see {@link TimingsHistory}).
+   */
+  public static Timings timings(BlobStore store, String job, String workflowId) throws IOException {
+    return history(store, job).forRun(workflowId);
+  }
+
+  private static TimingsHistory history(BlobStore store, String job) throws IOException {
+    Optional<byte[]> b = store.getBytes(timingsKey(job));
+    if (b.isEmpty()) {
+      return TimingsHistory.empty();
+    }
+    return TimingsHistory.of(JSON.readValue(b.get(), new TypeReference<Map<String, Object>>() {}));
+  }
+
+  /** Stores the results of a node of workflow {@code workflowId} under {@code prefix}; returns every test case found. */
+  public List<JUnitReport.TestCase> store(Path path, String prefix, String job, String workflowId)
+      throws IOException {
     List<JUnitReport.TestCase> cases = new ArrayList<>();
     Path real = volume.confine(path);
     List<Path> files = volume.files(real).stream()
@@ -76,8 +90,8 @@ public final class TestResultsStep {
     }
     store.putBytes(prefix + "summary.json", JSON.writeValueAsBytes(Map.of(
         "tests", t.tests(), "passed", t.passed(), "failed", t.failed(), "skipped", t.skipped(), "cases", rows)));
-    Timings merged = Timings.of(cases).mergedOver(timings(store, job));
-    store.putBytes(timingsKey(job), JSON.writeValueAsBytes(merged.asMap()));
+    TimingsHistory recorded = history(store, job).recorded(workflowId, Timings.of(cases));
+    store.putBytes(timingsKey(job), JSON.writeValueAsBytes(recorded.asMap()));
     return cases;
   }
 }
