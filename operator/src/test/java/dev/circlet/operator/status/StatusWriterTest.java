@@ -72,6 +72,7 @@ class StatusWriterTest {
 
     assertThat(target.getKind()).isEqualTo("Organization");
     assertThat(target.getMetadata().getResourceVersion()).isEqualTo("7");
-    assertThat(target.getStatus()).isNull();
+    assertThat(target.getSpec()).isSameAs(org.getSpec());
+    assertThat(target.getStatus()).isNotSameAs(org.getStatus());
   }
 }
