@@ -8,4 +8,9 @@ jar=operator/target/quarkus-app/quarkus-run.jar
 if [ ! -f "$jar" ] || [ -n "$(find api/src config/src operator/src -newer "$jar" -type f -print -quit)" ]; then
   mvn -B -q -ntp -pl operator -am install -DskipTests
 fi
-exec "$JAVA_HOME/bin/java" ${CIRCLET_JAVA_OPTS:-} -jar "$jar" "$@"
+# The operator image's JVM settings (images/operator/Dockerfile) with its 256 MiB heap; override
+# with CIRCLET_JAVA_OPTS.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# shellcheck disable=SC2086
+exec "$JAVA_HOME/bin/java" ${CIRCLET_JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=64m} \
+  -jar "$jar" "$@"

@@ -18,6 +18,7 @@ import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.pod.ContextSecrets;
 import dev.circlet.operator.pod.PodStatusMapper;
 import dev.circlet.operator.pod.PodStatusMapper.PodObservation;
+import dev.circlet.operator.runtime.CacheTrimming;
 import dev.circlet.operator.status.BuildStatusChanges;
 import dev.circlet.operator.status.EventPolicy;
 import dev.circlet.operator.status.EventRecorder;
@@ -114,6 +115,8 @@ public final class BuildReconciler implements Reconciler<Build> {
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Build.class)
         .withName("pods")
         .withLabelSelector(CircletApi.LABEL_BUILD)
+        // Metadata, node and status only: the pod spec and its job.json stay on the API server.
+        .withItemStore(CacheTrimming.store(CacheTrimming::pod))
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Build.class))
         .build(), context);
     resourceClasses = new InformerEventSource<>(

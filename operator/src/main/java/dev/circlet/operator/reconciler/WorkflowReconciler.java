@@ -12,6 +12,7 @@ import dev.circlet.operator.status.EventRecorder;
 import dev.circlet.operator.status.Retention;
 import dev.circlet.api.naming.Names;
 import dev.circlet.operator.status.StatusWriter;
+import dev.circlet.operator.runtime.CacheTrimming;
 import dev.circlet.operator.tenancy.NamespaceOrganizations;
 import dev.circlet.operator.tenancy.OrganizationBinding;
 import dev.circlet.operator.workflow.WorkflowPlanner;
@@ -69,6 +70,8 @@ public final class WorkflowReconciler implements Reconciler<Workflow> {
     builds = new InformerEventSource<>(InformerEventSourceConfiguration.from(Build.class, Workflow.class)
         .withName("workflow-builds")
         .withLabelSelector(CircletApi.LABEL_WORKFLOW)
+        // Ownership, labels, cancel and phase: a second whole copy of every Build would double the heap.
+        .withItemStore(CacheTrimming.store(CacheTrimming::workflowBuild))
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workflow.class))
         .build(), context);
     InformerEventSource<Namespace, Workflow> namespaces = NamespaceOrganizations.informer(Workflow.class, context);

@@ -69,6 +69,9 @@ public final class CircletOperator implements AutoCloseable {
           // so JOSDK's deep copy of the primary before every reconcile, a JSON round trip that
           // cost 5 % of the operator's CPU under load, is skipped.
           .withResourceCloner(CircletOperator::sameResource)
+          // Listing 10,000 Builds from a busy API server can take longer than JOSDK's default of
+          // two minutes; the operator would exit and start the same long list again.
+          .withCacheSyncTimeout(java.time.Duration.ofMinutes(10))
           .checkingCRDAndValidateLocalModel(false);
       if (settings.leaderElection()) {
         var leader = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
@@ -81,11 +84,12 @@ public final class CircletOperator implements AutoCloseable {
     operator.register(new OrganizationReconciler(admission, statusWriter, metrics, clock,
         settings.organizationStatusInterval()), controller("organization", settings, true));
     operator.register(new BuildReconciler(client, admission, pods, statusWriter, events, metrics, clock,
-        settings.stuckGrace(), settings.finishedTtl(), settings.nodeLostGrace()), controller("build", settings, false));
+        settings.stuckGrace(), settings.finishedTtl(), settings.nodeLostGrace()),
+        controller("build", settings, false, CacheTrimming::build));
     operator.register(new WorkflowReconciler(client, statusWriter, events, clock, settings.finishedTtl()),
-        controller("workflow", settings, false));
+        controller("workflow", settings, false, CacheTrimming::withoutManagedFields));
     operator.register(new PipelineReconciler(client, orbNamespace(settings), orbRegistry, statusWriter, clock),
-        controller("pipeline", settings, false));
+        controller("pipeline", settings, false, CacheTrimming::withoutManagedFields));
     // Machine pools' VMs live in the operator's namespace unless a pool names its own.
     operator.register(new MachinePoolReconciler(client,
         new KubeVirtBackend(client, orbNamespace(settings), MachineBootData::warm, clock), statusWriter, clock),
@@ -108,8 +112,17 @@ public final class CircletOperator implements AutoCloseable {
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<R>>
       controller(String name, OperatorSettings settings, boolean clusterScoped) {
+    return controller(name, settings, clusterScoped, null);
+  }
+
+  /** @param trim what the controller's cache keeps of each primary (see {@link CacheTrimming}); null keeps it whole */
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<R>>
+      controller(String name, OperatorSettings settings, boolean clusterScoped, java.util.function.UnaryOperator<R> trim) {
     return o -> {
       o.withName(name).withTriggerReconcilerOnAllEvents(true);
+      if (trim != null) {
+        o.withItemStore(CacheTrimming.store(trim));
+      }
       if (!clusterScoped && !settings.namespaces().isEmpty()) {
         o.settingNamespaces(settings.namespaces());
       } else {

@@ -1,5 +1,6 @@
 package dev.circlet.operator.status;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -39,6 +40,29 @@ public final class StatusWriter {
   }
 
   /**
+   * What a status write sends: the observed resource's kind, a copy of its metadata (name,
+   * resourceVersion for optimistic locking) and its spec by reference. A copy because the observed
+   * resource is the cache's own object, which a reconcile never changes; not a deep copy, because
+   * the API server ignores everything but the status on the status subresource and nothing here
+   * changes the spec: a JSON round trip of the whole resource (its compiled job included) on every
+   * status write was 2.4 % of the operator's CPU under load.
+   */
+  @SuppressWarnings("unchecked")
+  static <P extends CustomResource<?, S>, S> P forStatusWrite(P observed) {
+    P target;
+    try {
+      target = (P) observed.getClass().getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(observed.getClass() + " has no public no-argument constructor", e);
+    }
+    target.setApiVersion(observed.getApiVersion());
+    target.setKind(observed.getKind());
+    target.setMetadata(new ObjectMetaBuilder(observed.getMetadata()).build());
+    ((CustomResource<Object, S>) target).setSpec(observed.getSpec());
+    return target;
+  }
+
+  /**
    * Writes {@code desired} as the status of {@code observed} when it changed.
    *
    * @return the resource as written, {@code observed} when nothing changed, or null when the
@@ -48,8 +72,7 @@ public final class StatusWriter {
     if (same(observed.getStatus(), desired)) {
       return observed;
     }
-    // A copy: the observed resource is the cache's own object, which a reconcile never changes.
-    P target = serialization.clone(observed);
+    P target = forStatusWrite(observed);
     for (int attempt = 1; ; attempt++) {
       target.setStatus(desired);
       try {

@@ -36,7 +36,8 @@ import java.util.function.IntConsumer;
  * unit of the API server, etcd and the controller.
  *
  * <p>Usage: {@code PeerBenchmark --argo BIN --argo-crds DIR [--units 2000] [--warmup 500] [--orgs 20]
- * [--concurrency 32] [--argo-workers 256,32] [--argo-qps 1000] [--operator-java-opts "…"]}.
+ * [--concurrency 32] [--argo-workers 256,32] [--argo-qps 1000] [--operator-java-opts "…"]}
+ * (default: {@link BenchOperator#SHIPPED_JAVA_OPTS}, the image's settings).
  * Without {@code --argo} only Circlet runs.
  */
 public final class PeerBenchmark {
@@ -55,7 +56,7 @@ public final class PeerBenchmark {
       int concurrency = 32;
       List<Integer> workers = List.of(256, 32);
       int qps = 1000;
-      String javaOpts = "-XX:+UseSerialGC -Xmx512m";
+      String javaOpts = BenchOperator.SHIPPED_JAVA_OPTS;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--argo" -> argo = args[++i];
@@ -104,8 +105,8 @@ public final class PeerBenchmark {
         }
       }
     }
-    System.out.printf("%n%d units each after %d warm-up units, client concurrency %d, pods left unscheduled%n",
-        opt.units(), opt.warmup(), opt.concurrency());
+    System.out.printf("%n%d units each after %d warm-up units, client concurrency %d, pods left unscheduled; load average now %s%n",
+        opt.units(), opt.warmup(), opt.concurrency(), loadAverage());
     System.out.println("| | units → pods/s | create → pod p50 / p99 | API writes per unit | CPU ms per unit: API server / etcd / controller |");
     System.out.println("|---|---|---|---|---|");
     rows.forEach(r -> System.out.println(r.line()));
@@ -131,7 +132,9 @@ public final class PeerBenchmark {
     command.addAll(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
         System.getProperty("java.class.path"), BenchOperator.class.getName(), cp.kubeconfigPath().toString(),
         String.join(",", namespaces)));
-    Process operator = new ProcessBuilder(command).redirectErrorStream(true)
+    ProcessBuilder operatorProcess = new ProcessBuilder(command);
+    operatorProcess.environment().putAll(BenchOperator.SHIPPED_ENV);
+    Process operator = operatorProcess.redirectErrorStream(true)
         .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "circlet-bench-operator.log")).start();
     try {
       IntConsumer create = i -> client.resource(OperatorHarness.build(AdmissionBenchmark.namespaceOf(i % opt.orgs()),
@@ -150,6 +153,10 @@ public final class PeerBenchmark {
   static Row argo(KubeControlPlane cp, KubernetesClient client, Options opt, int workers) throws Exception {
     String ns = ARGO_NAMESPACE + "-" + workers;
     cp.createNamespace(ns);
+    // Argo's controller reads its configuration from this ConfigMap and waits for it when it is
+    // missing; an empty one means Argo's defaults (no parallelism limit, the emissary executor).
+    client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withName("workflow-controller-configmap").withNamespace(ns).endMetadata().build()).create();
     ProcessBuilder pb = new ProcessBuilder(opt.argo(), "--kubeconfig", cp.kubeconfigPath().toString(), "--namespaced",
         "--managed-namespace", ns, "--namespace", ns, "--qps", String.valueOf(opt.argoQps()), "--burst",
         String.valueOf(opt.argoQps()), "--workflow-workers", String.valueOf(workers), "--loglevel", "warn");
@@ -217,7 +224,14 @@ public final class PeerBenchmark {
         create.accept(first + i);
         created.put("unit-" + (first + i), System.nanoTime());
       });
-      if (!all.await(15, TimeUnit.MINUTES)) {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+      while (!all.await(1, TimeUnit.SECONDS) && controller.isAlive() && System.nanoTime() < deadline) {
+        // waits for the last pod, or for the controller to die
+      }
+      if (!controller.isAlive()) {
+        throw new IllegalStateException(name + ": the controller exited; see its log in " + System.getProperty("java.io.tmpdir"));
+      }
+      if (all.getCount() > 0) {
         System.out.println(name + ": INCOMPLETE, " + (n - all.getCount()) + " of " + n + " pods in 15 minutes");
       }
       long end = created.keySet().stream().map(seen::get).filter(java.util.Objects::nonNull)
@@ -234,6 +248,7 @@ public final class PeerBenchmark {
           AdmissionBenchmark.pct(latencies, 0.99), totalWrites / n, perUnit);
       System.out.println(row.line());
       System.out.println(ApiWrites.perObject(writes, n));
+      System.out.println(name + ": load average at the end (1/5/15 min) " + loadAverage());
       return row;
     } finally {
       watch.close();
@@ -248,6 +263,15 @@ public final class PeerBenchmark {
     out.put("etcd", all.get("etcd"));
     out.put("controller", controller.info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9);
     return out;
+  }
+
+  /** The machine's load averages, so a reader can judge how shared the cores were. */
+  static String loadAverage() {
+    try {
+      return String.join(" / ", java.util.Arrays.asList(java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   static String javaBinary() {

@@ -56,7 +56,7 @@ public final class PopulationBenchmark {
     int orgs = 20;
     int churn = 400;
     int concurrency = 32;
-    String javaOpts = "-XX:+UseSerialGC -Xmx512m";
+    String javaOpts = BenchOperator.SHIPPED_JAVA_OPTS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--finished" -> finished = Integer.parseInt(args[++i]);
@@ -167,7 +167,9 @@ public final class PopulationBenchmark {
         System.getProperty("java.class.path"), BenchOperator.class.getName(), cp.kubeconfigPath().toString(),
         String.join(",", namespaces), "64", String.valueOf(running)));
     long start = System.nanoTime();
-    Process operator = new ProcessBuilder(command).redirectErrorStream(true)
+    ProcessBuilder operatorProcess = new ProcessBuilder(command);
+    operatorProcess.environment().putAll(BenchOperator.SHIPPED_ENV);
+    Process operator = operatorProcess.redirectErrorStream(true)
         .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "circlet-population-operator.log")).start();
     try {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
@@ -255,6 +257,23 @@ public final class PopulationBenchmark {
     System.out.printf("  largest deviation from a weight's share: %.0f %% of that share%n", 100 * worst);
   }
 
+  /** The largest classes of the live heap (jcmd GC.class_histogram, which collects first), one per line. */
+  static String histogram(long pid) {
+    try {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.class_histogram").redirectErrorStream(true).start();
+      List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+      p.waitFor(60, TimeUnit.SECONDS);
+      StringBuilder out = new StringBuilder("\n  live heap by class (instances, bytes, class):");
+      lines.stream().filter(l -> l.matches("\\s*\\d+:.*")).limit(16)
+          .forEach(l -> out.append("\n  ").append(l.trim()));
+      lines.stream().filter(l -> l.startsWith("Total")).findFirst().ifPresent(l -> out.append("\n  ").append(l.trim()));
+      return out.toString();
+    } catch (Exception e) {
+      return "\n  histogram unreadable: " + e.getMessage();
+    }
+  }
+
   /** The operator process's resident set (from /proc) and its heap after a full GC (jcmd). */
   static String memory(long pid) {
     String rss = "?";
@@ -277,6 +296,6 @@ public final class PopulationBenchmark {
     } catch (Exception e) {
       heap = "unreadable: " + e.getMessage();
     }
-    return rss + "; heap after a full GC: " + heap;
+    return rss + "; heap after a full GC: " + heap + histogram(pid);
   }
 }
