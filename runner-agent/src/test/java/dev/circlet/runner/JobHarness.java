@@ -53,7 +53,7 @@ final class JobHarness {
         new LocalCheckout(project), secrets, null, null, Duration.ofMillis(500), java.util.List.of());
     try (ShimDriver shim = new ShimDriver(ctx.shimDir())) {
       shim.startLocal();
-      shim.awaitReady(Duration.ofSeconds(10));
+      shim.awaitReady(Duration.ofSeconds(60));
       runner = new JobRunner(ctx, log, shim);
       JobResult r = runner.run();
       shim.finish(Summary.toJson(r.outcome(), r.steps()), r.exitCode());

@@ -21,7 +21,7 @@ class ShimProtocolTest {
   void start() throws Exception {
     shim = new ShimDriver(tmp.resolve("circlet"));
     shim.startLocal();
-    shim.awaitReady(Duration.ofSeconds(10));
+    shim.awaitReady(Duration.ofSeconds(60));
   }
 
   @AfterEach
