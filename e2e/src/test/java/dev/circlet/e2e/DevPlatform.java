@@ -29,7 +29,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The whole platform as {@code hack/dev-up} starts it, once per test JVM (every end-to-end class
  * shares it), stopped with {@code hack/dev-down} when the JVM ends. Components are stopped and
- * started through the same script, so a fault test breaks exactly what a user would run.
+ * started through the same script, so a fault test breaks exactly what a user would run. The
+ * operator and the gateway run with {@code --chart-rbac}: under the Helm chart's ServiceAccounts
+ * and nothing but its rendered RBAC, so every end-to-end test also proves those rules suffice.
  */
 final class DevPlatform {
   static final Path REPO = Path.of(System.getProperty("circlet.repo", "..")).toAbsolutePath().normalize();
@@ -67,7 +69,8 @@ final class DevPlatform {
   private static DevPlatform start() throws IOException {
     Path dir = Files.createTempDirectory("circlet-e2e-");
     long t0 = System.nanoTime();
-    script(List.of(REPO.resolve("hack/dev-up").toString(), "--dir", dir.toString(), "--no-build"),
+    script(List.of(REPO.resolve("hack/dev-up").toString(), "--dir", dir.toString(), "--no-build",
+        "--chart-rbac"),
         dir.resolve("dev-up.out"), Duration.ofMinutes(8));
     Duration startup = Duration.ofNanos(System.nanoTime() - t0);
     System.out.println("hack/dev-up started the platform in " + startup.toMillis() + " ms");
@@ -176,6 +179,21 @@ final class DevPlatform {
     }
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The gateway's bootstrap secret: accepted on the token endpoints only, to mint API tokens. */
+  String adminToken() {
+    return env.get("CIRCLET_DEV_ADMIN_TOKEN");
+  }
+
+  /** The kubeconfig a component ({@code operator}, {@code gateway}) runs with. */
+  Path kubeconfig(String component) {
+    return dir.resolve(component + ".kubeconfig");
+  }
+
+  /** The component's log so far. */
+  String log(String component) throws IOException {
+    return Files.readString(dir.resolve("logs").resolve(component + ".log"));
   }
 
   String webhookSecret() {
