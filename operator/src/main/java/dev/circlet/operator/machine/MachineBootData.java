@@ -26,8 +26,9 @@ public final class MachineBootData {
   /** The port a warm VM's agent listens on for its job (the agent's own default). */
   public static final int ASSIGN_PORT = 7077;
 
+  private static final String CONTENT = "  content: ";
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Pattern KEY = Pattern.compile("CIRCLET_MACHINE_KEY=([0-9a-f]{64})");
+  private static final Pattern KEY = Pattern.compile("(?m)^CIRCLET_MACHINE_KEY=([0-9a-f]{64})$");
 
   private MachineBootData() {}
 
@@ -50,8 +51,16 @@ public final class MachineBootData {
 
   /** The assignment key in a warm VM's user data, if it has one. */
   public static Optional<String> key(String userData) {
-    Matcher m = KEY.matcher(userData == null ? "" : userData);
-    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    if (userData == null) {
+      return Optional.empty();
+    }
+    return userData.lines().filter(l -> l.startsWith(CONTENT)).map(l -> {
+      try {
+        return new String(Base64.getDecoder().decode(l.substring(CONTENT.length()).strip()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return "";
+      }
+    }).map(KEY::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst();
   }
 
   private static String settings(MachinePool pool) {
@@ -67,6 +76,6 @@ public final class MachineBootData {
     return "- path: " + path + "\n"
         + "  permissions: '" + permissions + "'\n"
         + "  encoding: b64\n"
-        + "  content: " + Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8)) + "\n";
+        + CONTENT + Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8)) + "\n";
   }
 }

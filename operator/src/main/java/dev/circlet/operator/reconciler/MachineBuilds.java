@@ -100,23 +100,26 @@ final class MachineBuilds {
     VirtualMachineInstance vmi = backend.held(pool, uid);
     PodObservation seen = VmiStatusMapper.map(vmi, now);
     boolean started = next.phase == BuildPhase.Running;
-    if (vmi != null && !seen.phase().isTerminal() && !started && !delivered(vmi)) {
-      if (seen.phase() == BuildPhase.Running) {
-        // A warm VM was Ready before its claim: it runs the job only once the job is handed over.
-        String failure = deliver(vmi, build);
-        if (failure != null) {
-          backend.release(pool, uid);
-          BuildStatusChanges.end(next, BuildPhase.Failed, REASON_DELIVERY, failure, null, now, gen);
-          return new Step(null, true);
-        }
-        vmi = backend.held(pool, uid);
-        seen = VmiStatusMapper.map(vmi, now);
-      } else if (bootTimedOut(vmi, pool, now)) {
-        return retry(build, pool, rc, next, vmi, "did not become ready within "
-            + pool.getSpec().bootTimeoutSeconds + "s", gen, now);
+    if (vmi != null && !started && seen.phase() == BuildPhase.Running && !delivered(vmi)) {
+      // A warm VM was Ready before its claim: it runs the job only once the job is handed over.
+      String failure = deliver(vmi, build);
+      if (failure != null) {
+        backend.release(pool, uid);
+        BuildStatusChanges.end(next, BuildPhase.Failed, REASON_DELIVERY, failure, null, now, gen);
+        return new Step(null, true);
       }
+      vmi = backend.held(pool, uid);
+      seen = VmiStatusMapper.map(vmi, now);
+      if (vmi != null && !delivered(vmi)) {
+        // Not reachable yet: the VM stays booting for the Build until the job is handed over.
+        seen = new PodObservation(BuildPhase.Admitted, VmiStatusMapper.MACHINE_BOOTING,
+            "handing the job to the VM's agent", null, seen.nodeName(), true, null, null, null);
+      }
+    } else if (vmi != null && !started && seen.phase() == BuildPhase.Admitted && bootTimedOut(vmi, pool, now)) {
+      return retry(build, pool, rc, next, vmi, "did not become ready within "
+          + pool.getSpec().bootTimeoutSeconds + "s", gen, now);
     }
-    if (vmi != null && seen.phase().isTerminal() && !started && !delivered(vmi)
+    if (vmi != null && seen.phase().isTerminal() && !started
         && VmiStatusMapper.MACHINE_FAILED.equals(seen.reason())) {
       return retry(build, pool, rc, next, vmi, seen.message().replaceFirst("^the VM ", ""), gen, now);
     }
