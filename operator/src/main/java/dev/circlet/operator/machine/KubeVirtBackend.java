@@ -163,12 +163,21 @@ public final class KubeVirtBackend implements MachineBackend {
 
   @Override
   public void apply(MachinePool pool, PoolPlanner.Plan plan) {
-    for (String name : plan.remove().keySet()) {
-      remove(pool, name);
-    }
-    MachineShape shape = MachineShape.warm(pool.getSpec());
-    for (int i = 0; i < plan.boot(); i++) {
-      create(pool, shape, pool.getSpec().diskImage(shape.image()), warmUserData.apply(pool), null);
+    // Under the pool's claim lock, and counted again: the plan was made from an earlier look, and
+    // claims may have booted VMs since; the pool never goes over max.
+    synchronized (poolLocks.computeIfAbsent(pool.getMetadata().getName(), k -> new Object())) {
+      for (String name : plan.remove().keySet()) {
+        remove(pool, name);
+      }
+      if (plan.boot() <= 0) {
+        return;
+      }
+      int present = (int) observe(pool).stream().filter(m -> !plan.remove().containsKey(m.name())).count();
+      int room = pool.getSpec().max == null ? plan.boot() : pool.getSpec().max - present;
+      MachineShape shape = MachineShape.warm(pool.getSpec());
+      for (int i = 0; i < Math.min(plan.boot(), room); i++) {
+        create(pool, shape, pool.getSpec().diskImage(shape.image()), warmUserData.apply(pool), null);
+      }
     }
   }
 

@@ -37,14 +37,15 @@ public final class MachineClaimBenchmark {
 
   public static void main(String[] args) throws Exception {
     int builds = 5;
-    int warm = 5;
+    int warmOption = 5;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--builds" -> builds = Integer.parseInt(args[i + 1]);
-        case "--warm" -> warm = Integer.parseInt(args[i + 1]);
+        case "--warm" -> warmOption = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --builds N --warm N");
       }
     }
+    int warm = warmOption;
     try (KubeControlPlane cp = KubeControlPlane.start()) {
       ClusterFixture.install(cp);
       cp.applyCrds(ClusterFixture.REPO.resolve("kube-test/kubevirt"));
