@@ -141,7 +141,7 @@ class RbacRulesTest {
         && r.getMetadata().getName().equals("circlet-operator-machines")).findFirst().orElseThrow(), Role.class);
     assertThat(machines.getMetadata().getNamespace()).isEqualTo("circlet-machines");
     assertThat(machines.getRules()).filteredOn(r -> r.getResources().contains("secrets"))
-        .singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("create"));
+        .singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("create", "get"));
     assertThat(machines.getRules()).filteredOn(r -> r.getApiGroups().contains("kubevirt.io"))
         .singleElement().satisfies(r -> assertThat(r.getResources()).containsExactly("virtualmachineinstances"));
     assertThat(Helm.template("-f", Helm.FULL_VALUES.toString(), "--set", "machine.enabled=true").exitCode())

@@ -59,7 +59,11 @@ public final class AgentMain {
           Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), podStore(opt, env), isShared(opt, env),
           env);
     }
-    throw new IllegalArgumentException("usage: circlet-agent install DIR | circlet-agent pod [--shared DIR]"
+    if (args.length >= 1 && args[0].equals("machine")) {
+      return MachineAgent.run(MachineAgent.options(java.util.List.of(args).subList(1, args.length)));
+    }
+    throw new IllegalArgumentException("usage: circlet-agent install DIR | circlet-agent machine --settings FILE"
+        + " [--root DIR] | circlet-agent pod [--shared DIR]"
         + " [--job FILE] [--home DIR] [--volume DIR] [--clone DIR] [--contexts DIR] [--store-dir DIR]");
   }
 

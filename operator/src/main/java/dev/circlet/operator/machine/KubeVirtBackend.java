@@ -69,7 +69,7 @@ public final class KubeVirtBackend implements MachineBackend {
               remove(pool, b.evict());
             }
             VmiFactory.Claim claim = new VmiFactory.Claim(request.buildNamespace(), request.buildName(),
-                request.buildUid(), clock.instant());
+                request.buildUid(), clock.instant(), request.attempt());
             return ClaimResult.of(Machines.of(create(pool, request.shape(), request.diskImage(),
                 request.userData(), claim)));
           }
@@ -106,6 +106,7 @@ public final class KubeVirtBackend implements MachineBackend {
     vmi.getMetadata().getAnnotations().put(MachineLabels.CLAIMED_BUILD,
         request.buildNamespace() + "/" + request.buildName());
     vmi.getMetadata().getAnnotations().put(MachineLabels.CLAIMED_AT, Timestamps.format(clock.instant()));
+    vmi.getMetadata().getAnnotations().put(MachineLabels.ATTEMPT, Integer.toString(request.attempt()));
     try {
       return vmis(pool).resource(vmi).update();
     } catch (KubernetesClientException e) {
@@ -121,6 +122,39 @@ public final class KubeVirtBackend implements MachineBackend {
     vmis(pool).withLabel(MachineLabels.CLAIMED_BY, buildUid).delete();
   }
 
+  /** The VM the Build holds, read from the API server; null when it holds none. */
+  public VirtualMachineInstance held(MachinePool pool, String buildUid) {
+    return vmis(pool).withLabel(MachineLabels.CLAIMED_BY, buildUid).list().getItems().stream()
+        .filter(v -> v.getMetadata().getDeletionTimestamp() == null).findFirst().orElse(null);
+  }
+
+  /** The cloud-init user data the VM booted with, or null when its Secret is gone. */
+  public String userData(VirtualMachineInstance vmi) {
+    Secret s = client.secrets().inNamespace(vmi.getMetadata().getNamespace())
+        .withName(vmi.getMetadata().getName() + "-cloudinit").get();
+    if (s == null || s.getData() == null || s.getData().get(USER_DATA_KEY) == null) {
+      return null;
+    }
+    return new String(java.util.Base64.getDecoder().decode(s.getData().get(USER_DATA_KEY)),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Records on the VMI that its job was handed over. */
+  public void markAssigned(VirtualMachineInstance vmi) {
+    client.resources(VirtualMachineInstance.class).inNamespace(vmi.getMetadata().getNamespace())
+        .withName(vmi.getMetadata().getName())
+        .edit(v -> {
+          v.getMetadata().getAnnotations().put(MachineLabels.ASSIGNED, Timestamps.format(clock.instant()));
+          return v;
+        });
+  }
+
+  /** Destroys one VM (a VM that failed to boot for its Build). */
+  public void destroy(VirtualMachineInstance vmi) {
+    client.resources(VirtualMachineInstance.class).inNamespace(vmi.getMetadata().getNamespace())
+        .withName(vmi.getMetadata().getName()).delete();
+  }
+
   @Override
   public List<Machine> observe(MachinePool pool) {
     return vmis(pool).withLabel(MachineLabels.POOL, pool.getMetadata().getName()).list().getItems().stream()
@@ -129,12 +163,21 @@ public final class KubeVirtBackend implements MachineBackend {
 
   @Override
   public void apply(MachinePool pool, PoolPlanner.Plan plan) {
-    for (String name : plan.remove().keySet()) {
-      remove(pool, name);
-    }
-    MachineShape shape = MachineShape.warm(pool.getSpec());
-    for (int i = 0; i < plan.boot(); i++) {
-      create(pool, shape, pool.getSpec().diskImage(shape.image()), warmUserData.apply(pool), null);
+    // Under the pool's claim lock, and counted again: the plan was made from an earlier look, and
+    // claims may have booted VMs since; the pool never goes over max.
+    synchronized (poolLocks.computeIfAbsent(pool.getMetadata().getName(), k -> new Object())) {
+      for (String name : plan.remove().keySet()) {
+        remove(pool, name);
+      }
+      if (plan.boot() <= 0) {
+        return;
+      }
+      int present = (int) observe(pool).stream().filter(m -> !plan.remove().containsKey(m.name())).count();
+      int room = pool.getSpec().max == null ? plan.boot() : pool.getSpec().max - present;
+      MachineShape shape = MachineShape.warm(pool.getSpec());
+      for (int i = 0; i < Math.min(plan.boot(), room); i++) {
+        create(pool, shape, pool.getSpec().diskImage(shape.image()), warmUserData.apply(pool), null);
+      }
     }
   }
 

@@ -14,9 +14,15 @@ public interface MachineBackend {
    * What a Build asks of a pool.
    *
    * @param userData cloud-init user data of a VM booted for this Build (a cold boot)
+   * @param attempt which of the Build's VMs this claim is for: 1, then one more per VM that failed to boot
    */
   record ClaimRequest(MachinePool pool, String buildNamespace, String buildName, String buildUid,
-      MachineShape shape, String diskImage, String userData) {}
+      MachineShape shape, String diskImage, String userData, int attempt) {
+    public ClaimRequest(MachinePool pool, String buildNamespace, String buildName, String buildUid,
+        MachineShape shape, String diskImage, String userData) {
+      this(pool, buildNamespace, buildName, buildUid, shape, diskImage, userData, 1);
+    }
+  }
 
   /**
    * The outcome of a claim: the Build's VM, or why there is none yet.

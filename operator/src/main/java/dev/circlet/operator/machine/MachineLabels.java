@@ -14,6 +14,10 @@ public final class MachineLabels {
   public static final String CLAIMED_BUILD = CircletApi.GROUP + "/claimed-build";
   /** When the VM was claimed (RFC 3339). */
   public static final String CLAIMED_AT = CircletApi.GROUP + "/claimed-at";
+  /** Which of its Build's VMs this is (1 for the first; a VM that failed to boot is replaced by the next). */
+  public static final String ATTEMPT = CircletApi.GROUP + "/machine-attempt";
+  /** Set once the job was handed to a warm VM's agent, so that it is never handed over twice. */
+  public static final String ASSIGNED = CircletApi.GROUP + "/job-assigned";
   /**
    * The agent's job summary ({@code {"outcome":…,"steps":[…]}}), set on the VMI when the job ends;
    * the counterpart of a build pod's termination message.

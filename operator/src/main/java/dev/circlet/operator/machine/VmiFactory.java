@@ -49,6 +49,9 @@ public final class VmiFactory {
       labels.put(MachineLabels.CLAIMED_BY, claim.buildUid());
       notes.put(MachineLabels.CLAIMED_BUILD, claim.buildNamespace() + "/" + claim.buildName());
       notes.put(MachineLabels.CLAIMED_AT, Timestamps.format(claim.at()));
+      notes.put(MachineLabels.ATTEMPT, Integer.toString(claim.attempt()));
+      // Booted for this Build, its user data carries the job: nothing is handed over later.
+      notes.put(MachineLabels.ASSIGNED, Timestamps.format(claim.at()));
     }
     meta.setLabels(labels);
     meta.setAnnotations(notes);
@@ -89,8 +92,12 @@ public final class VmiFactory {
     return vmi;
   }
 
-  /** A Build holding a VM. */
-  public record Claim(String buildNamespace, String buildName, String buildUid, Instant at) {}
+  /** A Build holding a VM; {@code attempt} counts the VMs the Build has had, this one included. */
+  public record Claim(String buildNamespace, String buildName, String buildUid, Instant at, int attempt) {
+    public Claim(String buildNamespace, String buildName, String buildUid, Instant at) {
+      this(buildNamespace, buildName, buildUid, at, 1);
+    }
+  }
 
   static OwnerReference owner(MachinePool pool) {
     return new OwnerReferenceBuilder()

@@ -81,6 +81,8 @@ public final class BuildReconciler implements Reconciler<Build> {
   private final Duration finishedTtl;
   private final NodeLiveness nodeLiveness;
   private final KubernetesClient client;
+  /** Machine-executor Builds; null when this operator runs docker jobs only. */
+  private final MachineBuilds machines;
   private final SimpleInboundEventSource<Build> wakeUps = new SimpleInboundEventSource<>("admission");
   private InformerEventSource<Pod, Build> pods;
   private InformerEventSource<ResourceClass, Build> resourceClasses;
@@ -95,7 +97,20 @@ public final class BuildReconciler implements Reconciler<Build> {
   public BuildReconciler(KubernetesClient client, BuildAdmission admission, BuildPodFactory factory, StatusWriter statusWriter,
       EventRecorder events, CircletMetrics metrics, Clock clock, Duration stuckGrace, Duration finishedTtl,
       Duration nodeLostGrace) {
+    this(client, admission, factory, statusWriter, events, metrics, clock, stuckGrace, finishedTtl, nodeLostGrace,
+        null, 0);
+  }
+
+  /**
+   * @param machineBackend where machine-executor Builds get their VMs; null to fail them as unsupported
+   * @param assignPort the port a warm VM's agent listens on for its job
+   */
+  public BuildReconciler(KubernetesClient client, BuildAdmission admission, BuildPodFactory factory,
+      StatusWriter statusWriter, EventRecorder events, CircletMetrics metrics, Clock clock, Duration stuckGrace,
+      Duration finishedTtl, Duration nodeLostGrace, dev.circlet.operator.machine.KubeVirtBackend machineBackend,
+      int assignPort) {
     this.client = client;
+    this.machines = machineBackend == null ? null : new MachineBuilds(client, machineBackend, assignPort);
     this.nodeLiveness = new NodeLiveness(nodeLostGrace);
     this.finishedTtl = finishedTtl;
     this.admission = admission;
@@ -221,6 +236,10 @@ public final class BuildReconciler implements Reconciler<Build> {
       return null;
     }
     BuildStatusChanges.queued(next, gen, now);
+    var kind = build.getSpec().job.executor == null ? null : build.getSpec().job.executor.kind;
+    if (kind == ExecutorKind.MACHINE && machines != null) {
+      return machineStep(build, next, gen, now);
+    }
     if (build.getSpec().cancelRequested()) {
       launcher.stop(pod);
       BuildStatusChanges.end(next, BuildPhase.Canceled, "Canceled", "the Build was canceled", null, now, gen);
@@ -341,6 +360,90 @@ public final class BuildReconciler implements Reconciler<Build> {
       requeue = node.recheck().plusMillis(200);
     }
     return requeue;
+  }
+
+  /** A machine-executor Build: admission, its VM, the VM's state, cancel and timeout. */
+  private Duration machineStep(Build build, BuildStatus next, Long gen, Instant now) {
+    String key = BuildAdmission.key(build);
+    String org = build.getSpec().organization;
+    boolean queued = next.phase == BuildPhase.Queued;
+    if (queued && !build.getSpec().cancelRequested()) {
+      var unbound = bindings.problem(build.getMetadata().getNamespace(), org);
+      if (unbound.isPresent()) {
+        admission.forget(key, null);
+        BuildStatusChanges.end(next, BuildPhase.Failed, OrganizationBinding.REASON, unbound.get(), null, now, gen);
+        return null;
+      }
+    }
+    ResourceClass rc = resourceClasses.get(new ResourceID(resourceClassOf(build))).orElse(null);
+    dev.circlet.api.v1alpha1.MachinePool pool = null;
+    if (rc != null && rc.getSpec().executor == ExecutorKind.MACHINE) {
+      pool = machines.pool(rc, next, gen, now);
+    }
+    if (build.getSpec().cancelRequested()) {
+      machines.release(pool, build);
+      BuildStatusChanges.end(next, BuildPhase.Canceled, "Canceled", "the Build was canceled", null, now, gen);
+      admission.forget(key, org);
+      return null;
+    }
+    if (rc == null) {
+      admission.forget(key, org);
+      String message = "resource class \"" + resourceClassOf(build) + "\" does not exist";
+      if (!queued) {
+        BuildStatusChanges.end(next, BuildPhase.Failed, "UnknownResourceClass", message, null, now, gen);
+        return null;
+      }
+      BuildStatusChanges.waiting(next, "UnknownResourceClass", message, gen, now);
+      return WAITING_RECHECK;
+    }
+    if (rc.getSpec().executor != ExecutorKind.MACHINE) {
+      admission.forget(key, org);
+      BuildStatusChanges.end(next, BuildPhase.Failed, MachineBuilds.REASON_WRONG_CLASS, "a machine job needs a"
+          + " resource class with executor: machine; \"" + rc.getMetadata().getName() + "\" is "
+          + rc.getSpec().executor.name().toLowerCase(java.util.Locale.ROOT), null, now, gen);
+      return null;
+    }
+    if (pool == null) {
+      admission.forget(key, org);
+      if (!queued && !next.phase.isTerminal()) {
+        BuildStatusChanges.end(next, BuildPhase.Failed, MachineBuilds.REASON_UNKNOWN_POOL, next.message, null, now,
+            gen);
+      }
+      return next.phase.isTerminal() ? null : WAITING_RECHECK;
+    }
+    if (queued) {
+      List<String> contextNames = build.getSpec().job.contexts;
+      if (contextNames != null && !contextNames.isEmpty()) {
+        admission.forget(key, org);
+        BuildStatusChanges.end(next, BuildPhase.Failed, "ContextsNotOnMachines", "contexts are not delivered to"
+            + " machine-executor VMs: a VM holds no Secret of its namespace", null, now, gen);
+        return null;
+      }
+      if (!admit(build, next, null, rc, gen, now)) {
+        return "UnknownOrganization".equals(next.reason) ? WAITING_RECHECK : null;
+      }
+      if (!machines.claim(build, pool, rc, next, 1, gen, now)) {
+        // The pool is full: the slot goes back to the organization while the Build waits.
+        admission.forget(key, org);
+        return MachineBuilds.POOL_RECHECK;
+      }
+      metrics.admitted(Duration.between(Timestamps.parse(next.queuedAt), now));
+    }
+    admission.hold(key, org, BuildAdmission.serialGroup(build));
+    Duration left = timeoutLeft(build, next, now);
+    if (left.isZero()) {
+      machines.release(pool, build);
+      BuildStatusChanges.end(next, BuildPhase.TimedOut, "TimedOut",
+          "the Build ran longer than its timeout of " + timeoutSeconds(build) + "s", null, now, gen);
+      admission.forget(key, org);
+      return null;
+    }
+    MachineBuilds.Step step = machines.follow(build, pool, rc, next, gen, now);
+    if (step.releaseSlot() || next.phase.isTerminal()) {
+      admission.forget(key, org);
+      return null;
+    }
+    return step.requeue().compareTo(left) < 0 ? step.requeue() : left;
   }
 
   /** The verdict on the node of a bound pod; null when the pod is not on a node. */

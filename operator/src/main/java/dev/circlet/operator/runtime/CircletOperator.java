@@ -60,6 +60,8 @@ public final class CircletOperator implements AutoCloseable {
         Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("circlet-events-", 0).factory()), clock);
     StatusWriter statusWriter = new StatusWriter(client.getKubernetesSerialization());
     BuildPodFactory pods = new BuildPodFactory(podSettings);
+    // Machine pools' VMs live in the operator's namespace unless a pool names its own.
+    KubeVirtBackend machineBackend = new KubeVirtBackend(client, orbNamespace(settings), MachineBootData::warm, clock);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withConcurrentReconciliationThreads(settings.reconcileThreads())
@@ -84,15 +86,13 @@ public final class CircletOperator implements AutoCloseable {
     operator.register(new OrganizationReconciler(admission, statusWriter, metrics, clock,
         settings.organizationStatusInterval()), controller("organization", settings, true));
     operator.register(new BuildReconciler(client, admission, pods, statusWriter, events, metrics, clock,
-        settings.stuckGrace(), settings.finishedTtl(), settings.nodeLostGrace()),
-        controller("build", settings, false, CacheTrimming::build));
+        settings.stuckGrace(), settings.finishedTtl(), settings.nodeLostGrace(), machineBackend,
+        MachineBootData.ASSIGN_PORT), controller("build", settings, false, CacheTrimming::build));
     operator.register(new WorkflowReconciler(client, statusWriter, events, clock, settings.finishedTtl()),
         controller("workflow", settings, false, CacheTrimming::withoutManagedFields));
     operator.register(new PipelineReconciler(client, orbNamespace(settings), orbRegistry, statusWriter, clock),
         controller("pipeline", settings, false, CacheTrimming::withoutManagedFields));
-    // Machine pools' VMs live in the operator's namespace unless a pool names its own.
-    operator.register(new MachinePoolReconciler(client,
-        new KubeVirtBackend(client, orbNamespace(settings), MachineBootData::warm, clock), statusWriter, clock),
+    operator.register(new MachinePoolReconciler(client, machineBackend, statusWriter, clock),
         controller("machinepool", settings, true));
   }
 

@@ -1,0 +1,233 @@
+package dev.circlet.operator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.circlet.api.v1alpha1.Build;
+import dev.circlet.api.v1alpha1.BuildPhase;
+import dev.circlet.api.v1alpha1.Executor;
+import dev.circlet.api.v1alpha1.ExecutorKind;
+import dev.circlet.api.v1alpha1.MachinePool;
+import dev.circlet.api.v1alpha1.ResourceClass;
+import dev.circlet.api.v1alpha1.ResourceClassSpec;
+import dev.circlet.api.v1alpha1.Step;
+import dev.circlet.kubetest.KubeCluster;
+import dev.circlet.kubetest.KubeControlPlane;
+import dev.circlet.kubetest.vm.VmRuntime;
+import dev.circlet.operator.machine.MachineLabels;
+import dev.circlet.operator.machine.VirtualMachineInstance;
+import dev.circlet.operator.reconciler.OperatorHarness;
+import dev.circlet.operator.runtime.OperatorSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Machine Builds end to end on the real API server: the operator claims pool VMs, the test VM
+ * runtime boots each VMI by starting the runner agent as a local process from its cloud-init
+ * data, the agent runs the job's steps, and the VM's summary ends the Build.
+ */
+@KubeCluster
+class MachineBuildsOnVmRuntimeTest {
+  static final String VMS = "machine-vms";
+  static final String TENANT = "machine-tenant";
+  static final String ORG = "machine-org";
+
+  private static KubernetesClient client;
+  private static OperatorHarness harness;
+  private static VmRuntime runtime;
+  private static Path work;
+
+  @BeforeAll
+  static void start(KubeControlPlane cp) throws IOException {
+    ClusterFixture.install(cp);
+    cp.applyCrds(ClusterFixture.REPO.resolve("kube-test/kubevirt"));
+    client = cp.newClient();
+    if (client.namespaces().withName(VMS).get() == null) {
+      cp.createNamespace(VMS);
+    }
+    ClusterFixture.organization(client, ORG, 60);
+    OperatorHarness.bind(client, TENANT, ORG);
+    work = Files.createTempDirectory("vm-runtime");
+    runtime = VmRuntime.start(cp.newClient(), VMS, "vm-node-1", work,
+        vmi -> "broken".equals(vmi.getMetadata().getLabels().get(MachineLabels.POOL)));
+    harness = new OperatorHarness(client, OperatorSettings.defaults()).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (harness != null) {
+      harness.close();
+    }
+    if (runtime != null) {
+      runtime.close();
+    }
+  }
+
+  static MachinePool pool(String name, int minWarm, int max, long bootTimeout, int retries) {
+    MachinePool p = MachinePoolOnApiServerTest.pool(client, name, minWarm, max);
+    p.getSpec().namespace = VMS;
+    p.getSpec().bootTimeoutSeconds = bootTimeout;
+    p.getSpec().bootRetries = retries;
+    return client.resource(p).update();
+  }
+
+  static void machineClass(String name, String pool) {
+    ResourceClass rc = new ResourceClass();
+    rc.getMetadata().setName(name);
+    rc.setSpec(new ResourceClassSpec());
+    rc.getSpec().executor = ExecutorKind.MACHINE;
+    rc.getSpec().machinePool = pool;
+    rc.getSpec().cpu = "2";
+    rc.getSpec().memory = "4Gi";
+    client.resource(rc).createOr(r -> r.update());
+  }
+
+  static Build machineBuild(String name, String rc, String... commands) {
+    Build b = OperatorHarness.build(TENANT, name, ORG, rc);
+    Executor machine = new Executor();
+    machine.kind = ExecutorKind.MACHINE;
+    b.getSpec().job.executor = machine;
+    b.getSpec().job.steps.clear();
+    for (int i = 0; i < commands.length; i++) {
+      b.getSpec().job.steps.add(Step.run("step " + (i + 1), commands[i]));
+    }
+    return client.resource(b).create();
+  }
+
+  static Build get(String name) {
+    return client.resources(Build.class).inNamespace(TENANT).withName(name).get();
+  }
+
+  static BuildPhase phase(String name) {
+    Build b = get(name);
+    return b == null || b.getStatus() == null ? null : b.getStatus().phase;
+  }
+
+  static List<VirtualMachineInstance> vmis(String pool) {
+    return client.resources(VirtualMachineInstance.class).inNamespace(VMS)
+        .withLabel(MachineLabels.POOL, pool).list().getItems();
+  }
+
+  static void awaitPhase(String name, BuildPhase phase, Duration within) {
+    Awaitility.await(name + " " + phase).atMost(within).pollInterval(Duration.ofMillis(200))
+        .until(() -> phase(name) == phase || (phase(name) != null && phase(name).isTerminal()));
+    assertThat(phase(name)).as(name + ": " + get(name).getStatus().reason + " " + get(name).getStatus().message)
+        .isEqualTo(phase);
+  }
+
+  @Test
+  void machineJobRunsItsStepsOnAPoolVmAndTheVmIsDestroyed() {
+    pool("e2e", 1, 3, 120, 1);
+    machineClass("machine.e2e", "e2e");
+    Awaitility.await("a warm VM").atMost(Duration.ofMinutes(2))
+        .until(() -> vmis("e2e").stream().anyMatch(v -> v.getStatus() != null && "Running".equals(v.getStatus().phase)));
+    machineBuild("vm-ok", "machine.e2e", "echo hello from the VM > $HOME/greeting",
+        "test \"$(cat $HOME/greeting)\" = 'hello from the VM'", "test -n \"$CIRCLE_JOB\"");
+    awaitPhase("vm-ok", BuildPhase.Succeeded, Duration.ofMinutes(3));
+    assertThat(get("vm-ok").getStatus().machineName).startsWith("e2e-");
+    machineBuild("vm-fails", "machine.e2e", "true", "exit 3");
+    awaitPhase("vm-fails", BuildPhase.Failed, Duration.ofMinutes(3));
+    assertThat(get("vm-fails").getStatus().message).contains("step 2");
+    String used = get("vm-ok").getStatus().machineName;
+    Awaitility.await("the used VM is destroyed").atMost(Duration.ofMinutes(1))
+        .until(() -> vmis("e2e").stream().noneMatch(v -> v.getMetadata().getName().equals(used)));
+  }
+
+  @Test
+  void vmThatNeverBecomesReadyIsReplacedThenTheBuildFailsWithTheReason() {
+    pool("broken", 0, 2, 10, 1);
+    machineClass("machine.broken", "broken");
+    machineBuild("vm-never-ready", "machine.broken", "true");
+    awaitPhase("vm-never-ready", BuildPhase.Failed, Duration.ofMinutes(2));
+    Build b = get("vm-never-ready");
+    assertThat(b.getStatus().reason).isEqualTo("MachineBootFailed");
+    assertThat(b.getStatus().message).contains("did not become ready within 10s").contains("2 VMs tried");
+    Awaitility.await("no VM left").atMost(Duration.ofMinutes(1)).until(() -> vmis("broken").isEmpty());
+  }
+
+  @Test
+  void poolScaledDownWhileBusyLetsTheBusyVmFinish() {
+    pool("shrink", 2, 2, 120, 1);
+    machineClass("machine.shrink", "shrink");
+    Awaitility.await("two warm VMs").atMost(Duration.ofMinutes(2)).until(() -> vmis("shrink").stream()
+        .filter(v -> v.getStatus() != null && "Running".equals(v.getStatus().phase)).count() == 2);
+    machineBuild("vm-busy", "machine.shrink", "sleep 4");
+    awaitPhase("vm-busy", BuildPhase.Running, Duration.ofMinutes(2));
+    MachinePool p = client.resources(MachinePool.class).withName("shrink").get();
+    p.getSpec().minWarm = 0;
+    p.getSpec().max = 1;
+    client.resource(p).update();
+    awaitPhase("vm-busy", BuildPhase.Succeeded, Duration.ofMinutes(2));
+    Awaitility.await("the pool empties").atMost(Duration.ofMinutes(1)).until(() -> vmis("shrink").isEmpty());
+  }
+
+  @Test
+  void fiftyBuildsOnAPoolOfFiveWarmAndTenMaxNeverShareAVmNorExceedMax() {
+    pool("busy", 5, 10, 120, 1);
+    machineClass("machine.busy", "busy");
+    Map<String, String> claimOf = new ConcurrentHashMap<>();
+    List<String> violations = new ArrayList<>();
+    Set<String> live = ConcurrentHashMap.newKeySet();
+    AtomicInteger most = new AtomicInteger();
+    Watch watch = client.resources(VirtualMachineInstance.class).inNamespace(VMS)
+        .withLabel(MachineLabels.POOL, "busy").watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, VirtualMachineInstance v) {
+            String name = v.getMetadata().getName();
+            if (action == Action.DELETED) {
+              live.remove(name);
+              return;
+            }
+            live.add(name);
+            most.accumulateAndGet(live.size(), Math::max);
+            String by = v.getMetadata().getLabels().get(MachineLabels.CLAIMED_BY);
+            if (by != null) {
+              String before = claimOf.putIfAbsent(name, by);
+              if (before != null && !before.equals(by)) {
+                synchronized (violations) {
+                  violations.add(name + " claimed by " + before + " and " + by);
+                }
+              }
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {}
+        });
+    try {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        names.add("vm-many-" + i);
+        machineBuild("vm-many-" + i, "machine.busy", "echo build " + i);
+      }
+      Awaitility.await("fifty machine Builds end").atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> names.stream().allMatch(n -> phase(n) != null && phase(n).isTerminal()));
+      Set<String> machines = new HashSet<>();
+      for (String n : names) {
+        Build b = get(n);
+        assertThat(b.getStatus().phase).as(n + ": " + b.getStatus().message).isEqualTo(BuildPhase.Succeeded);
+        assertThat(machines.add(b.getStatus().machineName)).as("VM of " + n + " was another Build's").isTrue();
+      }
+      assertThat(violations).isEmpty();
+      assertThat(most.get()).as("VMs of the pool at once").isLessThanOrEqualTo(10);
+    } finally {
+      watch.close();
+    }
+  }
+}
