@@ -139,6 +139,10 @@ public final class ConfigCompiler {
         continue;
       }
       Nodes.warnUnknown(wf, WORKFLOW_KEYS, "workflow '" + e.key() + "'", d);
+      if (wf.has("max_auto_reruns")) {
+        d.warn(wf.entry("max_auto_reruns").keyPos(), "'max_auto_reruns' in workflow '" + e.key() + "' is not supported"
+            + " by Circlet; it has no effect (rerun failed jobs with 'circlet rerun --failed')");
+      }
       Map<String, Object> conditions = new java.util.LinkedHashMap<>();
       boolean runs = selected(e.key(), wf, base, c, legacySchedule, schedules, conditions);
       if (!wf.has("jobs")) {

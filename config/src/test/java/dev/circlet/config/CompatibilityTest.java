@@ -59,6 +59,16 @@ class CompatibilityTest {
           assertThat(job(r, "main", "vm").unsupported()).containsEntry("machine.docker_layer_caching", true);
           assertThat(messages(r.warnings())).hasSize(4).allMatch(m -> m.contains("not supported by Circlet"));
         }),
+        new Case("options once accepted silently are named too", "silent-options.yml", main(), r -> {
+          assertThat(r.errors()).isEmpty();
+          assertThat(job(r, "main", "deploy").unsupported()).containsEntry("circleci_ip_ranges", true)
+              .containsEntry("retention", java.util.Map.of("caches", "7d"));
+          assertThat(messages(r.warnings())).hasSize(4)
+              .anyMatch(m -> m.startsWith("'circleci_ip_ranges' in job 'deploy' is not supported by Circlet"))
+              .anyMatch(m -> m.startsWith("'retention' in job 'deploy' is not supported by Circlet"))
+              .anyMatch(m -> m.startsWith("'max_auto_reruns' in workflow 'main' is not supported by Circlet"))
+              .anyMatch(m -> m.startsWith("auth is not used; registry credentials come from the Pipeline's pull secret"));
+        }),
         new Case("pipeline values from the trigger", "pipeline-values.yml", PipelineContext.builder().branch("main")
             .revision("abc123").id("p-1").number(7).projectUrl("git@github.com:acme/app.git")
             .projectSlug("gh/acme/app").value("project.type", "github").build(), r -> {

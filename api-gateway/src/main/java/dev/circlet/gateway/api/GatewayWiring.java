@@ -1,6 +1,7 @@
 package dev.circlet.gateway.api;
 
 import com.rabbitmq.client.ConnectionFactory;
+import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.ConfigCompiler;
 import dev.circlet.gateway.archive.ArchiveSettings;
@@ -14,6 +15,7 @@ import dev.circlet.gateway.broker.ConfirmedPublisher;
 import dev.circlet.gateway.broker.DeliveryConsumer;
 import dev.circlet.gateway.continuation.ContinuationSettings;
 import dev.circlet.gateway.continuation.ContinuationStore;
+import dev.circlet.gateway.continuation.SetupEnds;
 import dev.circlet.gateway.history.DeliveryStore;
 import dev.circlet.gateway.schedule.ConfigSchedules;
 import dev.circlet.gateway.schedule.QueuedScheduleFiring;
@@ -63,6 +65,7 @@ public class GatewayWiring {
   private final ScheduledExecutorService scheduling;
   private final AutoCloseable statuses;
   private final ContinuationStore continuations;
+  private final SetupEnds setupEnds;
   private final Clock clock = Clock.systemUTC();
 
   public GatewayWiring(BrokerSettings broker, GatewaySettings settings, ArchiveSettings archive,
@@ -95,6 +98,10 @@ public class GatewayWiring {
     RepositoryConfigLoader configs = new RepositoryConfigLoader(client, settings.gitTimeoutSeconds());
     ClusterOrbs clusterOrbs = new ClusterOrbs(client, orbs.namespace(), orbs.toSettings());
     this.continuations = new ContinuationStore(dataSource);
+    this.setupEnds = new SetupEnds(continuations, store, (ns, name) -> {
+      Workflow w = client.resources(Workflow.class).inNamespace(ns).withName(name).get();
+      return w == null || w.getStatus() == null ? null : w.getStatus().phase;
+    });
     DeliveryProcessor processor = new DeliveryProcessor(store, pipelines, configs, new RunPlanner(clusterOrbs),
         pipelines, new SetupRuns(continuations, store, clock, continuation.ttl()));
     this.consumer = broker.consume()
@@ -106,8 +113,8 @@ public class GatewayWiring {
         publisher, Map.of(Provider.GITHUB, settings.githubMaxBytes(), Provider.GITLAB, settings.gitlabMaxBytes(),
             Provider.BITBUCKET, settings.bitbucketMaxBytes()));
     this.archiver = archive.enabled()
-        ? new Archiver(client, new ArchiveStore(dataSource), archive.namespaces().orElse(List.of()), archive.resync())
-            .start()
+        ? new Archiver(client, new ArchiveStore(dataSource), archive.namespaces().orElse(List.of()), archive.resync(),
+            setupEnds::observe).start()
         : null;
     this.scheduling = schedules.enabled() ? startScheduler(schedules, configs, clusterOrbs.get(), dataSource) : null;
     // One replica reports at a time (kube/LeaderOnly): each Workflow's states then reach the VCS in order.
@@ -195,6 +202,11 @@ public class GatewayWiring {
   /** Continuations of setup runs. */
   public ContinuationStore continuations() {
     return continuations;
+  }
+
+  /** Ends setup runs whose setup workflows finished without continuing. */
+  public SetupEnds setupEnds() {
+    return setupEnds;
   }
 
   public Clock clock() {

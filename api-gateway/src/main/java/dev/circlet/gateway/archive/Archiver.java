@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,9 +28,22 @@ public final class Archiver implements AutoCloseable {
 
   /** Watches {@code namespaces} (all namespaces when empty). */
   public Archiver(KubernetesClient client, ArchiveStore store, List<String> namespaces, Duration resync) {
+    this(client, store, namespaces, resync, w -> { });
+  }
+
+  /**
+   * Watches {@code namespaces} (all namespaces when empty) and hands every live Workflow, once
+   * archived, to {@code workflows} (where setup runs that finished without continuing end).
+   */
+  public Archiver(KubernetesClient client, ArchiveStore store, List<String> namespaces, Duration resync,
+      Consumer<Workflow> workflows) {
     long resyncMs = resync.toMillis();
-    BiConsumer<Workflow, Boolean> wf = (w, deleted) ->
-        store.upsertWorkflow(w.getMetadata().getUid(), ArchiveViews.workflow(w), deleted);
+    BiConsumer<Workflow, Boolean> wf = (w, deleted) -> {
+      store.upsertWorkflow(w.getMetadata().getUid(), ArchiveViews.workflow(w), deleted);
+      if (!deleted) {
+        workflows.accept(w);
+      }
+    };
     BiConsumer<Build, Boolean> b = (x, deleted) ->
         store.upsertBuild(x.getMetadata().getUid(), ArchiveViews.build(x), deleted);
     Watches.of(client, Workflow.class, namespaces, resyncMs).forEach(i -> informers.add(watch(i, wf)));

@@ -15,11 +15,13 @@ public final class RunStatus {
   /**
    * {@code running}, {@code on_hold}, {@code failed}, {@code canceled} or {@code success} from the
    * workflows (oldest first, so a later rerun of the same workflow wins); the run's record status
-   * ({@code pending}, {@code invalid_config}, {@code filtered}, {@code failed}, {@code created})
+   * ({@code pending}, {@code invalid_config}, {@code filtered}, {@code failed}, {@code created},
+   * {@code ended})
    * when no workflow is archived.
    */
   public static String of(String recordStatus, List<WorkflowView> workflows) {
-    if (!"created".equals(recordStatus) || workflows.isEmpty()) {
+    // An ended setup run (no continuation) reads as its setup workflows did.
+    if (!("created".equals(recordStatus) || "ended".equals(recordStatus)) || workflows.isEmpty()) {
       return recordStatus;
     }
     Map<String, String> latest = new LinkedHashMap<>();

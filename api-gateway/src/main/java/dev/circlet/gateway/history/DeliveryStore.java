@@ -169,6 +169,19 @@ public final class DeliveryStore {
     }
   }
 
+  /** Records that a created run ended early ({@code status}, with why); a run in any other state keeps it. */
+  public void endRun(long id, String status, String reason) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "UPDATE pipeline_run SET status = ?, reason = ?, updated_at = now() WHERE id = ? AND status = 'created'")) {
+      ps.setString(1, status);
+      ps.setString(2, reason);
+      ps.setLong(3, id);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new HistoryException("recording run " + id, e);
+    }
+  }
+
   /**
    * Records why a run that is still pending will never be processed (its trigger was not queued).
    * A run the consumer already finished keeps its outcome.

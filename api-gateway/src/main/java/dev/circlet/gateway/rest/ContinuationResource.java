@@ -76,7 +76,7 @@ public class ContinuationResource {
     }
     Instant now = gateway.clock().instant();
     if ("waiting".equals(w.status()) && now.isBefore(w.expiresAt()) && setupEnded(w)) {
-      store.end(runId);
+      gateway.setupEnds().end(runId);
       w = store.get(runId);
     }
     String encoded;

@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
 @Produces(MediaType.APPLICATION_JSON)
 public class HistoryResource {
   private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
-  private static final Set<String> RUN_STATUSES = Set.of("pending", "created", "invalid_config", "filtered", "failed");
+  private static final Set<String> RUN_STATUSES = Set.of("pending", "created", "invalid_config", "filtered", "failed",
+      "ended");
   private static final int QUEUE_LIMIT = 200;
 
   private final ApiAuth auth;

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Dynamic configuration: a run whose config says {@code setup: true} waits for one continuation,
@@ -27,7 +26,6 @@ import java.util.regex.Pattern;
 public final class SetupRuns {
   /** The job variable that carries the continuation key, as on CircleCI. */
   public static final String KEY_VARIABLE = "CIRCLE_CONTINUATION_KEY";
-  private static final Pattern SETUP = Pattern.compile("(?m)^setup:[ \\t]*(true|\"true\"|'true')[ \\t]*(#.*)?$");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ContinuationStore continuations;
@@ -45,7 +43,7 @@ public final class SetupRuns {
 
   /** Whether a config's top level says {@code setup: true}. */
   public static boolean isSetup(String configText) {
-    return configText != null && SETUP.matcher(configText).find();
+    return dev.circlet.config.SetupConfig.isSetup(configText);
   }
 
   /** Opens the run's continuation and hands its key to every job of the setup Workflows. */

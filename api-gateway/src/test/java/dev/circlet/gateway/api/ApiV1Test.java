@@ -300,11 +300,33 @@ class ApiV1Test {
     await().atMost(Duration.ofSeconds(60)).until(() -> runsOf(write, "acme-ci", "monorepo").stream()
         .anyMatch(r -> r.get("number").asLong() == number && r.get("workflows").size() == 2));
 
-    // A setup workflow that finished without continuing ended its pipeline.
+    // The continued run's setup workflow finishing later does not end it.
+    Workflow firstSetup = client.resources(Workflow.class).inNamespace("acme-ci")
+        .withName(setup.getMetadata().getName()).get();
+    firstSetup.setStatus(new dev.circlet.api.v1alpha1.WorkflowStatus());
+    firstSetup.getStatus().phase = dev.circlet.api.v1alpha1.WorkflowPhase.Succeeded;
+    client.resource(firstSetup).updateStatus();
+
+    // A setup workflow that finished without continuing ends its pipeline when it finishes, before
+    // anyone tries to continue it: the run's record says so through the REST API.
     Workflow second = setupWorkflow(write);
+    long secondNumber = second.getSpec().pipelineNumber;
     second.setStatus(new dev.circlet.api.v1alpha1.WorkflowStatus());
     second.getStatus().phase = dev.circlet.api.v1alpha1.WorkflowPhase.Succeeded;
     client.resource(second).updateStatus();
+    await().atMost(Duration.ofSeconds(120)).until(() -> runsOf(write, "acme-ci", "monorepo").stream()
+        .anyMatch(r -> r.get("number").asLong() == secondNumber && "ended".equals(r.get("status").asText())));
+    long secondId = runsOf(write, "acme-ci", "monorepo").stream().filter(r -> r.get("number").asLong() == secondNumber)
+        .findFirst().orElseThrow().get("id").asLong();
+    JsonNode detail = JSON.readTree(send("GET", "api/v1/runs/" + secondId, write, null).body());
+    assertThat(detail.get("recordStatus").asText()).as(detail.toString()).isEqualTo("ended");
+    assertThat(detail.get("reason").asText()).contains("finished without continuing");
+    assertThat(detail.get("status").asText()).as("the setup workflow's own outcome").isEqualTo("success");
+    assertThat(JSON.readTree(send("GET", "api/v1/runs?status=ended", write, null).body()).get("items").toString())
+        .contains("\"number\":" + secondNumber);
+    // The continued run was not ended by its setup workflow (observed before the second one's).
+    assertThat(runsOf(write, "acme-ci", "monorepo").stream().filter(r -> r.get("number").asLong() == number)
+        .findFirst().orElseThrow().get("status").asText()).isEqualTo("created");
     HttpResponse<String> ended = send("POST", "api/v2/pipeline/continue", null, continuation(
         second.getSpec().jobs.get(0).environment.get("CIRCLE_CONTINUATION_KEY"), CONTINUED, Map.of()));
     assertProblem(ended, 409);

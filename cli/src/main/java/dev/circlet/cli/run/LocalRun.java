@@ -8,6 +8,7 @@ import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.ConfigSource;
 import dev.circlet.config.Diagnostic;
 import dev.circlet.config.PipelineContext;
+import dev.circlet.config.SetupConfig;
 import dev.circlet.config.model.CompiledWorkflow;
 import dev.circlet.config.model.JobSpec;
 import dev.circlet.config.orbs.OrbStore;
@@ -91,8 +92,9 @@ public final class LocalRun {
       err.println("circlet run: " + git.notice());
     }
     // Each local run is a pipeline of its own, so it gets a fresh id.
+    String pipelineId = java.util.UUID.randomUUID().toString();
     PipelineContext.Builder pc = LocalPipeline.builder(git, req.projectSlug())
-        .id(java.util.UUID.randomUUID().toString())
+        .id(pipelineId)
         .triggerSource("api")
         .parameters(req.params());
     ConfigCompiler compiler = new ConfigCompiler(
@@ -100,18 +102,8 @@ public final class LocalRun {
             : OrbSearchPath.store(req.orbDirs(), configFile, environment.get(OrbSearchPath.ENV), req.registry()));
     ConfigSource source = ConfigSource.read(configFile);
     PipelineContext context = pc.build();
-    CompileResult result;
-    try (BoundedCompiler bounded = new BoundedCompiler(1)) {
-      result = bounded.compile(compiler, source, context);
-    }
-    for (Diagnostic w : result.warnings()) {
-      err.println(w.format());
-    }
-    LocalPipeline.warnings(configFile.toString(), source.text(), context).forEach(err::println);
-    if (!result.ok()) {
-      for (Diagnostic e : result.errors()) {
-        err.println(e.format());
-      }
+    CompileResult result = compile(compiler, source, context, configFile.toString());
+    if (result == null) {
       return 2;
     }
     CompiledWorkflow wf = pick(result, req.workflow());
@@ -138,6 +130,15 @@ public final class LocalRun {
     if (engine.notice() != null) {
       out.println("circlet: " + engine.notice());
     }
+    if (!SetupConfig.isSetup(source.text())) {
+      return runWorkflow(project, req, git, engine, wf.name(), jobs);
+    }
+    return new SetupPhase(this, compiler, pipelineId, project).run(req, git, engine, wf, jobs);
+  }
+
+  /** Runs one workflow's jobs, prints its summary, and returns 0 when every job succeeded, 1 or 2 otherwise. */
+  int runWorkflow(Path project, Request req, LocalGit.Trigger git, EngineChoice engine, String name,
+      List<JobSpec> jobs) throws IOException, InterruptedException {
     LocalWorkflowRunner runner = new LocalWorkflowRunner(new LocalWorkflowRunner.Options(project,
         req.maxParallel(), req.env(), (OutputStream) out, Duration.ofSeconds(3), git, engine.engine(),
         req.keepRuns()));
@@ -169,16 +170,47 @@ public final class LocalRun {
     }
     try {
       out.flush();
-      out.print(SummaryTable.render(wf.name(), outcomes));
+      out.print(SummaryTable.render(name, outcomes));
       out.println("Logs, artifacts and test results: " + runner.runDir() + " and "
           + project.resolve(".circlet/store").resolve(ScopedBlobStore.localScope(project)));
       boolean ok = outcomes.stream().allMatch(JobOutcome::success);
-      out.println("Workflow " + wf.name() + (ok ? " succeeded" : " failed"));
+      out.println("Workflow " + name + (ok ? " succeeded" : " failed"));
       out.flush();
       return ok ? 0 : 1;
     } finally {
       finished.countDown();
     }
+  }
+
+  /** Compiles {@code source} for {@code context}, printing warnings and errors; null when it has errors. */
+  CompileResult compile(ConfigCompiler compiler, ConfigSource source, PipelineContext context, String file) {
+    CompileResult result;
+    try (BoundedCompiler bounded = new BoundedCompiler(1)) {
+      result = bounded.compile(compiler, source, context);
+    }
+    for (Diagnostic w : result.warnings()) {
+      err.println(w.format());
+    }
+    LocalPipeline.warnings(file, source.text(), context).forEach(err::println);
+    if (!result.ok()) {
+      for (Diagnostic e : result.errors()) {
+        err.println(e.format());
+      }
+      return null;
+    }
+    return result;
+  }
+
+  PrintStream out() {
+    return out;
+  }
+
+  PrintStream err() {
+    return err;
+  }
+
+  Map<String, String> environment() {
+    return environment;
   }
 
   private CompiledWorkflow pick(CompileResult result, String name) {

@@ -17,8 +17,7 @@ import java.util.Set;
 final class JobCompiler {
   private static final Set<String> JOB_KEYS =
       Set.of("steps", "executor", "docker", "machine", "macos", "windows", "parallelism", "environment",
-          "working_directory", "shell", "parameters", "resource_class", "description", "circleci_ip_ranges",
-          "type", "retention");
+          "working_directory", "shell", "parameters", "resource_class", "description", "type");
 
   private final Compilation c;
   private final ExecutorCompiler executors;

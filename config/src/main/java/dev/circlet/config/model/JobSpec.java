@@ -67,6 +67,14 @@ public record JobSpec(
         environment, parallelism, steps, contexts, serialGroup, statuses, unsupported);
   }
 
+  /** This job with {@code extra} added to its environment (an entry of {@code extra} wins). */
+  public JobSpec withEnvironment(Map<String, String> extra) {
+    Map<String, String> env = new java.util.LinkedHashMap<>(environment);
+    env.putAll(extra);
+    return new JobSpec(name, type, requires, executor, resourceClass, workingDirectory, shell, env, parallelism,
+        steps, contexts, serialGroup, requiredStatuses, unsupported);
+  }
+
   /** The statuses the entry for {@code required} accepts; empty means success only. */
   public List<String> acceptedStatuses(String required) {
     return requiredStatuses.getOrDefault(required, List.of());
