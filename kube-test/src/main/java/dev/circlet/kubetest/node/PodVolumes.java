@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ import java.util.Set;
  * {@code emptyDir} as an empty directory; Secrets, ConfigMaps, downward-API items and projected
  * sources (ServiceAccount tokens from the TokenRequest API, bound to the pod) as files;
  * {@code hostPath} as the host's path itself. Other volume types are refused with a message.
+ * Token files are renewed while the pod runs ({@link ProjectedTokens}).
  */
 public final class PodVolumes implements PodEnvironment.Lookup {
 
@@ -42,9 +45,22 @@ public final class PodVolumes implements PodEnvironment.Lookup {
   private static final long DEFAULT_TOKEN_SECONDS = 3600;
 
   private final KubernetesClient client;
+  private final TokenRefresh refresh;
+  private final Clock clock;
 
   public PodVolumes(KubernetesClient client) {
+    this(client, TokenRefresh.KUBELET, Clock.systemUTC());
+  }
+
+  public PodVolumes(KubernetesClient client, TokenRefresh refresh, Clock clock) {
     this.client = client;
+    this.refresh = refresh;
+    this.clock = clock;
+  }
+
+  /** The token files of {@code pod}, empty until {@link #materialise} projects them. */
+  ProjectedTokens tokens(Pod pod) {
+    return new ProjectedTokens(refresh, clock, source -> token(pod, source));
   }
 
   @Override
@@ -80,8 +96,12 @@ public final class PodVolumes implements PodEnvironment.Lookup {
     return out;
   }
 
-  /** Writes every volume of the pod; returns volume name to host directory (or file, for hostPath). */
-  public Map<String, Path> materialise(Pod pod, Path podDir, String hostIp) throws MountError, IOException {
+  /**
+   * Writes every volume of the pod, registering its token files with {@code tokens}; returns volume
+   * name to host directory (or file, for hostPath).
+   */
+  Map<String, Path> materialise(Pod pod, Path podDir, String hostIp, ProjectedTokens tokens)
+      throws MountError, IOException {
     Map<String, Path> out = new LinkedHashMap<>();
     String ns = pod.getMetadata().getNamespace();
     for (Volume v : pod.getSpec().getVolumes() == null ? List.<Volume>of() : pod.getSpec().getVolumes()) {
@@ -114,7 +134,7 @@ public final class PodVolumes implements PodEnvironment.Lookup {
       } else if (v.getProjected() != null) {
         Integer mode = v.getProjected().getDefaultMode();
         for (VolumeProjection p : v.getProjected().getSources()) {
-          projection(dir, pod, v.getName(), p, mode, hostIp);
+          projection(dir, pod, v.getName(), p, mode, hostIp, tokens);
         }
       } else {
         throw new MountError("volume \"" + v.getName() + "\": only emptyDir, hostPath, secret, configMap, downwardAPI"
@@ -124,8 +144,8 @@ public final class PodVolumes implements PodEnvironment.Lookup {
     return out;
   }
 
-  private void projection(Path dir, Pod pod, String volume, VolumeProjection p, Integer mode, String hostIp)
-      throws MountError, IOException {
+  private void projection(Path dir, Pod pod, String volume, VolumeProjection p, Integer mode, String hostIp,
+      ProjectedTokens tokens) throws MountError, IOException {
     String ns = pod.getMetadata().getNamespace();
     if (p.getSecret() != null) {
       Map<String, String> data = secret(ns, p.getSecret().getName());
@@ -143,7 +163,9 @@ public final class PodVolumes implements PodEnvironment.Lookup {
       writeDownward(dir, pod, p.getDownwardAPI().getItems(), mode, hostIp);
     } else if (p.getServiceAccountToken() != null) {
       ServiceAccountTokenProjection t = p.getServiceAccountToken();
-      write(dir, t.getPath(), token(pod, t), mode == null ? 0644 : mode);
+      tokens.mount(inside(dir, t.getPath()), mode == null ? 0644 : mode, new ProjectedTokens.Source(
+          t.getAudience() == null ? "" : t.getAudience(),
+          t.getExpirationSeconds() == null ? DEFAULT_TOKEN_SECONDS : t.getExpirationSeconds()));
     } else {
       throw new MountError("volume \"" + volume + "\": unsupported projected source");
     }
@@ -153,12 +175,12 @@ public final class PodVolumes implements PodEnvironment.Lookup {
    * A token for the pod's ServiceAccount from the TokenRequest API, with the projection's audience
    * and expiry, bound to the pod (it stops being valid when the pod is deleted).
    */
-  String token(Pod pod, ServiceAccountTokenProjection t) throws MountError {
+  ProjectedTokens.Issued token(Pod pod, ProjectedTokens.Source t) throws MountError {
     String sa = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
     TokenRequest request = new TokenRequestBuilder()
         .withNewSpec()
-        .withAudiences(t.getAudience() == null || t.getAudience().isEmpty() ? List.of() : List.of(t.getAudience()))
-        .withExpirationSeconds(t.getExpirationSeconds() == null ? DEFAULT_TOKEN_SECONDS : t.getExpirationSeconds())
+        .withAudiences(t.audience().isEmpty() ? List.of() : List.of(t.audience()))
+        .withExpirationSeconds(t.expirationSeconds())
         .withBoundObjectRef(new BoundObjectReference("v1", "Pod", pod.getMetadata().getName(),
             pod.getMetadata().getUid()))
         .endSpec()
@@ -166,7 +188,9 @@ public final class PodVolumes implements PodEnvironment.Lookup {
     try {
       TokenRequest answer = client.serviceAccounts().inNamespace(pod.getMetadata().getNamespace()).withName(sa)
           .tokenRequest(request);
-      return answer.getStatus().getToken();
+      String expires = answer.getStatus().getExpirationTimestamp();
+      return new ProjectedTokens.Issued(answer.getStatus().getToken(), expires == null
+          ? clock.instant().plusSeconds(t.expirationSeconds()) : Instant.parse(expires));
     } catch (RuntimeException e) {
       throw new MountError("token for service account \"" + sa + "\": " + e.getMessage());
     }
@@ -216,11 +240,16 @@ public final class PodVolumes implements PodEnvironment.Lookup {
     }
   }
 
-  private static void write(Path dir, String relative, String content, int mode) throws MountError, IOException {
+  private static Path inside(Path dir, String relative) throws MountError {
     Path file = dir.resolve(relative).normalize();
     if (!file.startsWith(dir) || relative.startsWith("/")) {
       throw new MountError("path " + relative + " leaves its volume");
     }
+    return file;
+  }
+
+  private static void write(Path dir, String relative, String content, int mode) throws MountError, IOException {
+    Path file = inside(dir, relative);
     Files.createDirectories(file.getParent());
     Files.writeString(file, content, StandardCharsets.UTF_8);
     try {

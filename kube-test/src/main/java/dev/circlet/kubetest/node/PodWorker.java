@@ -27,7 +27,8 @@ import java.util.logging.Logger;
 
 /**
  * The kubelet's work for one pod, on its own thread: volumes, init containers in order, native
- * sidecars (restarted when they exit early), the regular containers, the pod's status after every
+ * sidecars (restarted when they exit early), the regular containers, projected tokens renewed
+ * before they expire, the pod's status after every
  * change, {@code activeDeadlineSeconds}, and on deletion the processes' end and the pod's final
  * removal (grace period 0). Only {@code restartPolicy: Never} semantics for regular containers.
  */
@@ -42,6 +43,7 @@ final class PodWorker implements Runnable {
   private final KubernetesClient client;
   private final ContainerLauncher launcher;
   private final PodVolumes volumes;
+  private final ProjectedTokens tokens;
   private final String hostIp;
   private final Path dir;
   private final String namespace;
@@ -64,6 +66,7 @@ final class PodWorker implements Runnable {
     this.client = client;
     this.launcher = launcher;
     this.volumes = volumes;
+    this.tokens = volumes.tokens(pod);
     this.hostIp = hostIp;
     this.dir = dir;
     this.pod = pod;
@@ -162,7 +165,7 @@ final class PodWorker implements Runnable {
   private boolean mountVolumes() throws IOException {
     while (!stopping()) {
       try {
-        mounted = volumes.materialise(pod, dir, hostIp);
+        mounted = volumes.materialise(pod, dir, hostIp, tokens);
         volumesReady = true;
         return true;
       } catch (PodVolumes.MountError e) {
@@ -211,6 +214,7 @@ final class PodWorker implements Runnable {
         return false;
       }
       superviseSidecars();
+      tokens.refreshDue();
       LockSupport.parkNanos(TICK.toNanos());
     }
     return false;
@@ -230,6 +234,7 @@ final class PodWorker implements Runnable {
         }
       }
       changed |= superviseSidecars();
+      tokens.refreshDue();
       checkDeadline();
       if (verdict != null) {
         return;

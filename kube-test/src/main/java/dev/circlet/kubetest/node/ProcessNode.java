@@ -57,7 +57,7 @@ public final class ProcessNode implements AutoCloseable {
   private ProcessNode(KubernetesClient client, ProcessNodeConfig config) {
     this.client = client;
     this.config = config;
-    this.volumes = new PodVolumes(client);
+    this.volumes = new PodVolumes(client, config.tokenRefresh(), java.time.Clock.systemUTC());
     Map<String, String> base = new LinkedHashMap<>();
     base.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
     base.put("LANG", "C.UTF-8");

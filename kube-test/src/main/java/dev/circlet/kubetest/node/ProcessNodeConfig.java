@@ -18,6 +18,7 @@ import java.util.Set;
  * @param hostContainers names of containers that run their own command on the host whatever their
  *     image (the build pod's {@code primary}, which runs the shim with the host's shell)
  * @param heartbeat how often the Lease and the Ready condition are renewed
+ * @param tokenRefresh when projected ServiceAccount tokens are requested again
  */
 public record ProcessNodeConfig(
     String nodeName,
@@ -30,7 +31,8 @@ public record ProcessNodeConfig(
     Path workDir,
     ImageMap imageMap,
     Set<String> hostContainers,
-    Duration heartbeat) {
+    Duration heartbeat,
+    TokenRefresh tokenRefresh) {
 
   public static final String POOL_LABEL = "circlet.dev/pool";
   /** The image pattern of Circlet's runner image (init container and agent sidecar). */
@@ -46,6 +48,7 @@ public record ProcessNodeConfig(
     taints = List.copyOf(taints);
     imageMap = imageMap == null ? defaultImages() : imageMap;
     hostContainers = Set.copyOf(hostContainers);
+    tokenRefresh = tokenRefresh == null ? TokenRefresh.KUBELET : tokenRefresh;
     if (maxPods <= 0) {
       throw new IllegalArgumentException("maxPods must be positive");
     }
@@ -57,23 +60,32 @@ public record ProcessNodeConfig(
   /** A node of {@code pool} with 4 CPUs, 8Gi, 20 pods, the default images and the primary on the host. */
   public static ProcessNodeConfig of(String nodeName, String pool, Path workDir) {
     return new ProcessNodeConfig(nodeName, pool, Map.of(), List.of(), "4", "8Gi", 20, workDir, defaultImages(),
-        Set.of(PRIMARY), Duration.ofSeconds(10));
+        Set.of(PRIMARY), Duration.ofSeconds(10), TokenRefresh.KUBELET);
   }
 
   public ProcessNodeConfig withImages(ImageMap images) {
     return new ProcessNodeConfig(nodeName, pool, labels, taints, cpu, memory, maxPods, workDir, images,
-        hostContainers, heartbeat);
+        hostContainers, heartbeat, tokenRefresh);
   }
 
   public ProcessNodeConfig withTaints(List<Taint> more) {
     return new ProcessNodeConfig(nodeName, pool, labels, more, cpu, memory, maxPods, workDir, imageMap,
-        hostContainers, heartbeat);
+        hostContainers, heartbeat, tokenRefresh);
   }
 
   /** Renews the Lease and the Ready condition this often (tests of node loss use a short one). */
   public ProcessNodeConfig withHeartbeat(Duration every) {
     return new ProcessNodeConfig(nodeName, pool, labels, taints, cpu, memory, maxPods, workDir, imageMap,
-        hostContainers, every);
+        hostContainers, every, tokenRefresh);
+  }
+
+  /**
+   * Requests projected tokens again this long after issue when that comes before 80% of their
+   * lifetime (tests: the API server issues no token shorter than 10 minutes).
+   */
+  public ProcessNodeConfig withTokenRefreshAfter(Duration after) {
+    return new ProcessNodeConfig(nodeName, pool, labels, taints, cpu, memory, maxPods, workDir, imageMap,
+        hostContainers, heartbeat, new TokenRefresh(after));
   }
 
   /**

@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -cp kube-test.jar:… dev.circlet.kubetest.node.ProcessNodeMain --kubeconfig FILE --name NODE
  *     --pool POOL --work-dir DIR [--images FILE] [--taint key=value:Effect]… [--cpu 4] [--memory 8Gi]
- *     [--max-pods 20] [--host-container primary]…
+ *     [--max-pods 20] [--host-container primary]… [--token-refresh-after PT2M]
  * </pre>
  *
  * The image map file (format in {@link ImageMap}) is tried before the built-in runner entry.
@@ -41,7 +41,7 @@ public final class ProcessNodeMain {
       System.err.println("process-node: " + e.getMessage());
       System.err.println("usage: ProcessNodeMain --kubeconfig FILE --name NODE --pool POOL --work-dir DIR"
           + " [--images FILE] [--taint key=value:Effect]... [--cpu N] [--memory Q] [--max-pods N]"
-          + " [--host-container NAME]...");
+          + " [--host-container NAME]... [--token-refresh-after DURATION]");
       System.exit(2);
       return;
     }
@@ -81,7 +81,19 @@ public final class ProcessNodeMain {
     }
     return new ProcessNodeConfig(required(opt, "name"), required(opt, "pool"), Map.of(), taints,
         opt.getOrDefault("cpu", List.of("4")).get(0), opt.getOrDefault("memory", List.of("8Gi")).get(0), maxPods,
-        Path.of(required(opt, "work-dir")).toAbsolutePath(), images, host, Duration.ofSeconds(10));
+        Path.of(required(opt, "work-dir")).toAbsolutePath(), images, host, Duration.ofSeconds(10),
+        opt.containsKey("token-refresh-after") ? new TokenRefresh(duration(one(opt, "token-refresh-after")))
+            : TokenRefresh.KUBELET);
+  }
+
+  /** An ISO-8601 duration ({@code PT2M}) or a number of seconds. */
+  static Duration duration(String s) {
+    try {
+      return s.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(s)) : Duration.parse(s);
+    } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+      throw new IllegalArgumentException("--token-refresh-after must be seconds or an ISO-8601 duration like PT2M,"
+          + " got " + s);
+    }
   }
 
   /** {@code key=value:Effect} or {@code key:Effect}. */

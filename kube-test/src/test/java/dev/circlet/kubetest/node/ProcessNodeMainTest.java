@@ -26,6 +26,26 @@ class ProcessNodeMainTest {
     assertThat(c.imageMap().resolve("ghcr.io/circlet/runner:1"))
         .contains(new ImageMap.RunCommand(List.of("/my/agent")));
     assertThat(c.imageMap().resolve("redis:7")).containsInstanceOf(ImageMap.RunOnHost.class);
+    assertThat(c.tokenRefresh()).isEqualTo(TokenRefresh.KUBELET);
+  }
+
+  @Test
+  void theTokenRefreshPointIsASettingInSecondsOrAnIsoDuration(@TempDir Path tmp) {
+    String[] base = {"--kubeconfig", "k", "--name", "n1", "--pool", "p", "--work-dir", tmp.toString()};
+    assertThat(ProcessNodeMain.config(ProcessNodeMain.options(with(base, "--token-refresh-after", "30")))
+        .tokenRefresh().refreshAfter()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(ProcessNodeMain.config(ProcessNodeMain.options(with(base, "--token-refresh-after", "PT2M")))
+        .tokenRefresh().refreshAfter()).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThatThrownBy(() -> ProcessNodeMain.config(ProcessNodeMain.options(with(base, "--token-refresh-after",
+        "soon")))).hasMessageContaining("--token-refresh-after");
+    assertThatThrownBy(() -> ProcessNodeMain.config(ProcessNodeMain.options(with(base, "--token-refresh-after",
+        "0")))).hasMessageContaining("must be positive");
+  }
+
+  private static String[] with(String[] base, String... more) {
+    String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, out, base.length, more.length);
+    return out;
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -284,6 +285,60 @@ class ProcessNodeTest {
       Files.delete(dir);
     }
     assertThat(client.nodes().withName("process-2").get()).isNull();
+  }
+
+  @Test
+  void projectedTokensAreRequestedAgainAndRewrittenWhileThePodRuns(KubeControlPlane cp) throws Exception {
+    Path dir = Files.createTempDirectory("process-node-3");
+    String pool = "process-refresh";
+    // the API server's shortest token lifetime is 10 minutes; the node's setting moves the refresh
+    // point from 8 minutes (80%) to 2 seconds
+    try (KubernetesClient c = cp.newClient()) {
+      ProcessNode refreshing = ProcessNode.start(c, ProcessNodeConfig.of("process-3", pool, dir)
+          .withImages(ImageMap.parse("test/shell:* = @host", "test images").then(ProcessNodeConfig.defaultImages()))
+          .withTaints(List.of(TAINT)).withTokenRefreshAfter(Duration.ofSeconds(2)));
+      try {
+        // the container keeps the first token it read and waits for the file to hold another one
+        Pod pod = pod("refresh").editSpec().withNodeSelector(Map.of(ProcessNodeConfig.POOL_LABEL, pool))
+            .addNewVolume().withName("tok").withNewProjected().addNewSource().withNewServiceAccountToken()
+            .withAudience("circlet-test").withExpirationSeconds(600L).withPath("token").endServiceAccountToken()
+            .endSource().endProjected().endVolume()
+            .addNewContainer().withName("main").withImage("test/shell:1")
+            .withCommand("/bin/sh", "-c", "cat /var/run/tok/token > /out/first; i=0;"
+                + " while [ $i -lt 100 ]; do if ! cmp -s /var/run/tok/token /out/first; then"
+                + " cat /var/run/tok/token > /out/second; exit 0; fi; sleep 1; i=$((i+1)); done; exit 1")
+            .addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount()
+            .addNewVolumeMount().withName("tok").withMountPath("/var/run/tok").endVolumeMount()
+            .endContainer().endSpec().build();
+        client.resource(pod).create();
+
+        Pod done = await("refresh", phase("Succeeded"));
+
+        Path out = refreshing.podDir(NS, "refresh").resolve("volumes/out");
+        String first = Files.readString(out.resolve("first"));
+        String second = Files.readString(out.resolve("second"));
+        assertThat(second).isNotEqualTo(first);
+        for (String token : List.of(first, second)) {
+          TokenReview review = client.resource(new TokenReviewBuilder().withNewSpec().withToken(token)
+              .withAudiences("circlet-test").endSpec().build()).create();
+          assertThat(review.getStatus().getAuthenticated()).isTrue();
+          assertThat(review.getStatus().getUser().getExtra())
+              .containsEntry("authentication.kubernetes.io/pod-uid", List.of(done.getMetadata().getUid()));
+          // issued with the lifetime the projection asked for and the API server accepted
+          Map<?, ?> claims = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+              java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]), Map.class);
+          assertThat(((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue())
+              .isEqualTo(600);
+        }
+      } finally {
+        client.pods().inNamespace(NS).withName("refresh").delete();
+        refreshing.closeAndDeregister();
+      }
+    } finally {
+      try (var s = Files.walk(dir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
   }
 
   private static String ready(String nodeName) {

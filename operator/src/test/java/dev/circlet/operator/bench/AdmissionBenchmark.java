@@ -211,7 +211,9 @@ public final class AdmissionBenchmark {
     Watch watch = client.pods().inAnyNamespace().withLabel(CircletApi.LABEL_BUILD).watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, Pod pod) {
-        if (action == Action.ADDED && podSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
+        // only this phase's pods: the ceiling phase left build pods ("ceiling-N") with the same label
+        if (action == Action.ADDED && pod.getMetadata().getName().startsWith("bench-")
+            && podSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
           allPods.countDown();
         }
       }

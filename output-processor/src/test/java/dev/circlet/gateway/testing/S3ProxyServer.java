@@ -12,7 +12,8 @@ import org.jclouds.blobstore.BlobStoreContext;
  * S3Proxy, a real S3-compatible server, that a test can stop and start again on the same port
  * with the same objects, to play an object-store outage. Its blob store lives in this JVM
  * (jclouds' transient provider: the filesystem provider's Guice wiring clashes with the
- * gateway's test classpath), so objects survive the HTTP server being stopped.
+ * gateway's test classpath), so objects survive the HTTP server being stopped. {@link #onDisk}
+ * uses the filesystem provider instead, for measurements where objects must reach the disk.
  */
 public final class S3ProxyServer implements AutoCloseable {
   public static final String ACCESS = "circlet-access";
@@ -23,9 +24,21 @@ public final class S3ProxyServer implements AutoCloseable {
   private S3Proxy proxy;
 
   public S3ProxyServer(String bucket) throws Exception {
+    this(bucket, null);
+  }
+
+  /** S3Proxy with its filesystem backend: every object is a file under {@code baseDir}. */
+  public static S3ProxyServer onDisk(String bucket, java.nio.file.Path baseDir) throws Exception {
+    return new S3ProxyServer(bucket, java.nio.file.Files.createDirectories(baseDir));
+  }
+
+  private S3ProxyServer(String bucket, java.nio.file.Path baseDir) throws Exception {
     Properties p = new Properties();
-    context = ContextBuilder.newBuilder("transient").credentials("identity", "credential").overrides(p)
-        .build(BlobStoreContext.class);
+    if (baseDir != null) {
+      p.setProperty("jclouds.filesystem.basedir", baseDir.toString());
+    }
+    context = ContextBuilder.newBuilder(baseDir == null ? "transient" : "filesystem")
+        .credentials("identity", "credential").overrides(p).build(BlobStoreContext.class);
     context.getBlobStore().createContainerInLocation(null, bucket);
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();

@@ -45,6 +45,11 @@ public final class LogStreamer implements AutoCloseable {
   private volatile boolean closed;
   private volatile Throwable streamError;
   private volatile int reconnects;
+  /**
+   * Set while the sender may be about to wait for output, before it looks for any: a write signals
+   * only then, so a step writing line by line does not take the sender's lock for every line.
+   */
+  private volatile boolean senderWaiting = true;
   /** Which stream is current; callbacks of an older, broken stream are ignored. */
   private int generation;
 
@@ -71,7 +76,9 @@ public final class LogStreamer implements AutoCloseable {
       lock.unlock();
     }
     s.append(b, off, len);
-    signal();
+    if (senderWaiting) {
+      signal();
+    }
   }
 
   /** The step produced its last byte. */
@@ -217,6 +224,7 @@ public final class LogStreamer implements AutoCloseable {
   private void awaitWork() throws InterruptedException {
     lock.lock();
     try {
+      senderWaiting = true;
       while (!closed && steps.values().stream().allMatch(s -> s.ackedEnded)) {
         changed.await(1, TimeUnit.SECONDS);
       }
@@ -235,6 +243,7 @@ public final class LogStreamer implements AutoCloseable {
   private LogFrame nextFrame() throws InterruptedException {
     lock.lock();
     try {
+      senderWaiting = true;
       if (streamError != null) {
         throw new StreamBroken(streamError);
       }
@@ -253,10 +262,12 @@ public final class LogStreamer implements AutoCloseable {
           LogFrame f = LogFrame.newBuilder().setChunk(LogChunk.newBuilder().setStep(s.step)
               .setOffset(s.sendOffset).setData(ByteString.copyFrom(data))).build();
           s.sendOffset += data.length;
+          senderWaiting = false;
           return f;
         }
         if (s.ended() && !s.endSent && s.sendOffset == s.written()) {
           s.endSent = true;
+          senderWaiting = false;
           return LogFrame.newBuilder().setEnd(StepOutputEnd.newBuilder().setStep(s.step)
               .setLength(s.written())).build();
         }
