@@ -50,7 +50,9 @@ final class GitHubPayloads {
         Json.text(head, "author", "name"),
         Json.text(head, "author", "email"),
         actor != null ? actor : Json.text(root, "pusher", "name"),
-        null)));
+        null,
+        Json.body(Json.text(head, "message")),
+        Json.text(head, "url"))));
   }
 
   private static ParsedWebhook pullRequest(JsonNode root) {
@@ -75,7 +77,9 @@ final class GitHubPayloads {
         Json.text(pr, "user", "login"),
         null,
         Json.text(root, "sender", "login"),
-        Json.integer(pr, "number"))));
+        Json.integer(pr, "number"),
+        Json.body(Json.text(pr, "body")),
+        null)));
   }
 
   private static List<String> repository(JsonNode root) {
