@@ -77,9 +77,7 @@ final class GitHubPayloads {
         Json.text(pr, "user", "login"),
         null,
         Json.text(root, "sender", "login"),
-        Json.integer(pr, "number"),
-        Json.body(Json.text(pr, "body")),
-        null)));
+        Json.integer(pr, "number"))));
   }
 
   private static List<String> repository(JsonNode root) {
