@@ -54,6 +54,10 @@ class WorkflowFeaturesTest {
     assertThat(w.job("gate").requires()).containsExactly("build-linux-1", "build-linux-2", "build-mac-2");
     assertThat(w.job("gate").type()).isEqualTo("no-op");
     assertThat(w.job("gate").executor()).isNull();
+    // each matrix instance names its matrix (the alias, else the job), so a UI can show them together
+    assertThat(w.matrixGroups()).containsExactly(java.util.Map.entry("build-linux-1", "all-builds"),
+        java.util.Map.entry("build-linux-2", "all-builds"), java.util.Map.entry("build-mac-2", "all-builds"),
+        java.util.Map.entry("after-linux", "build"), java.util.Map.entry("after-mac", "build"));
   }
 
   @Test
@@ -91,6 +95,7 @@ class WorkflowFeaturesTest {
               - hold: {type: approval, requires: [build]}
         """);
     assertThat(w.jobs()).extracting(JobSpec::name).containsExactly("build-1", "build-2", "hold");
+    assertThat(w.matrixGroups()).as("repeated invocations are not a matrix").isEmpty();
     assertThat(w.job("hold").requires()).containsExactly("build-1", "build-2");
     assertThat(w.job("hold").type()).isEqualTo("approval");
     assertThat(w.job("hold").steps()).isEmpty();

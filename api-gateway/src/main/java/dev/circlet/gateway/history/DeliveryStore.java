@@ -81,7 +81,15 @@ public final class DeliveryStore {
 
   /** What a new run records about its trigger. */
   public record RunRequest(String namespace, String pipeline, String runKey, String provider, String deliveryId,
-      String triggerSource, String branch, String tag, String revision, String actor, String organization) {}
+      String triggerSource, String branch, String tag, String revision, String actor, String organization,
+      String commitSubject, String commitAuthorName, String commitAuthorEmail, Integer prNumber) {
+    /** A run whose trigger names no commit details (an API trigger). */
+    public RunRequest(String namespace, String pipeline, String runKey, String provider, String deliveryId,
+        String triggerSource, String branch, String tag, String revision, String actor, String organization) {
+      this(namespace, pipeline, runKey, provider, deliveryId, triggerSource, branch, tag, revision, actor,
+          organization, null, null, null, null);
+    }
+  }
 
   /**
    * The run for {@code request.runKey()}: the existing one, or a new one with the Pipeline's next
@@ -111,8 +119,9 @@ public final class DeliveryStore {
         }
         try (PreparedStatement ps = c.prepareStatement("""
             INSERT INTO pipeline_run (namespace, pipeline, number, run_key, provider, delivery_id, trigger_source,
-              branch, tag, revision, actor, organization, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
+              branch, tag, revision, actor, organization, commit_subject, commit_author_name, commit_author_email,
+              pr_number, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
             ON CONFLICT (run_key) DO NOTHING""")) {
           ps.setString(1, r.namespace());
           ps.setString(2, r.pipeline());
@@ -126,6 +135,10 @@ public final class DeliveryStore {
           ps.setString(10, r.revision());
           ps.setString(11, r.actor());
           ps.setString(12, r.organization());
+          ps.setString(13, r.commitSubject());
+          ps.setString(14, r.commitAuthorName());
+          ps.setString(15, r.commitAuthorEmail());
+          ps.setObject(16, r.prNumber(), java.sql.Types.INTEGER);
           if (ps.executeUpdate() == 0) {
             c.rollback();
             return run(r.runKey());

@@ -31,14 +31,16 @@ public final class HistoryQueries {
   /** A pipeline run as the API shows it. */
   public record RunRecord(long id, String namespace, String pipeline, long number, String triggerSource,
       String provider, String deliveryId, String branch, String tag, String revision, String actor, String status,
-      String reason, List<String> workflows, Instant createdAt, Instant updatedAt) {}
+      String reason, List<String> workflows, Instant createdAt, Instant updatedAt, String commitSubject,
+      String commitAuthorName, String commitAuthorEmail, Integer prNumber) {}
 
   /** A webhook delivery with the runs it made in the caller's organization, each with its outcome. */
   public record DeliveryRecord(String provider, String deliveryId, String eventType, String status, int attempts,
       Instant receivedAt, Instant updatedAt, List<RunRecord> runs) {}
 
   private static final String RUN_COLUMNS = "id, namespace, pipeline, number, trigger_source, provider, delivery_id,"
-      + " branch, tag, revision, actor, status, reason, workflows, created_at, updated_at";
+      + " branch, tag, revision, actor, status, reason, workflows, created_at, updated_at, commit_subject,"
+      + " commit_author_name, commit_author_email, pr_number";
 
   /** Which runs to list: each field null for any. */
   public record RunFilter(String namespace, String pipeline, String branch, String status) {
@@ -199,7 +201,8 @@ public final class HistoryQueries {
     return new RunRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
         rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
         rs.getString(12), rs.getString(13), a == null ? List.of() : List.of((String[]) a.getArray()),
-        instant(rs.getTimestamp(15)), instant(rs.getTimestamp(16)));
+        instant(rs.getTimestamp(15)), instant(rs.getTimestamp(16)), rs.getString(17), rs.getString(18),
+        rs.getString(19), (Integer) rs.getObject(20));
   }
 
   private static Instant instant(Timestamp t) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.gateway.api.GatewayWiring;
 import dev.circlet.gateway.archive.ArchiveStore;
+import dev.circlet.gateway.archive.ArchiveViews;
 import dev.circlet.gateway.archive.ArchiveStore.ArchivedBuild;
 import dev.circlet.gateway.builds.BuildRecordsReader;
 import dev.circlet.gateway.storage.ObjectStore;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,7 @@ public class BuildsResource {
   /** A list answer ({@code next} is always null: a Build's lists are read whole). */
   public record Items<T>(List<T> items, String next) {}
 
-  /** An artifact; {@code url} is where it is served, when the installation stores artifacts. */
+  /** An artifact; {@code url} is the API path that serves its bytes (with the same token). */
   public record Artifact(String path, long sizeBytes, String url) {}
 
   /** An accepted cancel. */
@@ -62,9 +64,11 @@ public class BuildsResource {
   @GET
   public Map<String, Object> get(@PathParam("namespace") String namespace, @PathParam("name") String name,
       @HeaderParam("Authorization") String authorization) {
-    ArchivedBuild b = archived(auth.require(authorization, Scope.READ), namespace, name);
+    ApiTokens.Holder caller = auth.require(authorization, Scope.READ);
+    ArchivedBuild b = archived(caller, namespace, name);
     @SuppressWarnings("unchecked")
     Map<String, Object> out = new LinkedHashMap<>(JSON.convertValue(b.view(), Map.class));
+    out.put("group", group(caller, namespace, b));
     out.put("steps", records.steps(b.uid()));
     return out;
   }
@@ -83,7 +87,52 @@ public class BuildsResource {
       @HeaderParam("Authorization") String authorization) {
     ArchivedBuild b = archived(auth.require(authorization, Scope.READ), namespace, name);
     return new Items<>(records.artifacts(b.uid(), this::storedSize).stream()
-        .map(a -> new Artifact(a.path(), a.sizeBytes(), null)).toList(), null);
+        .map(a -> new Artifact(a.path(), a.sizeBytes(), ArtifactDownloads.url(namespace, name, a.path()))).toList(),
+        null);
+  }
+
+  /**
+   * One artifact's bytes, streamed from object storage. The object is the one recorded for this
+   * Build at that path; the path never becomes a storage key, so no path reaches another Build's
+   * objects. Another organization's Build, or a path the Build did not upload, is 404.
+   */
+  @GET
+  @Path("artifacts/{path: .+}")
+  @Produces(MediaType.WILDCARD)
+  public Response download(@PathParam("namespace") String namespace, @PathParam("name") String name,
+      @PathParam("path") String path, @HeaderParam("Authorization") String authorization) {
+    ArchivedBuild b = archived(auth.require(authorization, Scope.READ), namespace, name);
+    BuildRecordsReader.Artifact a = records.artifacts(b.uid(), this::storedSize).stream()
+        .filter(x -> x.path().equals(path)).findFirst()
+        .orElseThrow(() -> ApiProblem.notFound("Build " + namespace + "/" + name + " has no artifact " + path));
+    java.io.InputStream in;
+    try {
+      in = store.open(a.storageKey());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot read artifact " + a.storageKey() + ": " + e);
+      throw new ApiProblem(503, "Object storage unavailable", "the artifact cannot be read now; try again");
+    }
+    if (in == null) {
+      throw ApiProblem.notFound("Build " + namespace + "/" + name + " has no artifact " + path);
+    }
+    StreamingOutput body = out -> {
+      try (in) {
+        in.transferTo(out);
+      }
+    };
+    return Response.ok(body, ArtifactDownloads.mediaType(path))
+        .header("Content-Length", a.sizeBytes())
+        .header("Content-Disposition", ArtifactDownloads.disposition(path))
+        .header("X-Content-Type-Options", "nosniff")
+        .build();
+  }
+
+  private String group(ApiTokens.Holder caller, String namespace, ArchivedBuild b) {
+    String workflow = b.view().workflow();
+    if (workflow == null) {
+      return null;
+    }
+    return ArchiveViews.groupOf(archive.workflow(caller.organization(), namespace, workflow), b.view().job());
   }
 
   /**

@@ -75,8 +75,9 @@ public class HistoryResource {
 
   public record PipelineRef(String namespace, String name) {}
 
+  /** What triggered a run; {@code author} is the commit author's name, {@code authorEmail} their address. */
   public record TriggerInfo(String source, String branch, String tag, String revision, String subject,
-      String author, String actor, Long prNumber, String provider, String deliveryId) {}
+      String author, String actor, Long prNumber, String provider, String deliveryId, String authorEmail) {}
 
   /** The Organization's capacity, its use, and the Builds waiting for a slot with why. */
   public record Queue(String organization, int running, int capacity, int queued, List<Waiting> waiting) {}
@@ -176,8 +177,9 @@ public class HistoryResource {
         r.number());
     return new RunDetail(r.id(), r.number(), new PipelineRef(r.namespace(), r.pipeline()),
         RunStatus.of(r.status(), workflows), r.status(), r.reason(), r.createdAt(), r.updatedAt(),
-        new TriggerInfo(r.triggerSource(), r.branch(), r.tag(), r.revision(), null, null, r.actor(), null,
-            r.provider(), r.deliveryId()), workflows);
+        new TriggerInfo(r.triggerSource(), r.branch(), r.tag(), r.revision(), r.commitSubject(),
+            r.commitAuthorName(), r.actor(), r.prNumber() == null ? null : r.prNumber().longValue(), r.provider(),
+            r.deliveryId(), r.commitAuthorEmail()), workflows);
   }
 
   @GET

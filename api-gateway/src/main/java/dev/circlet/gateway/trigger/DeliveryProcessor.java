@@ -83,7 +83,8 @@ public final class DeliveryProcessor {
               p.getMetadata().getName());
           DeliveryStore.Run run = store.allocate(new DeliveryStore.RunRequest(p.getMetadata().getNamespace(),
               p.getMetadata().getName(), runKey, d.provider(), d.deliveryId(), source, e.branch(), e.tag(),
-              e.revision(), e.actor(), p.getSpec() == null ? null : p.getSpec().organization));
+              e.revision(), e.actor(), p.getSpec() == null ? null : p.getSpec().organization, e.commitSubject(),
+              e.commitAuthorName(), e.commitAuthorEmail(), e.pullRequest()));
           Map<String, Object> parameters = d.parameters() == null ? Map.of() : d.parameters();
           RunResult r = runOne(p, new RunPlanner.RunTrigger(e, source, d.deliveryId(), runKey, parameters, d.schedule()), run);
           (r.created() ? created : nothing).add(r.line());

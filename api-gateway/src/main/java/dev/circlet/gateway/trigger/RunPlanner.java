@@ -17,6 +17,7 @@ import dev.circlet.config.ConfigSource;
 import dev.circlet.config.Diagnostic;
 import dev.circlet.config.PipelineContext;
 import dev.circlet.config.model.CompiledWorkflow;
+import dev.circlet.gateway.archive.ArchiveViews;
 import dev.circlet.gateway.webhook.TriggerEvent;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.ArrayList;
@@ -107,10 +108,33 @@ public final class RunPlanner {
     put(b, "git.commit.author_name", e.commitAuthorName());
     put(b, "git.commit.author_email", e.commitAuthorEmail());
     put(b, "git.commit.author_login", e.actor());
+    put(b, "git.commit.body", e.commitBody());
+    put(b, "git.commit.url", e.commitUrl());
+    put(b, "project.slug", slug(repo.provider, repo.url));
     if (trigger.scheduleName() != null) {
       b.schedule(trigger.scheduleName());
     }
     return b.build();
+  }
+
+  /**
+   * CircleCI's project slug, {@code <vcs>/<owner>/<repo>} ({@code gh}, {@code gl} or {@code bb}),
+   * from the repository URL's path; null when the provider or the path is not one of those.
+   */
+  static String slug(String provider, String url) {
+    String vcs = provider == null ? null : switch (provider) {
+      case "github" -> "gh";
+      case "gitlab" -> "gl";
+      case "bitbucket" -> "bb";
+      default -> null;
+    };
+    if (vcs == null || url == null) {
+      return null;
+    }
+    String normalised = RepositoryUrls.normalise(url);
+    int slash = normalised.indexOf('/');
+    String path = slash < 0 ? "" : normalised.substring(slash + 1);
+    return path.isEmpty() || path.indexOf('/') < 0 ? null : vcs + "/" + path;
   }
 
   private static void put(PipelineContext.Builder b, String key, String value) {
@@ -128,6 +152,10 @@ public final class RunPlanner {
     wf.getMetadata().getLabels().put(LABEL_PIPELINE_NUMBER, Long.toString(number));
     wf.getMetadata().getLabels().put(CircletApi.LABEL_MANAGED_BY, CircletApi.MANAGER);
     wf.getMetadata().getAnnotations().put(RUN_KEY, trigger.runKey());
+    if (!cw.matrixGroups().isEmpty()) {
+      // the resource's JobSpec has no field for it; an annotation keeps the API's schema as it is
+      wf.getMetadata().getAnnotations().put(ArchiveViews.MATRIX_GROUPS, JSON.valueToTree(cw.matrixGroups()).toString());
+    }
     if (pipeline.getMetadata().getUid() != null) {
       wf.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
           .withApiVersion(CircletApi.API_VERSION).withKind("Pipeline").withName(pipelineName)

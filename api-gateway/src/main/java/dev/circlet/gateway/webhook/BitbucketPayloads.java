@@ -48,7 +48,8 @@ final class BitbucketPayloads {
       String[] author = author(Json.text(now, "target", "author", "raw"));
       events.add(new TriggerEvent(branch ? TriggerEvent.PUSH : TriggerEvent.TAG, repo,
           branch ? name : null, branch ? null : name, hash, Json.text(change, "old", "target", "hash"),
-          Json.subject(Json.text(now, "target", "message")), author[0], author[1], actor, null));
+          Json.subject(Json.text(now, "target", "message")), author[0], author[1], actor, null,
+          Json.body(Json.text(now, "target", "message")), Json.text(now, "target", "links", "html", "href")));
     }
     if (events.isEmpty()) {
       return new ParsedWebhook.Ignored("the push created no branch or tag revision");

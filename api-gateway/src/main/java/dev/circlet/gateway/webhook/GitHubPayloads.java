@@ -50,7 +50,9 @@ final class GitHubPayloads {
         Json.text(head, "author", "name"),
         Json.text(head, "author", "email"),
         actor != null ? actor : Json.text(root, "pusher", "name"),
-        null)));
+        null,
+        Json.body(Json.text(head, "message")),
+        Json.text(head, "url"))));
   }
 
   private static ParsedWebhook pullRequest(JsonNode root) {

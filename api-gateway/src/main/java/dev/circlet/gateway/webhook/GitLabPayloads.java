@@ -50,7 +50,9 @@ final class GitLabPayloads {
         commit == null ? null : Json.text(commit, "author", "name"),
         commit == null ? null : Json.text(commit, "author", "email"),
         Json.text(root, "user_username"),
-        null)));
+        null,
+        commit == null ? null : Json.body(Json.text(commit, "message")),
+        commit == null ? null : Json.text(commit, "url"))));
   }
 
   private static ParsedWebhook mergeRequest(JsonNode root) {
@@ -76,7 +78,9 @@ final class GitLabPayloads {
         Json.text(mr, "last_commit", "author", "name"),
         Json.text(mr, "last_commit", "author", "email"),
         Json.text(root, "user", "username"),
-        Json.integer(mr, "iid"))));
+        Json.integer(mr, "iid"),
+        Json.body(Json.text(mr, "last_commit", "message")),
+        Json.text(mr, "last_commit", "url"))));
   }
 
   private static List<String> project(JsonNode root) {

@@ -84,6 +84,16 @@ final class Json {
     return (nl < 0 ? message : message.substring(0, nl)).strip();
   }
 
+  /** A commit message after its first line, without surrounding blank lines; null when there is none. */
+  static String body(String message) {
+    if (message == null) {
+      return null;
+    }
+    int nl = message.indexOf('\n');
+    String rest = nl < 0 ? "" : message.substring(nl + 1).strip();
+    return rest.isEmpty() ? null : rest;
+  }
+
   /** A revision of only zeros means "none" (a created or deleted ref). */
   static String revision(String sha) {
     return sha == null || sha.chars().allMatch(c -> c == '0') ? null : sha;

@@ -22,6 +22,32 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Workflow and Build views computed from resources, and a run's status from its workflows, as tables. */
 class ArchiveViewsTest {
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "`{\"t-a\":\"tests\",\"t-b\":\"tests\"}` | tests | tests | p",
+      "``                                         |       |       | p",
+      "`not json`                                 |       |       | p",
+      "`{\"t-a\":1}`                            |       |       | p"})
+  void matrix_instances_are_grouped_by_the_annotation_and_parallel_jobs_by_name(String annotation, String groupA,
+      String groupB, String groupP) {
+    Workflow w = new Workflow();
+    w.getMetadata().setNamespace("acme-ci");
+    w.getMetadata().setName("app-4-main");
+    if (annotation != null) {
+      w.getMetadata().getAnnotations().put(ArchiveViews.MATRIX_GROUPS, annotation);
+    }
+    w.setSpec(new WorkflowSpec());
+    JobSpec p = RerunTest.job("p");
+    p.parallelism = 2;
+    w.getSpec().jobs.addAll(List.of(RerunTest.job("t-a"), RerunTest.job("t-b"), p));
+    WorkflowView v = ArchiveViews.workflow(w);
+    assertThat(v.jobs()).extracting(JobView::group).containsExactly(groupA, groupB, groupP);
+    assertThat(ArchiveViews.groupOf(v, "t-b")).isEqualTo(groupB);
+    assertThat(ArchiveViews.groupOf(v, "p")).isEqualTo("p");
+    assertThat(ArchiveViews.groupOf(v, "unknown")).isNull();
+    assertThat(ArchiveViews.groupOf(null, "p")).isNull();
+  }
+
   @Test
   void a_workflow_shows_its_graph_states_builds_and_parallel_groups() {
     Workflow w = new Workflow();

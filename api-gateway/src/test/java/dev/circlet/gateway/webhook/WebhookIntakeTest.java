@@ -22,7 +22,7 @@ class WebhookIntakeTest {
   static String githubPush(String ref) {
     return """
         {"ref":"%s","before":"%s","after":"%s","deleted":false,
-         "head_commit":{"message":"Fix the build\\n\\nlonger body","author":{"name":"Ada","email":"ada@example.com"}},
+         "head_commit":{"message":"Fix the build\\n\\nlonger body\\n","url":"https://github.com/acme/app/commit/1","author":{"name":"Ada","email":"ada@example.com"}},
          "pusher":{"name":"ada"},"sender":{"login":"ada-l"},
          "repository":{"clone_url":"https://github.com/acme/app.git","ssh_url":"git@github.com:acme/app.git",
            "html_url":"https://github.com/acme/app"}}""".formatted(ref, BEFORE, SHA);
@@ -146,9 +146,9 @@ class WebhookIntakeTest {
     String prClosed = GITHUB_PR.formatted("closed", SHA, BEFORE);
     List<String> ghUrls = List.of("https://github.com/acme/app.git", "git@github.com:acme/app.git", "https://github.com/acme/app");
     TriggerEvent ghPush = new TriggerEvent("push", ghUrls, "main", null, SHA, BEFORE, "Fix the build", "Ada",
-        "ada@example.com", "ada-l", null);
+        "ada@example.com", "ada-l", null, "longer body", "https://github.com/acme/app/commit/1");
     TriggerEvent ghTag = new TriggerEvent("tag", ghUrls, null, "v2.0", SHA, BEFORE, "Fix the build", "Ada",
-        "ada@example.com", "ada-l", null);
+        "ada@example.com", "ada-l", null, "longer body", "https://github.com/acme/app/commit/1");
     TriggerEvent ghPr = ev("pull_request", "https://github.com/acme/app.git", "feature/x", null, "Add a feature", "bob",
         null, "bob", 7, BEFORE);
     String mrOpen = GITLAB_MR.formatted("open", "null", SHA);

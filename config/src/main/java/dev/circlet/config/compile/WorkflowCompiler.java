@@ -57,8 +57,9 @@ public final class WorkflowCompiler {
     Map<String, Integer> seen = new HashMap<>();
     Map<String, List<String>> aliases = new LinkedHashMap<>();
     List<Instance> instances = new ArrayList<>();
+    Map<String, String> matrixGroups = new LinkedHashMap<>();
     for (YNode item : seq.items()) {
-      entry(item, unnamedUses, seen, aliases, instances);
+      entry(item, unnamedUses, seen, aliases, matrixGroups, instances);
     }
     Map<String, Instance> byName = new LinkedHashMap<>();
     for (Instance i : instances) {
@@ -108,15 +109,19 @@ public final class WorkflowCompiler {
     }
     List<JobSpec> out = new ArrayList<>();
     Map<String, Object> filters = new LinkedHashMap<>();
+    Map<String, String> groups = new LinkedHashMap<>();
     for (Map.Entry<String, Instance> e : byName.entrySet()) {
       if (kept.contains(e.getKey())) {
+        if (matrixGroups.containsKey(e.getKey())) {
+          groups.put(e.getKey(), matrixGroups.get(e.getKey()));
+        }
         out.add(e.getValue().spec().withRequires(edges.get(e.getKey()), statuses.get(e.getKey())));
         if (trigger == null && !Nodes.isNull(e.getValue().filters())) {
           filters.put(e.getKey(), Nodes.plain(e.getValue().filters()));
         }
       }
     }
-    return new CompiledWorkflow(name, out, Map.of(), filters);
+    return new CompiledWorkflow(name, out, Map.of(), filters, groups);
   }
 
   private static Map<String, Integer> countUnnamed(YSeq seq) {
@@ -138,7 +143,7 @@ public final class WorkflowCompiler {
   }
 
   private void entry(YNode item, Map<String, Integer> unnamedUses, Map<String, Integer> seen,
-      Map<String, List<String>> aliases, List<Instance> out) {
+      Map<String, List<String>> aliases, Map<String, String> matrixGroups, List<Instance> out) {
     Diags d = c.diags;
     String job;
     Pos pos;
@@ -194,6 +199,9 @@ public final class WorkflowCompiler {
       }
       if (grouped) {
         aliases.computeIfAbsent(combo != null ? alias : job, k -> new ArrayList<>()).add(name);
+      }
+      if (combo != null) {
+        matrixGroups.put(name, alias);
       }
       Instance inst = instance(job, name, pos, sc, combo);
       if (inst != null) {

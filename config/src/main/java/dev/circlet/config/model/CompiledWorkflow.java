@@ -6,13 +6,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One workflow after compilation: its jobs in declaration order, matrix and names expanded. */
+/**
+ * One workflow after compilation: its jobs in declaration order, matrix and names expanded.
+ * {@code matrixGroups} names, for each job that is an instance of a matrix, the matrix's alias
+ * (the job name unless the matrix sets {@code alias}), so a UI can show the instances together.
+ */
 public record CompiledWorkflow(String name, List<JobSpec> jobs, @JsonIgnore Map<String, Object> conditions,
-    @JsonIgnore Map<String, Object> filters) {
+    @JsonIgnore Map<String, Object> filters, @JsonIgnore Map<String, String> matrixGroups) {
   public CompiledWorkflow {
     jobs = List.copyOf(jobs);
     conditions = conditions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(conditions));
     filters = filters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(filters));
+    matrixGroups = matrixGroups == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(matrixGroups));
+  }
+
+  public CompiledWorkflow(String name, List<JobSpec> jobs, Map<String, Object> conditions,
+      Map<String, Object> filters) {
+    this(name, jobs, conditions, filters, Map.of());
   }
 
   public CompiledWorkflow(String name, List<JobSpec> jobs) {
@@ -24,7 +34,7 @@ public record CompiledWorkflow(String name, List<JobSpec> jobs, @JsonIgnore Map<
    * (pipeline values substituted), which {@code config process} prints for the trigger to decide.
    */
   public CompiledWorkflow withConditions(Map<String, Object> workflowConditions) {
-    return new CompiledWorkflow(name, jobs, workflowConditions, filters);
+    return new CompiledWorkflow(name, jobs, workflowConditions, filters, matrixGroups);
   }
 
   public JobSpec job(String jobName) {

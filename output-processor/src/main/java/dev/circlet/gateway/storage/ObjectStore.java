@@ -130,6 +130,23 @@ public final class ObjectStore implements AutoCloseable {
     return all;
   }
 
+  /**
+   * The whole object as a stream the caller must close, read from storage as the caller reads it
+   * (nothing is buffered whole); null when there is no such object.
+   */
+  public InputStream open(String key) {
+    try {
+      return s3.getObject(b -> b.bucket(bucket).key(key));
+    } catch (NoSuchKeyException e) {
+      return null;
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
   public boolean exists(String key) {
     return size(key).isPresent();
   }
