@@ -134,8 +134,10 @@ class WebUiE2ETest {
     String integration = awaitBuild(workflow, "integration", p -> p == BuildPhase.Running);
 
     List<String> command = List.of("node", "e2e/gateway.mjs");
+    // Into a file, then printed: a forked test JVM's own stdout belongs to surefire.
+    Path output = dev.dir.resolve("ui-browser.out");
     ProcessBuilder pb = new ProcessBuilder(command).directory(DevPlatform.REPO.resolve("web-ui").toFile())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        .redirectErrorStream(true).redirectOutput(output.toFile());
     pb.environment().put("CIRCLET_UI_URL", dev.gateway());
     pb.environment().put("CIRCLET_UI_TOKEN", token);
     pb.environment().put("CIRCLET_UI_NAMESPACE", DevPlatform.NS);
@@ -145,8 +147,14 @@ class WebUiE2ETest {
       pb.environment().put("CIRCLET_UI_SHOTS", DevPlatform.REPO.resolve("docs/ui/gateway").toString());
     }
     Process browser = pb.start();
-    assertThat(browser.waitFor(10, TimeUnit.MINUTES)).as("the browser tests finished").isTrue();
-    assertThat(browser.exitValue()).as("browser tests (output above)").isZero();
+    boolean finished = browser.waitFor(10, TimeUnit.MINUTES);
+    if (!finished) {
+      browser.destroyForcibly();
+    }
+    String printed = Files.readString(output);
+    System.out.println(printed);
+    assertThat(finished).as("the browser tests finished: " + printed).isTrue();
+    assertThat(browser.exitValue()).as(printed).isZero();
 
     // What the UI asked for happened on the platform.
     Build canceled = build(integration);
