@@ -9,7 +9,9 @@
 #   hack/test.sh services        tests on real PostgreSQL, RabbitMQ, Redis and S3 (@Tag("services"))
 #   hack/test.sh e2e             the whole platform of hack/dev-up (e2e/) and the fault suite; then
 #                                hack/faults-doc.sh turns its FAULT lines into docs/faults.md
-#   hack/test.sh ui              the web UI's build and component tests, then its browser tests in chromium
+#   hack/test.sh ui              the web UI's build and component tests, then its browser tests in chromium:
+#                                against recorded history (web-ui/e2e/run.mjs) and against the real gateway
+#                                of hack/dev-up (e2e/.../WebUiE2ETest)
 #   hack/test.sh [tier] -pl config -am    extra arguments go to Maven
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,17 +23,17 @@ case "${1:-}" in
 esac
 
 start=$(date +%s)
-if [ "$tier" != unit ] && [ "$tier" != ui ]; then
+if [ "$tier" != unit ]; then
   hack/kube-binaries.sh
 fi
 if [ "$tier" != ui ]; then
   hack/helm-binary.sh
   echo "circlet: control-plane and Helm binaries ready after $(( $(date +%s) - start ))s"
 fi
-if [ "$tier" = all ] || [ "$tier" = ui ]; then
+if [ "$tier" = all ] || [ "$tier" = ui ] || [ "$tier" = e2e ]; then
   hack/chromium.sh
 fi
-if [ "$tier" = all ] || [ "$tier" = services ] || [ "$tier" = e2e ]; then
+if [ "$tier" = all ] || [ "$tier" = services ] || [ "$tier" = e2e ] || [ "$tier" = ui ]; then
   hack/services.sh
   echo "circlet: service packages ready after $(( $(date +%s) - start ))s"
 fi
@@ -58,6 +60,10 @@ fi
 if [ "$tier" = all ] || [ "$tier" = ui ]; then
   # The browser tests drive Debian's chromium against the UI the build just produced.
   (cd web-ui && npm run test:browser)
+fi
+if [ "$tier" = ui ]; then
+  # The same browser in the whole platform of hack/dev-up (tier all runs this class with the e2e module).
+  mvn -B -ntp package -pl e2e -am -Dtest=WebUiE2ETest -Dsurefire.failIfNoSpecifiedTests=false "$@"
 fi
 echo "circlet: tier '$tier' finished after $(( $(date +%s) - start ))s"
 if [ "$tier" = all ] || [ "$tier" = e2e ]; then

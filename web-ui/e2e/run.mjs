@@ -172,6 +172,42 @@ await test('the pages can be used with the keyboard alone', async () => {
   await page.getByRole('heading', { name: /team\/shop #41/ }).waitFor();
 });
 
+/** Controls on the page without an accessible name (label, aria-label, aria-labelledby, text or title). */
+const unlabelled = () => page.$$eval('input, select, textarea, button, a[href], [role="button"]', (els) => els
+  .filter((e) => e.offsetParent !== null || e.getClientRects().length > 0)
+  .filter((e) => {
+    const byIds = (e.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent ?? '').join('');
+    const labels = [...(e.labels ?? [])].map((l) => l.textContent ?? '').join('');
+    const own = ['button', 'a'].includes(e.localName) || e.getAttribute('role') === 'button' ? e.textContent ?? '' : '';
+    return ![e.getAttribute('aria-label') ?? '', byIds, labels, own, e.getAttribute('title') ?? ''].some((n) => n.trim());
+  })
+  .map((e) => e.outerHTML.slice(0, 120)));
+
+await test('every control of the main pages has an accessible name', async () => {
+  const pages = [
+    ['/ui/', () => page.getByRole('cell', { name: 'feature/cart-limits' }).waitFor()],
+    ['/ui/runs/run-42', () => page.locator('.node').first().waitFor()],
+    ['/ui/builds/team/shop-41-ci-test', () => page.locator('.tests > li').first().waitFor()],
+    ['/ui/queue', () => page.getByText('OrganizationAtCapacity').first().waitFor()],
+  ];
+  for (const [path, ready] of pages) {
+    await page.goto(`${server.url}${path}`);
+    await ready();
+    const missing = await unlabelled();
+    expect(missing.length === 0, `${path}: controls without a name: ${missing.join(' | ')}`);
+  }
+  const signIn = await browser.newContext();
+  try {
+    const p = await signIn.newPage();
+    await p.goto(`${server.url}/ui/`);
+    await p.getByLabel('API token').waitFor();
+    expect(await p.getByRole('button', { name: 'Sign in' }).count() === 1, 'the sign-in button is named');
+  } finally {
+    await signIn.close();
+  }
+});
+
 await test('behind an authenticating proxy the UI signs in without a token', async () => {
   const proxied = await startFixtureServer({ behindProxy: true });
   const other = await browser.newContext({ viewport: { width: 1280, height: 860 } });

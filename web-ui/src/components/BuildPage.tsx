@@ -85,6 +85,9 @@ export function BuildPage({ api, namespace, name, step }: { api: ApiClient; name
     ?? b.steps.find((s) => stateClass(s.status) === 'bad')
     ?? b.steps.find(stepRunning)
     ?? b.steps[b.steps.length - 1];
+  // A Build that ended (canceled, timed out) may leave its running step without an end event: its
+  // log is then read whole instead of waiting on a tail that will not end.
+  const live = !!selected && stepRunning(selected) && !isTerminal(b.phase);
   return (
     <main>
       <h1>
@@ -119,13 +122,13 @@ export function BuildPage({ api, namespace, name, step }: { api: ApiClient; name
           {selected
             ? (
               <LogView
-                key={`${b.name}/${selected.index}`}
+                key={`${b.name}/${selected.index}/${live ? 'live' : 'whole'}`}
                 api={api}
                 namespace={b.namespace}
                 build={b.name}
                 step={selected.index}
                 stepName={selected.name}
-                live={stepRunning(selected)}
+                live={live}
               />
             )
             : <p class="muted">No steps have started yet.</p>}

@@ -14,16 +14,24 @@ import java.util.Optional;
  * Retry-After when PostgreSQL cannot be asked, since a token that cannot be looked up is not known
  * to be bad, and a 401 would tell clients to drop a valid token). The
  * bootstrap secret ({@code circlet.gateway.admin-token}) is accepted on the token endpoints only,
- * compared in constant time, so a platform admin can mint an Organization's first admin token.
+ * compared in constant time, so a platform admin can mint an Organization's first admin token. When
+ * the operator configures sign-in by an authenticating proxy, a caller the proxy vouched for
+ * ({@link ProxySignIn}) is accepted too, with the scopes the operator granted such users.
  */
 public final class ApiAuth {
   private static final int MIN_BOOTSTRAP_LENGTH = 32;
 
   private final ApiTokens tokens;
   private final byte[] bootstrapHash;
+  private final ProxySignIn proxy;
 
   public ApiAuth(ApiTokens tokens, Optional<String> bootstrapSecret) {
+    this(tokens, bootstrapSecret, ProxySignIn.off());
+  }
+
+  public ApiAuth(ApiTokens tokens, Optional<String> bootstrapSecret, ProxySignIn proxy) {
     this.tokens = tokens;
+    this.proxy = proxy;
     String secret = bootstrapSecret.map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
     if (secret != null && secret.length() < MIN_BOOTSTRAP_LENGTH) {
       throw new IllegalArgumentException("circlet.gateway.admin-token must be at least " + MIN_BOOTSTRAP_LENGTH
@@ -34,15 +42,22 @@ public final class ApiAuth {
 
   /** The holder of the request's token, if it covers {@code scope}. */
   public ApiTokens.Holder require(String authorization, Scope scope) {
-    String token = bearer(authorization);
     ApiTokens.Holder holder;
-    try {
-      holder = tokens.authenticate(token);
-    } catch (HistoryException e) {
-      throw ApiProblem.unavailable("the token could not be checked: the database did not answer; retry later");
-    }
-    if (holder == null) {
-      throw ApiProblem.unauthorized("the bearer token is unknown or revoked");
+    if (ProxySignIn.isProxyCredential(authorization)) {
+      holder = proxy.caller(authorization);
+      if (holder == null) {
+        throw ApiProblem.unauthorized("send Authorization: Bearer <token>");
+      }
+    } else {
+      String token = bearer(authorization);
+      try {
+        holder = tokens.authenticate(token);
+      } catch (HistoryException e) {
+        throw ApiProblem.unavailable("the token could not be checked: the database did not answer; retry later");
+      }
+      if (holder == null) {
+        throw ApiProblem.unauthorized("the bearer token is unknown or revoked");
+      }
     }
     if (!holder.allows(scope)) {
       throw ApiProblem.forbidden("this token's scopes " + holder.scopes().stream().map(Scope::id).toList()

@@ -7,6 +7,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,8 +23,19 @@ public class ApiBeans {
 
   @Produces
   @Singleton
-  ApiAuth auth(ApiTokens tokens, @ConfigProperty(name = "circlet.gateway.admin-token") Optional<String> bootstrap) {
-    return new ApiAuth(tokens, bootstrap);
+  ApiAuth auth(ApiTokens tokens, @ConfigProperty(name = "circlet.gateway.admin-token") Optional<String> bootstrap,
+      ProxySignIn proxy) {
+    return new ApiAuth(tokens, bootstrap, proxy);
+  }
+
+  /** Sign-in by an authenticating proxy's header: off unless {@code circlet.gateway.proxy-auth.header} is set. */
+  @Produces
+  @Singleton
+  ProxySignIn proxySignIn(@ConfigProperty(name = "circlet.gateway.proxy-auth.header") Optional<String> header,
+      @ConfigProperty(name = "circlet.gateway.proxy-auth.trusted-proxies") Optional<List<String>> trusted,
+      @ConfigProperty(name = "circlet.gateway.proxy-auth.users") Optional<List<String>> users,
+      @ConfigProperty(name = "circlet.gateway.proxy-auth.scopes", defaultValue = "read,write") List<String> scopes) {
+    return ProxySignIn.of(header, trusted.orElse(List.of()), users.orElse(List.of()), scopes);
   }
 
   @Produces

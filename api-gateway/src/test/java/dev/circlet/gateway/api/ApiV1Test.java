@@ -111,6 +111,15 @@ class ApiV1Test {
   }
 
   @Test
+  void without_proxy_sign_in_configured_a_user_header_and_a_forged_proxy_credential_are_401() throws Exception {
+    // The spoofed header an authenticating proxy would set: believed only when the operator turns the mode on.
+    assertProblem(send("GET", "api/v1/me", null, null, "X-Forwarded-User", "alice@acme.example",
+        "X-Auth-Request-User", "alice@acme.example", "Remote-User", "alice@acme.example"), 401);
+    assertProblem(send("GET", "api/v1/me", null, null, "Authorization", "CircletProxy " + "0".repeat(64)
+        + " alice@acme.example"), 401);
+  }
+
+  @Test
   void a_trigger_makes_one_workflow_per_idempotency_key_and_other_organizations_get_404() throws Exception {
     String admin = token("acme", GatewayServices.BOOTSTRAP, "admin");
     String write = token("acme", admin, "write");
