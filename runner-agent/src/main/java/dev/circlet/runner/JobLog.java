@@ -13,4 +13,11 @@ public interface JobLog {
   void notice(String step, String message);
 
   void stepFinished(StepResult result);
+
+  /**
+   * A JUnit report {@code store_test_results} of step {@code n} found at {@code path} (relative to
+   * the step's directory), for a log that keeps test results beside the output. Nothing by default.
+   */
+  default void testReport(int n, String path, byte[] xml) {
+  }
 }

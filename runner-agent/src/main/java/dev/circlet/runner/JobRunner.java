@@ -175,7 +175,8 @@ public final class JobRunner {
           "artifacts/" + ctx.build().workflowId() + "/" + ctx.job().name() + "/" + ctx.build().nodeIndex() + "/"));
       case "store_test_results" -> tests.addAll(new TestResultsStep(ctx.store(), ctx.volume(), say).store(
           paths.resolve(step.path()), "test-results/" + ctx.build().workflowId() + "/" + ctx.job().name() + "/"
-              + ctx.build().nodeIndex() + "/", ctx.job().name(), ctx.build().workflowId()));
+              + ctx.build().nodeIndex() + "/", ctx.job().name(), ctx.build().workflowId(),
+          (report, xml) -> log.testReport(n, report, xml)));
       case "add_ssh_keys" -> SshKeys.install(ctx.sshKeysDir(), ctx.home(), ctx.volume(), Steps.fingerprints(step), say);
       case "setup_remote_docker" -> say.accept("setup_remote_docker: no remote Docker engine is available to this "
           + "job; DOCKER_HOST is not set and docker commands will fail");

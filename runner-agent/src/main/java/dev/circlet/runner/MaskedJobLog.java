@@ -35,4 +35,12 @@ final class MaskedJobLog implements JobLog {
   public void stepFinished(StepResult r) {
     log.stepFinished(new StepResult(r.n(), masker.mask(r.name()), r.status(), r.millis(), r.exitCode()));
   }
+
+  /** A report's failure messages and output may quote a secret like any step output: masked too. */
+  @Override
+  public void testReport(int n, String path, byte[] xml) {
+    log.testReport(n, masker.mask(path), masker.isEmpty() ? xml
+        : masker.mask(new String(xml, java.nio.charset.StandardCharsets.UTF_8))
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
 }

@@ -61,6 +61,12 @@ public final class TestResultsStep {
   /** Stores the results of a node of workflow {@code workflowId} under {@code prefix}; returns every test case found. */
   public List<JUnitReport.TestCase> store(Path path, String prefix, String job, String workflowId)
       throws IOException {
+    return store(path, prefix, job, workflowId, (name, xml) -> { });
+  }
+
+  /** As {@link #store(Path, String, String, String)}, handing each report to {@code reports} as well. */
+  public List<JUnitReport.TestCase> store(Path path, String prefix, String job, String workflowId,
+      java.util.function.BiConsumer<String, byte[]> reports) throws IOException {
     List<JUnitReport.TestCase> cases = new ArrayList<>();
     Path real = volume.confine(path);
     List<Path> files = volume.files(real).stream()
@@ -68,7 +74,9 @@ public final class TestResultsStep {
     for (Path f : files) {
       byte[] xml = volume.readAllBytes(f);
       cases.addAll(JUnitReport.parse(new ByteArrayInputStream(xml), f.toString()));
-      store.putBytes(prefix + (real.equals(f) ? f.getFileName() : real.relativize(f)), xml);
+      String name = (real.equals(f) ? f.getFileName() : real.relativize(f)).toString();
+      store.putBytes(prefix + name, xml);
+      reports.accept(name, xml);
     }
     if (files.isEmpty()) {
       log.accept("No JUnit XML found at " + path);

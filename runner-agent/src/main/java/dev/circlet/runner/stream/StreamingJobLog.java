@@ -2,6 +2,7 @@ package dev.circlet.runner.stream;
 
 import dev.circlet.proto.runner.v1.RunnerGrpc;
 import dev.circlet.proto.runner.v1.StepEvent;
+import dev.circlet.proto.runner.v1.TestResults;
 import dev.circlet.runner.JobLog;
 import dev.circlet.runner.StepResult;
 import dev.circlet.runner.mask.MaskingLineWriter;
@@ -62,6 +63,43 @@ public final class StreamingJobLog implements JobLog {
     report(StepEvent.newBuilder().setStep(r.n()).setName(r.name()).setKind(StepEvent.Kind.FINISHED)
         .setExitCode(r.exitCode()).setDurationMillis(r.millis()).setStatus(r.status())
         .setAtMillis(System.currentTimeMillis()).build());
+  }
+
+  /**
+   * Sends a report to the gateway, which keeps its test cases in the build's history; tried a few
+   * times, since a busy gateway may miss one deadline. The report is in the job's own storage
+   * either way, so a gateway that stays unreachable costs the history its cases, never the job.
+   */
+  @Override
+  public void testReport(int n, String path, byte[] xml) {
+    console.testReport(n, path, xml);
+    TestResults upload = TestResults.newBuilder().setStep(n).setPath(path)
+        .setContent(com.google.protobuf.ByteString.copyFrom(xml)).build();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        events.withDeadlineAfter(30, TimeUnit.SECONDS).uploadTestResults(upload);
+        return;
+      } catch (io.grpc.StatusRuntimeException ex) {
+        io.grpc.Status.Code code = ex.getStatus().getCode();
+        boolean transientFailure = code == io.grpc.Status.Code.UNAVAILABLE
+            || code == io.grpc.Status.Code.DEADLINE_EXCEEDED || code == io.grpc.Status.Code.ABORTED;
+        if (!transientFailure || attempt >= 4) {
+          console.notice(stepName(n), "could not send the test report " + path + " to the gateway: " + ex.getStatus());
+          return;
+        }
+        try {
+          Thread.sleep(1_000L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private String stepName(int n) {
+    return stepIndex.entrySet().stream().filter(e -> e.getValue() == n).map(java.util.Map.Entry::getKey)
+        .findFirst().orElse("step " + n);
   }
 
   private void report(StepEvent e) {
