@@ -49,6 +49,13 @@ class RealisticGoldenTest {
     CompileResult again = Fixtures.COMPILER.validate(ConfigSource.of("processed.yml", processed),
         new PipelineContext(ctx.values(), java.util.Map.of()));
     assertThat(again.errors()).as("errors in processed output").isEmpty();
-    assertThat(again.workflows()).isEqualTo(r.workflows());
+    // Matrices are expanded in the processed config, so which matrix a job came from is not in it.
+    assertThat(withoutMatrixGroups(again.workflows())).isEqualTo(withoutMatrixGroups(r.workflows()));
+  }
+
+  private static java.util.List<dev.circlet.config.model.CompiledWorkflow> withoutMatrixGroups(
+      java.util.List<dev.circlet.config.model.CompiledWorkflow> workflows) {
+    return workflows.stream().map(w -> new dev.circlet.config.model.CompiledWorkflow(w.name(), w.jobs(),
+        w.conditions(), w.filters())).toList();
   }
 }
