@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Makes sure the services the gateway and output processor tests start on loopback are installed:
-# PostgreSQL 15, RabbitMQ and Redis from Debian's packages. Installs only what is missing; quiet when
-# everything is there.
+# PostgreSQL 15, RabbitMQ and Redis from Debian's packages, and the command-line tools tests run in
+# jobs (curl, jq: the continuation orb's and `circlet run`'s setup tests). `hack/services.sh tools`
+# checks only the tools. Installs only what is missing; quiet when everything is there.
 # The tests start their own throwaway instances (api-gateway/src/test/.../services), never the
 # system services, so nothing here starts or enables a daemon.
 set -euo pipefail
 
 need=()
-[ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
-[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
-command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v jq >/dev/null 2>&1 || need+=(jq)
+if [ "${1:-}" != tools ]; then
+  [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -36,6 +36,8 @@ fi
 if [ "$tier" = all ] || [ "$tier" = services ] || [ "$tier" = e2e ] || [ "$tier" = ui ]; then
   hack/services.sh
   echo "circlet: service packages ready after $(( $(date +%s) - start ))s"
+else
+  hack/services.sh tools
 fi
 
 case "$tier" in
