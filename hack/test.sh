@@ -13,6 +13,11 @@
 #                                against recorded history (web-ui/e2e/run.mjs) and against the real gateway
 #                                of hack/dev-up (e2e/.../WebUiE2ETest)
 #   hack/test.sh [tier] -pl config -am    extra arguments go to Maven
+#
+# Each phase prints its wall time as it ends; at the end hack/tier-times.sh prints the phases, the
+# classes, tests and summed seconds of each tier (from this run's surefire/failsafe reports), the
+# web UI's test times and Maven's per-module times. The run's output is kept in
+# target/test-times/output.log, the phases in target/test-times/phases.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/env.sh
@@ -23,21 +28,50 @@ case "${1:-}" in
 esac
 
 start=$(date +%s)
-if [ "$tier" != unit ]; then
-  hack/kube-binaries.sh
-fi
-if [ "$tier" != ui ]; then
-  hack/helm-binary.sh
-  echo "circlet: control-plane and Helm binaries ready after $(( $(date +%s) - start ))s"
-fi
+times=target/test-times
+mkdir -p "$times"
+log=$times/output.log
+phases=$times/phases.tsv
+: >"$log"
+: >"$phases"
+
+# phase NAME COMMAND...: runs COMMAND, prints and records its wall time, returns its exit code.
+phase() {
+  local name=$1 t0 rc=0 took
+  shift
+  t0=$(date +%s)
+  "$@" || rc=$?
+  took=$(( $(date +%s) - t0 ))
+  printf '%s\t%s\n' "$name" "$took" >>"$phases"
+  if [ "$rc" = 0 ]; then
+    echo "circlet: $name took ${took}s"
+  else
+    echo "circlet: $name took ${took}s and failed (exit $rc)"
+  fi
+  return "$rc"
+}
+# logged COMMAND...: runs COMMAND with its output also appended to the run's log.
+logged() {
+  "$@" 2>&1 | tee -a "$log"
+  return "${PIPESTATUS[0]}"
+}
+setup_binaries() {
+  if [ "$tier" != unit ]; then
+    hack/kube-binaries.sh || return
+  fi
+  if [ "$tier" != ui ]; then
+    hack/helm-binary.sh || return
+  fi
+}
+
+phase "binaries" setup_binaries
 if [ "$tier" = all ] || [ "$tier" = ui ] || [ "$tier" = e2e ]; then
-  hack/chromium.sh
+  phase "chromium" hack/chromium.sh
 fi
 if [ "$tier" = all ] || [ "$tier" = services ] || [ "$tier" = e2e ] || [ "$tier" = ui ]; then
-  hack/services.sh
-  echo "circlet: service packages ready after $(( $(date +%s) - start ))s"
+  phase "services setup" hack/services.sh
 else
-  hack/services.sh tools
+  phase "tools setup" hack/services.sh tools
 fi
 
 case "$tier" in
@@ -54,21 +88,25 @@ case "$tier" in
 esac
 
 echo "circlet: tier '$tier'"
+rc=0
 if [ "$tier" = ui ]; then
-  mvn -B -ntp package "${args[@]}" "$@"
+  phase "maven" logged mvn -B -ntp package "${args[@]}" "$@" || rc=$?
 else
-  mvn -B -ntp install "${args[@]}" "$@"
+  phase "maven" logged mvn -B -ntp install "${args[@]}" "$@" || rc=$?
 fi
-if [ "$tier" = all ] || [ "$tier" = ui ]; then
+if [ "$rc" = 0 ] && { [ "$tier" = all ] || [ "$tier" = ui ]; }; then
   # The browser tests drive Debian's chromium against the UI the build just produced.
-  (cd web-ui && npm run test:browser)
+  phase "browser tests" logged bash -c 'cd web-ui && npm run test:browser' || rc=$?
 fi
-if [ "$tier" = ui ]; then
+if [ "$rc" = 0 ] && [ "$tier" = ui ]; then
   # The same browser in the whole platform of hack/dev-up (tier all runs this class with the e2e module).
-  mvn -B -ntp package -pl e2e -am -Dtest=WebUiE2ETest -Dsurefire.failIfNoSpecifiedTests=false "$@"
+  phase "maven (browser e2e)" logged mvn -B -ntp package -pl e2e -am -Dtest=WebUiE2ETest \
+    -Dsurefire.failIfNoSpecifiedTests=false "$@" || rc=$?
 fi
 echo "circlet: tier '$tier' finished after $(( $(date +%s) - start ))s"
+hack/tier-times.sh "$start" "$log" "$phases"
 if [ "$tier" = all ] || [ "$tier" = e2e ]; then
   find . \( -path '*/target/surefire-reports/*' -o -path '*/target/failsafe-reports/*' \) \( -name '*.xml' -o -name '*-output.txt' \) -newermt "@$start" \
     -exec grep -ho 'FAULT | [0-9]* | .*' {} + 2>/dev/null | sort -u -t'|' -k2,2n || true
 fi
+exit "$rc"

@@ -15,6 +15,7 @@ import dev.circlet.api.v1alpha1.PipelineSpec;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.runner.testing.TestSplitter;
+import dev.circlet.runner.testing.NodeTimings;
 import dev.circlet.runner.testing.TimingsHistory;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.BufferedReader;
@@ -408,14 +409,21 @@ class WorkflowCasesE2ETest {
     return out;
   }
 
-  /** The split job's stored timings by file name, as the runner keeps them in object storage. */
+  /** The split job's stored timings by file name, as the runner keeps them in object storage (one object per node). */
   private static Map<String, Double> storedTimings() throws IOException {
-    Path file;
+    List<Path> files;
     try (Stream<Path> s = Files.walk(dev.bucket("circlet-store"))) {
-      file = s.filter(p -> p.toString().endsWith("timings/split.json") && Files.isRegularFile(p)).findFirst()
-          .orElseThrow(() -> new AssertionError("no stored timings of job split"));
+      files = s.filter(p -> p.toString().contains("timings/split/") && p.toString().endsWith(".json")
+          && Files.isRegularFile(p)).toList();
     }
-    return TimingsHistory.of(JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {}))
-        .current().of("filename");
+    if (files.isEmpty()) {
+      throw new AssertionError("no stored timings of job split");
+    }
+    List<NodeTimings> nodes = new ArrayList<>();
+    for (Path f : files) {
+      nodes.add(NodeTimings.of(JSON.readValue(f.toFile(), new TypeReference<Map<String, Object>>() {})));
+    }
+    return NodeTimings.all(TimingsHistory.empty(), nodes).of("filename");
   }
+
 }

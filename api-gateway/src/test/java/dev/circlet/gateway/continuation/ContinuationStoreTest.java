@@ -3,42 +3,27 @@ package dev.circlet.gateway.continuation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.circlet.gateway.history.DeliveryStore;
-import dev.circlet.gateway.history.PostgresServer;
+import dev.circlet.gateway.history.FreshPostgres;
 import dev.circlet.gateway.trigger.SetupRuns;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Continuation keys and the one continuation a setup run accepts, on a real PostgreSQL. */
 @Tag("services")
 class ContinuationStoreTest {
-  static PostgresServer pg;
+  @RegisterExtension static final FreshPostgres pg = new FreshPostgres();
   ContinuationStore store;
   DeliveryStore runs;
   final Instant now = Instant.parse("2026-12-02T05:00:00Z");
 
-  @BeforeAll
-  static void services() {
-    pg = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
-
   @BeforeEach
   void setUp() {
-    pg.reset();
-    pg.migrate();
     store = new ContinuationStore(pg.dataSource());
     runs = new DeliveryStore(pg.dataSource());
   }

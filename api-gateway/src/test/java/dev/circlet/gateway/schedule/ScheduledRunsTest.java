@@ -10,7 +10,7 @@ import dev.circlet.config.BoundedCompiler;
 import dev.circlet.config.ConfigCompiler;
 import dev.circlet.config.orbs.OrbStore;
 import dev.circlet.gateway.history.DeliveryStore;
-import dev.circlet.gateway.history.PostgresServer;
+import dev.circlet.gateway.history.FreshPostgres;
 import dev.circlet.gateway.trigger.ConfigLoader;
 import dev.circlet.gateway.trigger.DeliveryProcessor;
 import dev.circlet.gateway.trigger.KubernetesPipelines;
@@ -23,12 +23,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Schedules through the trigger path (PostgreSQL, the delivery processor, Workflows on the Fabric8
@@ -58,7 +57,7 @@ class ScheduledRunsTest {
           jobs: [build]
       """;
 
-  static PostgresServer pg;
+  @RegisterExtension static final FreshPostgres pg = new FreshPostgres();
   static KubernetesClient client;
 
   final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T12:00:00Z"));
@@ -66,22 +65,8 @@ class ScheduledRunsTest {
   DeliveryStore deliveries;
   DeliveryProcessor processor;
 
-  @BeforeAll
-  static void services() {
-    pg = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
-
   @BeforeEach
   void setUp() {
-    pg.reset();
-    pg.migrate();
     client.resources(Workflow.class).inAnyNamespace().delete();
     client.resources(Pipeline.class).inAnyNamespace().delete();
     Pipeline p = new Pipeline();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.circlet.api.v1alpha1.Pipeline;
 import dev.circlet.api.v1alpha1.PipelineSpec;
 import dev.circlet.config.model.Schedule;
-import dev.circlet.gateway.history.PostgresServer;
+import dev.circlet.gateway.history.FreshPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,11 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scheduler on a real PostgreSQL with a fake clock: two schedulers racing fire each tick once,
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("services")
 class SchedulerTest {
-  static PostgresServer pg;
+  @RegisterExtension static final FreshPostgres pg = new FreshPostgres();
 
   final AtomicReference<Instant> now = new AtomicReference<>();
   final Clock clock = new Clock() {
@@ -54,22 +53,8 @@ class SchedulerTest {
   final List<Schedule> workflowSchedules = new ArrayList<>();
   ScheduleStore store;
 
-  @BeforeAll
-  static void services() {
-    pg = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
-
   @BeforeEach
   void setUp() {
-    pg.reset();
-    pg.migrate();
     store = new ScheduleStore(pg.dataSource());
   }
 

@@ -3,7 +3,7 @@ package dev.circlet.gateway.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.circlet.gateway.history.PostgresServer;
+import dev.circlet.gateway.history.FreshPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -13,35 +13,20 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tokens on a real PostgreSQL: stored hashed, revocable, last-used written at most once a minute. */
 @Tag("services")
 class ApiTokensTest {
-  static PostgresServer pg;
+  @RegisterExtension static final FreshPostgres pg = new FreshPostgres();
   Instant now = Instant.parse("2026-01-01T00:00:00Z");
   ApiTokens tokens;
 
-  @BeforeAll
-  static void start() {
-    pg = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
-
   @BeforeEach
   void setUp() {
-    pg.reset();
-    pg.migrate();
     Clock clock = new Clock() {
       @Override
       public ZoneOffset getZone() {

@@ -12,7 +12,7 @@ import dev.circlet.gateway.broker.ConfirmedPublisher;
 import dev.circlet.gateway.broker.DeliveryConsumer;
 import dev.circlet.gateway.broker.RabbitMqServer;
 import dev.circlet.gateway.history.DeliveryStore;
-import dev.circlet.gateway.history.PostgresServer;
+import dev.circlet.gateway.history.FreshPostgres;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.BufferedReader;
@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,14 +42,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("services")
 @EnableKubernetesMockClient(crud = true)
 class ConsumerKilledTest {
-  static PostgresServer pg;
+  @RegisterExtension static final FreshPostgres pg = new FreshPostgres();
   static RabbitMqServer rabbit;
   static KubernetesClient client;
   static int queues;
 
   @BeforeAll
   static void services() {
-    pg = PostgresServer.start();
     rabbit = RabbitMqServer.create();
   }
 
@@ -57,16 +57,11 @@ class ConsumerKilledTest {
     if (rabbit != null) {
       rabbit.close();
     }
-    if (pg != null) {
-      pg.close();
-    }
   }
 
   @ParameterizedTest(name = "killed {0}")
   @ValueSource(strings = {"after-create", "before-ack"})
   void aConsumerKilledBetweenCreateAndAckMakesNoDuplicate(String point) throws Exception {
-    pg.reset();
-    pg.migrate();
     client.resources(Workflow.class).inAnyNamespace().delete();
     client.resources(Pipeline.class).inAnyNamespace().delete();
     client.resource(DeliveryFlowTest.pipeline("app", "https://github.com/acme/app.git", DeliveryFlowTest.CONFIG))

@@ -16,7 +16,7 @@ import dev.circlet.gateway.broker.ConfirmedPublisher;
 import dev.circlet.gateway.broker.DeliveryConsumer;
 import dev.circlet.gateway.broker.RabbitMqServer;
 import dev.circlet.gateway.history.DeliveryStore;
-import dev.circlet.gateway.history.PostgresServer;
+import dev.circlet.gateway.history.FreshPostgres;
 import dev.circlet.gateway.webhook.Delivery;
 import dev.circlet.gateway.webhook.TriggerEvent;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deliveries through a real RabbitMQ quorum queue and a real PostgreSQL into Workflows (on the
@@ -61,7 +62,7 @@ class DeliveryFlowTest {
       """;
   static final String SHA = "0123456789abcdef0123456789abcdef01234567";
 
-  static PostgresServer pg;
+  @RegisterExtension static final FreshPostgres pg = new FreshPostgres();
   static RabbitMqServer rabbit;
   static KubernetesClient client;
   static int queueCounter;
@@ -76,7 +77,6 @@ class DeliveryFlowTest {
 
   @BeforeAll
   static void services() {
-    pg = PostgresServer.start();
     rabbit = RabbitMqServer.create();
   }
 
@@ -85,15 +85,10 @@ class DeliveryFlowTest {
     if (rabbit != null) {
       rabbit.close();
     }
-    if (pg != null) {
-      pg.close();
-    }
   }
 
   @BeforeEach
   void setUp() {
-    pg.reset();
-    pg.migrate();
     store = new DeliveryStore(pg.dataSource());
     client.resources(Workflow.class).inAnyNamespace().delete();
     client.resources(Pipeline.class).inAnyNamespace().delete();

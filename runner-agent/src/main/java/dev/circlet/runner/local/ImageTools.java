@@ -2,6 +2,7 @@ package dev.circlet.runner.local;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,9 +30,6 @@ public final class ImageTools {
       Map.entry("php", new Tool("php", List.of("php", "--version"))),
       Map.entry("elixir", new Tool("elixir", List.of("elixir", "--version"))),
       Map.entry("clojure", new Tool("clojure", List.of("clojure", "--version"))));
-
-  /** The Docker CLI a machine job's steps find on a machine executor's VM. */
-  static final Tool DOCKER = new Tool("docker", List.of("docker", "--version"));
 
   private final Map<Tool, String> versions = new ConcurrentHashMap<>();
 
@@ -70,15 +68,13 @@ public final class ImageTools {
 
   /**
    * The notice for a machine job: its VM is not started, the steps run in this machine's shell,
-   * and the Docker CLI they would have had on the VM is this machine's, when there is one.
+   * with this machine's Docker CLI (named with its path and version) when there is one.
    */
   public String machineNotice(String machineImage) {
-    String base = "machine executor" + (machineImage == null ? "" : " image " + machineImage)
-        + " is not started; the steps run in this machine's shell";
-    String docker = versions.computeIfAbsent(DOCKER, ImageTools::ask);
-    return docker.startsWith("no ") || docker.equals("unknown")
-        ? base + " and " + docker + ": steps that use docker will fail"
-        : base + " with the local Docker CLI (" + docker + ")";
+    Optional<Path> cli = DockerCli.find();
+    String version = cli.map(c -> versions.computeIfAbsent(new Tool("docker", List.of(c.toString(), "--version")),
+        ImageTools::ask)).filter(v -> !v.startsWith("no ") && !v.equals("unknown")).orElse(null);
+    return DockerCli.notice(machineImage, cli, version);
   }
 
   private static String ask(Tool t) {

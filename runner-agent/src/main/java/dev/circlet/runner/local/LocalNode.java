@@ -7,6 +7,7 @@ import dev.circlet.runner.JobRunner;
 import dev.circlet.runner.StepResult;
 import dev.circlet.runner.Summary;
 import dev.circlet.runner.model.BuildInfo;
+import dev.circlet.runner.model.Jobs;
 import dev.circlet.runner.shim.ShimDriver;
 import dev.circlet.runner.steps.LocalCheckout;
 import dev.circlet.runner.store.BlobStore;
@@ -72,7 +73,7 @@ final class LocalNode {
       EngineCommands.Node container = null;
       try {
         container = p.inEngine() ? startInEngine(p, shimDir, line -> log.text("[" + p.label() + "] " + line))
-            : startInShell(shim);
+            : startInShell(p, shimDir, shim);
         if (container == null) {
           shim.awaitReady(Duration.ofSeconds(10));
         } else {
@@ -145,9 +146,26 @@ final class LocalNode {
     }
   }
 
-  private EngineCommands.Node startInShell(ShimDriver shim) throws IOException {
+  private EngineCommands.Node startInShell(Plan p, Path shimDir, ShimDriver shim) throws IOException {
     shim.startLocal();
+    if ("machine".equals(Jobs.executorKind(p.job()))) {
+      linkDockerCli(shimDir.resolve("bin"), DockerCli.find());
+    }
     return null;
+  }
+
+  /**
+   * A machine job's steps have the Docker CLI its VM would have: this machine's, linked into the
+   * shim's {@code bin} (first on the steps' PATH), so a login profile or a PATH without its
+   * directory still finds it. Nothing when there is none (the job's notice says so).
+   */
+  static void linkDockerCli(Path bin, java.util.Optional<Path> cli) throws IOException {
+    if (cli.isEmpty()) {
+      return;
+    }
+    Path link = bin.resolve("docker");
+    Files.deleteIfExists(link);
+    Files.createSymbolicLink(link, cli.get());
   }
 
   /** Installs the shim in the node's directory, pulls the images and starts the containers. */

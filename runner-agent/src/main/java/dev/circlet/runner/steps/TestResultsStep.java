@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circlet.runner.store.BlobStore;
 import dev.circlet.runner.testing.JUnitReport;
+import dev.circlet.runner.testing.NodeTimings;
 import dev.circlet.runner.testing.Timings;
 import dev.circlet.runner.testing.TimingsHistory;
 import dev.circlet.runner.volume.Volume;
@@ -11,9 +12,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -32,14 +36,25 @@ public final class TestResultsStep {
     this.log = log;
   }
 
-  /** Key of a job's timings, read by {@code circleci tests split --split-by=timings}. */
+  /**
+   * Key of a job's base timings (those stored before per-node objects), read by
+   * {@code circleci tests split --split-by=timings} with the objects under {@link #nodeTimingsPrefix}.
+   */
   public static String timingsKey(String job) {
     return "timings/" + job + ".json";
   }
 
+  /** Where each node's timings go, one object per stored result: {@code timings/<job>/<run>/<id>.json}. */
+  public static String nodeTimingsPrefix(String job) {
+    return "timings/" + job + "/";
+  }
+
+  /** How many of a job's most recent runs keep their per-node timings objects. */
+  static final int KEEP_RUNS = 5;
+
   /** Reads the stored timings of a job, every run's (empty when none were stored yet). */
   public static Timings timings(BlobStore store, String job) throws IOException {
-    return history(store, job).current();
+    return NodeTimings.all(history(store, job), nodeTimings(store, job).values().stream().toList());
   }
 
   /**
@@ -47,7 +62,7 @@ public final class TestResultsStep {
    * the ones its own nodes stored meanwhile (see {@link TimingsHistory}).
    */
   public static Timings timings(BlobStore store, String job, String workflowId) throws IOException {
-    return history(store, job).forRun(workflowId);
+    return NodeTimings.forRun(history(store, job), nodeTimings(store, job).values().stream().toList(), workflowId);
   }
 
   private static TimingsHistory history(BlobStore store, String job) throws IOException {
@@ -56,6 +71,48 @@ public final class TestResultsStep {
       return TimingsHistory.empty();
     }
     return TimingsHistory.of(JSON.readValue(b.get(), new TypeReference<Map<String, Object>>() {}));
+  }
+
+  /** Every node's timings object of a job by key; an unreadable one is skipped (a split is only a heuristic). */
+  private static Map<String, NodeTimings> nodeTimings(BlobStore store, String job) throws IOException {
+    Map<String, NodeTimings> out = new LinkedHashMap<>();
+    for (BlobStore.Blob blob : store.list(nodeTimingsPrefix(job))) {
+      if (!blob.key().endsWith(".json")) {
+        continue;
+      }
+      Optional<byte[]> b = store.getBytes(blob.key());
+      if (b.isEmpty()) {
+        continue; // pruned meanwhile
+      }
+      try {
+        out.put(blob.key(), NodeTimings.of(JSON.readValue(b.get(), new TypeReference<Map<String, Object>>() {})));
+      } catch (IOException | RuntimeException e) {
+        // a damaged object must not stop a split; its tests count as without timings
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Stores one node's timings as an object of its own (never a read-modify-write of a shared one,
+   * so parallel nodes cannot lose each other's entries), then removes the objects of runs older than
+   * the {@link #KEEP_RUNS} most recent, best effort.
+   */
+  private void storeTimings(String job, String workflowId, Timings timings) throws IOException {
+    String run = workflowId == null || workflowId.isBlank() ? "_" : workflowId;
+    NodeTimings mine = new NodeTimings(workflowId, System.currentTimeMillis(), timings);
+    store.putBytes(nodeTimingsPrefix(job) + run + "/" + UUID.randomUUID() + ".json", JSON.writeValueAsBytes(mine.asMap()));
+    try {
+      Map<String, NodeTimings> all = nodeTimings(store, job);
+      Set<String> old = NodeTimings.runsBeyond(all.values().stream().toList(), KEEP_RUNS, workflowId);
+      for (Map.Entry<String, NodeTimings> e : all.entrySet()) {
+        if (old.contains(String.valueOf(e.getValue().run()))) {
+          store.delete(e.getKey());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.accept("Older test timings were not pruned: " + e.getMessage());
+    }
   }
 
   /** Stores the results of a node of workflow {@code workflowId} under {@code prefix}; returns every test case found. */
@@ -98,8 +155,7 @@ public final class TestResultsStep {
     }
     store.putBytes(prefix + "summary.json", JSON.writeValueAsBytes(Map.of(
         "tests", t.tests(), "passed", t.passed(), "failed", t.failed(), "skipped", t.skipped(), "cases", rows)));
-    TimingsHistory recorded = history(store, job).recorded(workflowId, Timings.of(cases));
-    store.putBytes(timingsKey(job), JSON.writeValueAsBytes(recorded.asMap()));
+    storeTimings(job, workflowId, Timings.of(cases));
     return cases;
   }
 }

@@ -23,6 +23,9 @@ public interface BlobStore {
   /** The bytes of {@code key}, if present. */
   Optional<byte[]> getBytes(String key) throws IOException;
 
+  /** Removes {@code key}; nothing when there is no such object. */
+  void delete(String key) throws IOException;
+
   /** Objects whose key starts with {@code prefix}. */
   List<Blob> list(String prefix) throws IOException;
 

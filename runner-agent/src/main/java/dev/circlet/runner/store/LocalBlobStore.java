@@ -88,6 +88,11 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(file(key));
+  }
+
+  @Override
   public List<Blob> list(String prefix) throws IOException {
     int slash = prefix.lastIndexOf('/');
     Path base = slash < 0 ? root : file(prefix.substring(0, slash));

@@ -128,6 +128,17 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    try {
+      s3.deleteObject(b -> b.bucket(bucket).key(prefix + key));
+    } catch (NoSuchKeyException e) {
+      // already gone
+    } catch (SdkException e) {
+      throw new IOException("deleting " + key + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public List<Blob> list(String keyPrefix) throws IOException {
     List<Blob> out = new ArrayList<>();
     try {

@@ -89,6 +89,11 @@ public final class ScopedBlobStore implements BlobStore {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    store.delete(key(key));
+  }
+
+  @Override
   public List<Blob> list(String prefix) throws IOException {
     return store.list(key(prefix)).stream()
         .filter(b -> b.key().startsWith(scope))

@@ -11,8 +11,8 @@ class ImageToolsTest {
     assertThat(notice).startsWith(
         "machine executor image ubuntu-2204:current is not started; the steps run in this machine's shell");
     // Whether this machine has a docker CLI is not the test's to choose: either answer is named.
-    assertThat(notice).matches(".*(with the local Docker CLI \\(.+\\)"
-        + "| and no (working )?docker on PATH: steps that use docker will fail)");
+    assertThat(notice).matches(".*(with the Docker CLI at /.+"
+        + "|; no Docker CLI found \\(.*\\): steps that use docker will fail)");
   }
 
   @Test
