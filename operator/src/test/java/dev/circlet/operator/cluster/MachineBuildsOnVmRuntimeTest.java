@@ -226,6 +226,51 @@ class MachineBuildsOnVmRuntimeTest {
             .isIn(io.grpc.Status.Code.UNAUTHENTICATED, io.grpc.Status.Code.PERMISSION_DENIED));
   }
 
+  /**
+   * A real {@code .circleci/config.yml} with a {@code machine:} job (a command with a parameter,
+   * job environment, a multi-line step): compiled by the config module as the gateway compiles a
+   * push, turned into a Workflow as the gateway does, and run by the operator on a pool VM; its
+   * steps' output is stored by the output processor.
+   */
+  @Test
+  void machineJobOfARealConfigRunsEndToEnd() throws Exception {
+    MachinePool p = pool("config", 0, 2, 120, 1);
+    p.getSpec().images = Map.of("default", "registry.example/circlet/ubuntu-2204:current",
+        "ubuntu-2204:current", "registry.example/circlet/ubuntu-2204:current");
+    client.resource(p).update();
+    machineClass("machine.config", "config");
+    String yaml;
+    try (var in = MachineBuildsOnVmRuntimeTest.class.getResourceAsStream("/machine/config.yml")) {
+      yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    dev.circlet.config.CompileResult compiled = new dev.circlet.config.ConfigCompiler((ns, orb, version) -> java.util.Optional.empty()).compile(
+        dev.circlet.config.ConfigSource.of(".circleci/config.yml", yaml),
+        dev.circlet.config.PipelineContext.builder().branch("main").build());
+    assertThat(compiled.errors()).isEmpty();
+    assertThat(compiled.workflows()).hasSize(1);
+    List<dev.circlet.api.v1alpha1.JobSpec> jobs = new com.fasterxml.jackson.databind.ObjectMapper()
+        .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .convertValue(compiled.workflows().get(0).jobs(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
+    assertThat(jobs).singleElement().satisfies(j -> {
+      assertThat(j.executor.kind).isEqualTo(ExecutorKind.MACHINE);
+      assertThat(j.resourceClass).isEqualTo("machine.config");
+    });
+    client.resource(ClusterFixture.workflow(TENANT, "vm-config", 1, ORG, jobs)).create();
+    Awaitility.await("the Workflow's machine Build").atMost(Duration.ofMinutes(1)).until(() -> client
+        .resources(Build.class).inNamespace(TENANT).list().getItems().stream()
+        .anyMatch(b -> "on-a-vm".equals(b.getSpec().job.name)));
+    String name = client.resources(Build.class).inNamespace(TENANT).list().getItems().stream()
+        .filter(b -> "on-a-vm".equals(b.getSpec().job.name)).findFirst().orElseThrow().getMetadata().getName();
+    awaitPhase(name, BuildPhase.Succeeded, Duration.ofMinutes(3));
+    assertThat(get(name).getStatus().machineName).startsWith("config-");
+    Awaitility.await("the check step reaches the gateway").atMost(Duration.ofMinutes(1))
+        .until(() -> gateway.step(TENANT, name, "check") >= 0);
+    int check = gateway.step(TENANT, name, "check");
+    Awaitility.await("its output is stored").atMost(Duration.ofMinutes(1))
+        .until(() -> gateway.log(TENANT, name, check).contains("the config's machine job ran on the VM"));
+    assertThat(gateway.step(TENANT, name, "greet")).as("the command's step, under its own name").isNotNegative();
+  }
+
   @Test
   void vmThatNeverBecomesReadyIsReplacedThenTheBuildFailsWithTheReason() {
     pool("broken", 0, 2, 10, 1);
