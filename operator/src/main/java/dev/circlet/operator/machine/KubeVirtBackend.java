@@ -232,8 +232,15 @@ public final class KubeVirtBackend implements MachineBackend {
     }
     MachineIdentity id = identity;
     if (claim != null && id != null) {
-      userData = MachineBootData.withToken(userData, id.issue(created, claim.buildUid(),
-          tokenSeconds > 0 ? tokenSeconds : MachineIdentity.lifetimeSeconds(null, pool.getSpec().bootTimeoutSeconds)));
+      try {
+        userData = MachineBootData.withToken(userData, id.issue(created, claim.buildUid(), tokenSeconds > 0
+            ? tokenSeconds : MachineIdentity.lifetimeSeconds(null, pool.getSpec().bootTimeoutSeconds)));
+      } catch (KubernetesClientException e) {
+        // A VM that could never boot would hold the Build's claim until its boot timeout.
+        vmis(pool).withName(name).delete();
+        throw new IllegalStateException("cannot issue the build identity of VM " + name + " (ServiceAccount "
+            + id.serviceAccount() + " in " + ns + "): " + e.getMessage(), e);
+      }
     }
     String secretName = name + "-cloudinit";
     Secret secret = new SecretBuilder()
