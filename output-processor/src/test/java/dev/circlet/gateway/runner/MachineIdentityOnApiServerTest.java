@@ -148,6 +148,11 @@ class MachineIdentityOnApiServerTest {
     c.secrets().inNamespace(VMS).resource(secretA).delete();
     c.secrets().inNamespace(VMS).withName(secretA.getMetadata().getName())
         .waitUntilCondition(s -> s == null, 60, TimeUnit.SECONDS);
+    // The API server checks the bound Secret through its informer: wait for it to see the deletion.
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (code(auth, tokenA) != Status.Code.UNAUTHENTICATED && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
     assertThat(code(auth, tokenA)).isEqualTo(Status.Code.UNAUTHENTICATED);
   }
 
