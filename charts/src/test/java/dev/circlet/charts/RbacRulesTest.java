@@ -142,6 +142,25 @@ class RbacRulesTest {
     assertThat(machines.getMetadata().getNamespace()).isEqualTo("circlet-machines");
     assertThat(machines.getRules()).filteredOn(r -> r.getResources().contains("secrets"))
         .singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("create", "get"));
+    // Tokens of the machine ServiceAccount only (a VM's build identity), of no other account.
+    assertThat(machines.getRules()).filteredOn(r -> r.getResources().contains("serviceaccounts/token"))
+        .singleElement().satisfies(r -> {
+          assertThat(r.getVerbs()).containsExactly("create");
+          assertThat(r.getResourceNames()).containsExactly("circlet-machine");
+        });
+    assertThat(all).filteredOn(r -> r.getKind().equals("ServiceAccount")
+        && r.getMetadata().getName().equals("circlet-machine"))
+        .singleElement().satisfies(sa -> assertThat(sa.getMetadata().getNamespace()).isEqualTo("circlet-machines"));
+    assertThat(all).noneMatch(r -> (r.getKind().equals("RoleBinding") || r.getKind().equals("ClusterRoleBinding"))
+        && r.toString().contains("name=circlet-machine,"));
+    // The gateway reads VMIs there (a VM's token names its VM), nothing else.
+    Role gatewayMachines = as(all.stream().filter(r -> r.getKind().equals("Role")
+        && r.getMetadata().getName().equals("circlet-gateway-machines")).findFirst().orElseThrow(), Role.class);
+    assertThat(gatewayMachines.getMetadata().getNamespace()).isEqualTo("circlet-machines");
+    assertThat(gatewayMachines.getRules()).singleElement().satisfies(r -> {
+      assertThat(r.getResources()).containsExactly("virtualmachineinstances");
+      assertThat(r.getVerbs()).containsExactly("get");
+    });
     assertThat(machines.getRules()).filteredOn(r -> r.getApiGroups().contains("kubevirt.io"))
         .singleElement().satisfies(r -> assertThat(r.getResources()).containsExactly("virtualmachineinstances"));
     assertThat(Helm.template("-f", Helm.FULL_VALUES.toString(), "--set", "machine.enabled=true").exitCode())

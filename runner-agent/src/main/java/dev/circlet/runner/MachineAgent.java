@@ -33,9 +33,13 @@ public final class MachineAgent {
   public static final int ASSIGN_PORT = 7077;
   static final String ASSIGN_PATH = "/assign";
   static final int MAX_JOB_BYTES = 1 << 20;
+  /** The assignment's header carrying the Build's identity token for the gateway. */
+  static final String TOKEN_HEADER = "Circlet-Build-Token";
+  static final int MAX_TOKEN_CHARS = 16 << 10;
 
   /** The agent's boot settings, from the {@code KEY=VALUE} file cloud-init writes. */
-  record Settings(String pool, String key, String listen, Path jobFile, Path workDir, Path summaryFile) {
+  record Settings(String pool, String key, String listen, Path jobFile, Path workDir, Path summaryFile,
+      String gateway, boolean gatewayPlaintext) {
     static Settings read(Path file, Path root) throws IOException {
       Map<String, String> m = new LinkedHashMap<>();
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -57,7 +61,12 @@ public final class MachineAgent {
       return new Settings(pool, key, m.getOrDefault("CIRCLET_MACHINE_LISTEN", "0.0.0.0:" + ASSIGN_PORT),
           job == null || job.isBlank() ? null : under(root, job),
           under(root, m.getOrDefault("CIRCLET_WORK_DIR", "/var/lib/circlet")),
-          under(root, m.getOrDefault("CIRCLET_SUMMARY_FILE", "/var/lib/circlet/summary.json")));
+          under(root, m.getOrDefault("CIRCLET_SUMMARY_FILE", "/var/lib/circlet/summary.json")),
+          blankToNull(m.get("CIRCLET_GATEWAY")), Boolean.parseBoolean(m.getOrDefault("CIRCLET_GATEWAY_PLAINTEXT", "false")));
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s;
     }
 
     private static Path under(Path root, String path) {
@@ -110,11 +119,20 @@ public final class MachineAgent {
           reply(ex, 400, e.getMessage());
           return;
         }
+        String token = ex.getRequestHeaders().getFirst(TOKEN_HEADER);
+        if (token != null && (token.isBlank() || token.length() > MAX_TOKEN_CHARS || !token.matches("[A-Za-z0-9._-]+"))) {
+          reply(ex, 400, "the build token is not a JWT");
+          return;
+        }
         // A VM runs one job in its life: a second assignment (an operator retrying after it lost
         // the answer) is told the VM is taken, which the operator reads as delivered.
         if (!taken.compareAndSet(false, true)) {
           reply(ex, 409, "this VM already has its job");
           return;
+        }
+        if (token != null) {
+          // Next to job.json, where the gateway connection looks for it; readable by the agent alone.
+          writePrivate(target.resolveSibling("token"), token.getBytes(StandardCharsets.US_ASCII));
         }
         Path tmp = target.resolveSibling("job.json.tmp");
         Files.write(tmp, body);
@@ -142,6 +160,36 @@ public final class MachineAgent {
     }
   }
 
+  private static void writePrivate(Path file, byte[] content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(tmp);
+    }
+    Files.write(tmp, content);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * The agent's gateway settings for the job: the gateway of the boot settings, when the job came
+   * with a token (next to job.json); otherwise none, and the output stays on the VM's console.
+   */
+  static Map<String, String> gatewayEnv(Settings s, Path jobFile) {
+    if (s.gateway() == null) {
+      return Map.of();
+    }
+    if (!Files.isReadable(jobFile.resolveSibling("token"))) {
+      System.err.println("circlet-agent: CIRCLET_GATEWAY is set but the job came without a build token: its output"
+          + " stays on this VM's console");
+      return Map.of();
+    }
+    return s.gatewayPlaintext() ? Map.of("CIRCLET_GATEWAY", s.gateway(), "CIRCLET_GATEWAY_PLAINTEXT", "true")
+        : Map.of("CIRCLET_GATEWAY", s.gateway());
+  }
+
   /** Marks the agent up: the host side reports the VM Ready from this file. */
   static void ready(Settings s) throws IOException {
     Files.writeString(s.workDir().resolve("agent.ready"), Long.toString(ProcessHandle.current().pid()));
@@ -159,7 +207,7 @@ public final class MachineAgent {
     int code;
     try {
       code = AgentMain.pod(shared, jobFile, home, home, s.workDir().resolve("clone"), s.workDir().resolve("contexts"),
-          new LocalBlobStore(store), false, Map.of());
+          new LocalBlobStore(store), false, gatewayEnv(s, jobFile));
     } finally {
       shim.awaitLocalExit(java.time.Duration.ofSeconds(30));
       shim.close();

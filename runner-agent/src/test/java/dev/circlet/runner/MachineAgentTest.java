@@ -53,11 +53,29 @@ class MachineAgentTest {
     assertThat(post(http, port, "not-the-key", JOB)).as("a wrong key").isEqualTo(403);
     assertThat(post(http, port, null, JOB)).as("no key").isEqualTo(403);
     assertThat(post(http, port, KEY, "{not json")).as("garbage").isEqualTo(400);
-    assertThat(post(http, port, KEY, JOB)).isEqualTo(202);
+    assertThat(post(http, port, KEY, JOB, "a token\nwith a line")).as("a token that is no JWT").isEqualTo(400);
+    assertThat(post(http, port, KEY, JOB, "header.payload.signature")).isEqualTo(202);
     assertThat(post(http, port, KEY, JOB)).as("a second job for the same VM").isEqualTo(409);
     assertThat(exit.get(2, java.util.concurrent.TimeUnit.MINUTES)).isZero();
     assertThat(Files.readString(root.resolve("var/lib/circlet/summary.json"))).contains("\"outcome\":\"success\"");
     assertThat(Files.readString(root.resolve("var/lib/circlet/home/circleci/hi.txt"))).isEqualTo("hi\n");
+    Path token = root.resolve("var/lib/circlet/build/token");
+    assertThat(Files.readString(token)).as("the job's token, next to its job.json").isEqualTo("header.payload.signature");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void gatewayIsUsedOnlyWhenTheJobCameWithAToken() throws Exception {
+    Files.createDirectories(root.resolve("etc/circlet/build"));
+    Files.writeString(root.resolve("etc/circlet/machine.env"), "CIRCLET_MACHINE_POOL=p\n"
+        + "CIRCLET_JOB_FILE=/etc/circlet/build/job.json\nCIRCLET_GATEWAY=gw.example:9090\nCIRCLET_GATEWAY_PLAINTEXT=true\n");
+    MachineAgent.Settings s = MachineAgent.Settings.read(root.resolve("etc/circlet/machine.env"), root);
+    Path job = root.resolve("etc/circlet/build/job.json");
+    assertThat(MachineAgent.gatewayEnv(s, job)).as("no token: the output stays on the console").isEmpty();
+    Files.writeString(root.resolve("etc/circlet/build/token"), "a.b.c");
+    assertThat(MachineAgent.gatewayEnv(s, job)).containsEntry("CIRCLET_GATEWAY", "gw.example:9090")
+        .containsEntry("CIRCLET_GATEWAY_PLAINTEXT", "true");
   }
 
   @Test
@@ -80,8 +98,15 @@ class MachineAgentTest {
   }
 
   private static int post(HttpClient http, int port, String key, String body) throws Exception {
+    return post(http, port, key, body, null);
+  }
+
+  private static int post(HttpClient http, int port, String key, String body, String token) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/assign"))
         .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header(MachineAgent.TOKEN_HEADER, token.replace("\n", " "));
+    }
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }

@@ -34,6 +34,7 @@ public final class KubeVirtBackend implements MachineBackend {
   private final Function<MachinePool, String> warmUserData;
   private final Clock clock;
   private final Map<String, Object> poolLocks = new ConcurrentHashMap<>();
+  private volatile MachineIdentity identity;
 
   /**
    * @param defaultNamespace where VMs live when the pool names no namespace (the operator's own)
@@ -45,6 +46,20 @@ public final class KubeVirtBackend implements MachineBackend {
     this.defaultNamespace = defaultNamespace;
     this.warmUserData = warmUserData;
     this.clock = clock;
+  }
+
+  /**
+   * Gives machine Builds a build identity: a VM booted for a Build carries its token in the
+   * user data; a warm VM gets it with the job. Null (the default) issues none.
+   */
+  public KubeVirtBackend withIdentity(MachineIdentity identity) {
+    this.identity = identity;
+    return this;
+  }
+
+  /** The identity issuer, or null when VMs get no token (no gateway to stream to). */
+  public MachineIdentity identity() {
+    return identity;
   }
 
   @Override
@@ -71,7 +86,7 @@ public final class KubeVirtBackend implements MachineBackend {
             VmiFactory.Claim claim = new VmiFactory.Claim(request.buildNamespace(), request.buildName(),
                 request.buildUid(), clock.instant(), request.attempt());
             return ClaimResult.of(Machines.of(create(pool, request.shape(), request.diskImage(),
-                request.userData(), claim)));
+                request.userData(), claim, request.tokenSeconds())));
           }
           case ClaimPlanner.TakeFree t -> {
             for (Machine candidate : t.candidates()) {
@@ -176,7 +191,7 @@ public final class KubeVirtBackend implements MachineBackend {
       int room = pool.getSpec().max == null ? plan.boot() : pool.getSpec().max - present;
       MachineShape shape = MachineShape.warm(pool.getSpec());
       for (int i = 0; i < Math.min(plan.boot(), room); i++) {
-        create(pool, shape, pool.getSpec().diskImage(shape.image()), warmUserData.apply(pool), null);
+        create(pool, shape, pool.getSpec().diskImage(shape.image()), warmUserData.apply(pool), null, 0);
       }
     }
   }
@@ -196,10 +211,11 @@ public final class KubeVirtBackend implements MachineBackend {
    * KubeVirt starts the VM once the Secret exists. A VMI's spec cannot change after it is created,
    * so its name (and the Secret's, derived from it) is chosen here rather than by the API server.
    * Should the operator stop between the two writes, the VMI never boots and the pool removes it
-   * at its boot timeout.
+   * at its boot timeout. A VM booted for a Build gets the Build's identity token, bound to a Secret
+   * owned by the VMI, so the token is issued between the two writes.
    */
   private VirtualMachineInstance create(MachinePool pool, MachineShape shape, String diskImage, String userData,
-      VmiFactory.Claim claim) {
+      VmiFactory.Claim claim, long tokenSeconds) {
     String ns = namespace(pool);
     VirtualMachineInstance created = null;
     String name = null;
@@ -212,6 +228,18 @@ public final class KubeVirtBackend implements MachineBackend {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= 3) {
           throw e;
         }
+      }
+    }
+    MachineIdentity id = identity;
+    if (claim != null && id != null) {
+      try {
+        userData = MachineBootData.withToken(userData, id.issue(created, claim.buildUid(), tokenSeconds > 0
+            ? tokenSeconds : MachineIdentity.lifetimeSeconds(null, pool.getSpec().bootTimeoutSeconds)));
+      } catch (KubernetesClientException e) {
+        // A VM that could never boot would hold the Build's claim until its boot timeout.
+        vmis(pool).withName(name).delete();
+        throw new IllegalStateException("cannot issue the build identity of VM " + name + " (ServiceAccount "
+            + id.serviceAccount() + " in " + ns + "): " + e.getMessage(), e);
       }
     }
     String secretName = name + "-cloudinit";

@@ -15,9 +15,15 @@ public interface MachineBackend {
    *
    * @param userData cloud-init user data of a VM booted for this Build (a cold boot)
    * @param attempt which of the Build's VMs this claim is for: 1, then one more per VM that failed to boot
+   * @param tokenSeconds lifetime of the build identity token a VM booted for this Build carries (0: the default)
    */
   record ClaimRequest(MachinePool pool, String buildNamespace, String buildName, String buildUid,
-      MachineShape shape, String diskImage, String userData, int attempt) {
+      MachineShape shape, String diskImage, String userData, int attempt, long tokenSeconds) {
+    public ClaimRequest(MachinePool pool, String buildNamespace, String buildName, String buildUid,
+        MachineShape shape, String diskImage, String userData, int attempt) {
+      this(pool, buildNamespace, buildName, buildUid, shape, diskImage, userData, attempt, 0);
+    }
+
     public ClaimRequest(MachinePool pool, String buildNamespace, String buildName, String buildUid,
         MachineShape shape, String diskImage, String userData) {
       this(pool, buildNamespace, buildName, buildUid, shape, diskImage, userData, 1);

@@ -22,6 +22,8 @@ public final class MachineBootData {
   public static final String SETTINGS_PATH = "/etc/circlet/machine.env";
   /** Where a cold-booted VM's job.json is written. */
   public static final String JOB_PATH = "/etc/circlet/build/job.json";
+  /** Where a cold-booted VM's build identity token is written (next to job.json, where the agent looks). */
+  public static final String TOKEN_PATH = "/etc/circlet/build/token";
 
   /** The port a warm VM's agent listens on for its job (the agent's own default). */
   public static final int ASSIGN_PORT = 7077;
@@ -34,19 +36,44 @@ public final class MachineBootData {
 
   /** User data of a warm VM of the pool, with a fresh assignment key. */
   public static String warm(MachinePool pool) {
+    return warm(pool, null, false);
+  }
+
+  /**
+   * User data of a warm VM that streams to {@code gateway} ({@code host:port}, null for none): the
+   * address is no credential; the token comes with the job.
+   */
+  public static String warm(MachinePool pool, String gateway, boolean plaintext) {
     byte[] key = new byte[32];
     RANDOM.nextBytes(key);
     return "#cloud-config\n"
         + "write_files:\n"
-        + file(SETTINGS_PATH, "0600", settings(pool) + "CIRCLET_MACHINE_KEY=" + HexFormat.of().formatHex(key) + "\n");
+        + file(SETTINGS_PATH, "0600", settings(pool, gateway, plaintext) + "CIRCLET_MACHINE_KEY="
+            + HexFormat.of().formatHex(key) + "\n");
   }
 
   /** User data of a VM booted for one Build: the agent runs this job.json at once. */
   public static String forBuild(MachinePool pool, String jobJson) {
+    return forBuild(pool, jobJson, null, false);
+  }
+
+  /** {@link #forBuild(MachinePool, String)} streaming to {@code gateway} once the token is added. */
+  public static String forBuild(MachinePool pool, String jobJson, String gateway, boolean plaintext) {
     return "#cloud-config\n"
         + "write_files:\n"
-        + file(SETTINGS_PATH, "0600", settings(pool) + "CIRCLET_JOB_FILE=" + JOB_PATH + "\n")
+        + file(SETTINGS_PATH, "0600", settings(pool, gateway, plaintext) + "CIRCLET_JOB_FILE=" + JOB_PATH + "\n")
         + file(JOB_PATH, "0600", jobJson);
+  }
+
+  /**
+   * A Build's user data plus its build identity token, written next to job.json: the last entry of
+   * {@code write_files}, so the document stays what {@link #forBuild} wrote.
+   */
+  public static String withToken(String userData, String token) {
+    if (token == null) {
+      return userData;
+    }
+    return userData + file(TOKEN_PATH, "0600", token);
   }
 
   /** The assignment key in a warm VM's user data, if it has one. */
@@ -63,12 +90,19 @@ public final class MachineBootData {
     }).map(KEY::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst();
   }
 
-  private static String settings(MachinePool pool) {
+  private static String settings(MachinePool pool, String gateway, boolean plaintext) {
     String name = pool.getMetadata().getName();
     if (!name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
       throw new IllegalArgumentException("machine pool name \"" + name + "\" is not a Kubernetes object name");
     }
-    return "CIRCLET_MACHINE_POOL=" + name + "\n";
+    String out = "CIRCLET_MACHINE_POOL=" + name + "\n";
+    if (gateway != null && !gateway.isBlank()) {
+      if (!gateway.matches("[A-Za-z0-9.:\\[\\]_-]+")) {
+        throw new IllegalArgumentException("gateway address \"" + gateway + "\" is not host:port");
+      }
+      out += "CIRCLET_GATEWAY=" + gateway + "\n" + (plaintext ? "CIRCLET_GATEWAY_PLAINTEXT=true\n" : "");
+    }
+    return out;
   }
 
   /** One write_files entry; base64 so that no content can break out of the YAML. */

@@ -9,6 +9,7 @@ import dev.circlet.api.v1alpha1.Timestamps;
 import dev.circlet.operator.machine.KubeVirtBackend;
 import dev.circlet.operator.machine.MachineBackend;
 import dev.circlet.operator.machine.MachineBootData;
+import dev.circlet.operator.machine.MachineIdentity;
 import dev.circlet.operator.machine.MachineLabels;
 import dev.circlet.operator.machine.MachineShape;
 import dev.circlet.operator.machine.VirtualMachineInstance;
@@ -37,6 +38,8 @@ final class MachineBuilds {
   static final String REASON_UNKNOWN_POOL = "UnknownMachinePool";
   static final String REASON_WRONG_CLASS = "NotAMachineResourceClass";
   static final String REASON_DELIVERY = "MachineJobRejected";
+  /** The header of the assignment that carries the Build's identity token (the agent's). */
+  static final String BUILD_TOKEN_HEADER = "Circlet-Build-Token";
   /** How often a machine Build looks at its VM: there is no VMI informer (KubeVirt may be absent). */
   static final Duration POLL = Duration.ofSeconds(1);
   /** How often a Build waiting for a full pool tries again. */
@@ -81,9 +84,12 @@ final class MachineBuilds {
     String machineImage = build.getSpec().job.executor == null ? null : build.getSpec().job.executor.machineImage;
     MachineShape shape = MachineShape.wanted(rc.getSpec(), pool.getSpec(), machineImage);
     String image = pool.getSpec().diskImage(shape.image());
+    MachineIdentity identity = backend.identity();
+    String userData = identity == null ? MachineBootData.forBuild(pool, AgentJobFile.of(build))
+        : MachineBootData.forBuild(pool, AgentJobFile.of(build), identity.gateway(), identity.gatewayPlaintext());
     MachineBackend.ClaimResult r = backend.claim(new MachineBackend.ClaimRequest(pool,
         build.getMetadata().getNamespace(), build.getMetadata().getName(), build.getMetadata().getUid(), shape, image,
-        MachineBootData.forBuild(pool, AgentJobFile.of(build)), attempt));
+        userData, attempt, tokenSeconds(build, pool)));
     if (r.machine() == null) {
       BuildStatusChanges.waiting(next, r.waiting(), gen, now);
       return false;
@@ -94,6 +100,11 @@ final class MachineBuilds {
     return true;
   }
 
+  /** Lifetime of the Build's identity token: its whole timeout, on a VM that may still have to boot. */
+  static long tokenSeconds(Build build, MachinePool pool) {
+    return MachineIdentity.lifetimeSeconds(build.getSpec().timeoutSeconds, pool.getSpec().bootTimeoutSeconds);
+  }
+
   /** Follows an Admitted or Running machine Build through its VM. */
   Step follow(Build build, MachinePool pool, ResourceClass rc, BuildStatus next, Long gen, Instant now) {
     String uid = build.getMetadata().getUid();
@@ -102,7 +113,7 @@ final class MachineBuilds {
     boolean started = next.phase == BuildPhase.Running;
     if (vmi != null && !started && seen.phase() == BuildPhase.Running && !delivered(vmi)) {
       // A warm VM was Ready before its claim: it runs the job only once the job is handed over.
-      String failure = deliver(vmi, build);
+      String failure = deliver(vmi, build, pool);
       if (failure != null) {
         backend.release(pool, uid);
         BuildStatusChanges.end(next, BuildPhase.Failed, REASON_DELIVERY, failure, null, now, gen);
@@ -193,7 +204,7 @@ final class MachineBuilds {
    * success (or when the VM already has it), else why the VM refused it. A VM not reachable yet
    * is tried again on the next poll.
    */
-  private String deliver(VirtualMachineInstance vmi, Build build) {
+  private String deliver(VirtualMachineInstance vmi, Build build, MachinePool pool) {
     String ip = vmi.getStatus().interfaces.stream().map(i -> i.ipAddress).filter(a -> a != null && !a.isBlank())
         .findFirst().orElse(null);
     if (ip == null) {
@@ -204,13 +215,17 @@ final class MachineBuilds {
       return "VM " + vmi.getMetadata().getName() + " has no assignment key in its cloud-init data";
     }
     String host = ip.contains(":") ? "[" + ip + "]" : ip;
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + assignPort + "/assign"))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + assignPort + "/assign"))
         .timeout(Duration.ofSeconds(10))
-        .header("Authorization", "Bearer " + key)
-        .POST(HttpRequest.BodyPublishers.ofString(AgentJobFile.of(build)))
-        .build();
+        .header("Authorization", "Bearer " + key);
+    MachineIdentity identity = backend.identity();
+    if (identity != null) {
+      // The job's identity travels with the job; the VM could not have it before its claim.
+      request.header(BUILD_TOKEN_HEADER, identity.issue(vmi, build.getMetadata().getUid(), tokenSeconds(build, pool)));
+    }
     try {
-      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(request.POST(HttpRequest.BodyPublishers.ofString(AgentJobFile.of(build)))
+          .build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 202 || r.statusCode() == 409) {
         backend.markAssigned(vmi);
         return null;

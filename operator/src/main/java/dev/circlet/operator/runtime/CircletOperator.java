@@ -4,6 +4,7 @@ import dev.circlet.config.orbs.OrbRegistrySettings;
 import dev.circlet.operator.admission.AdmissionQueue;
 import dev.circlet.operator.machine.KubeVirtBackend;
 import dev.circlet.operator.machine.MachineBootData;
+import dev.circlet.operator.machine.MachineIdentity;
 import dev.circlet.operator.machine.MachinePoolReconciler;
 import dev.circlet.operator.metrics.CircletMetrics;
 import dev.circlet.operator.pod.BuildPodFactory;
@@ -61,7 +62,14 @@ public final class CircletOperator implements AutoCloseable {
     StatusWriter statusWriter = new StatusWriter(client.getKubernetesSerialization());
     BuildPodFactory pods = new BuildPodFactory(podSettings);
     // Machine pools' VMs live in the operator's namespace unless a pool names its own.
-    KubeVirtBackend machineBackend = new KubeVirtBackend(client, orbNamespace(settings), MachineBootData::warm, clock);
+    // With a gateway, VMs stream to it: warm VMs learn its address at boot, and each Build's VM gets
+    // a token of its own (docs/machine.md, "Build identity").
+    KubeVirtBackend machineBackend = new KubeVirtBackend(client, orbNamespace(settings),
+        p -> MachineBootData.warm(p, podSettings.gateway(), podSettings.gatewayPlaintext()), clock);
+    if (podSettings.gateway() != null) {
+      machineBackend.withIdentity(new MachineIdentity(client, MachineIdentity.DEFAULT_SERVICE_ACCOUNT,
+          podSettings.tokenAudience(), podSettings.gateway(), podSettings.gatewayPlaintext()));
+    }
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withConcurrentReconciliationThreads(settings.reconcileThreads())

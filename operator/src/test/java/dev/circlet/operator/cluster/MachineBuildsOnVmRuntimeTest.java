@@ -1,6 +1,7 @@
 package dev.circlet.operator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.circlet.api.v1alpha1.Build;
 import dev.circlet.api.v1alpha1.BuildPhase;
@@ -12,8 +13,11 @@ import dev.circlet.api.v1alpha1.ResourceClassSpec;
 import dev.circlet.api.v1alpha1.Step;
 import dev.circlet.kubetest.KubeCluster;
 import dev.circlet.kubetest.KubeControlPlane;
+import dev.circlet.gateway.runner.KubernetesRunnerAuthenticator;
 import dev.circlet.kubetest.vm.VmRuntime;
+import dev.circlet.operator.machine.MachineIdentity;
 import dev.circlet.operator.machine.MachineLabels;
+import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.machine.VirtualMachineInstance;
 import dev.circlet.operator.reconciler.OperatorHarness;
 import dev.circlet.operator.runtime.OperatorSettings;
@@ -52,6 +56,7 @@ class MachineBuildsOnVmRuntimeTest {
   private static OperatorHarness harness;
   private static VmRuntime runtime;
   private static Path work;
+  private static RunnerGateway gateway;
 
   @BeforeAll
   static void start(KubeControlPlane cp) throws IOException {
@@ -63,10 +68,21 @@ class MachineBuildsOnVmRuntimeTest {
     }
     ClusterFixture.organization(client, ORG, 60);
     OperatorHarness.bind(client, TENANT, ORG);
+    // The machine ServiceAccount of VMs' tokens, as the chart creates it: no RBAC.
+    client.serviceAccounts().inNamespace(VMS).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+        .withNewMetadata().withName(MachineIdentity.DEFAULT_SERVICE_ACCOUNT).endMetadata().build()).serverSideApply();
     work = Files.createTempDirectory("vm-runtime");
+    try {
+      gateway = new RunnerGateway(cp.newClient(), BuildPodFactory.DEFAULT_TOKEN_AUDIENCE, work.resolve("gateway"));
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
     runtime = VmRuntime.start(cp.newClient(), VMS, "vm-node-1", work,
         vmi -> "broken".equals(vmi.getMetadata().getLabels().get(MachineLabels.POOL)));
-    harness = new OperatorHarness(client, OperatorSettings.defaults()).start();
+    harness = new OperatorHarness(client, OperatorSettings.defaults())
+        .withPodSettings(new BuildPodFactory.PodSettings(OperatorSettings.defaults().runnerImage(),
+            OperatorSettings.defaults().runnerImagePullPolicy(), null, null, gateway.address(), true))
+        .start();
   }
 
   @AfterAll
@@ -76,6 +92,13 @@ class MachineBuildsOnVmRuntimeTest {
     }
     if (runtime != null) {
       runtime.close();
+    }
+    if (gateway != null) {
+      try {
+        gateway.close();
+      } catch (Exception e) {
+        System.err.println("gateway: " + e);
+      }
     }
   }
 
@@ -147,6 +170,105 @@ class MachineBuildsOnVmRuntimeTest {
     String used = get("vm-ok").getStatus().machineName;
     Awaitility.await("the used VM is destroyed").atMost(Duration.ofMinutes(1))
         .until(() -> vmis("e2e").stream().noneMatch(v -> v.getMetadata().getName().equals(used)));
+  }
+
+  /**
+   * The path pods take, from a VM: each step's output reaches the output processor under the
+   * Build's own identity (a token bound to the VM's identity Secret), on a warm VM (token with the
+   * assignment) and on a cold boot (token in the user data); once the VM is gone its token is refused.
+   */
+  @Test
+  void machineStepOutputIsStoredByTheOutputProcessorUnderTheBuildsIdentity() throws Exception {
+    pool("stream", 1, 3, 120, 1);
+    machineClass("machine.stream", "stream");
+    Awaitility.await("a warm VM").atMost(Duration.ofMinutes(2)).until(() -> vmis("stream").stream()
+        .anyMatch(v -> v.getStatus() != null && "Running".equals(v.getStatus().phase)));
+    machineBuild("vm-stream-warm", "machine.stream", "echo warm output from the VM; echo to stderr >&2");
+    // A shape no warm VM has: a cold boot, whose token travels in the user data.
+    ResourceClass small = new ResourceClass();
+    small.getMetadata().setName("machine.stream-small");
+    small.setSpec(new ResourceClassSpec());
+    small.getSpec().executor = ExecutorKind.MACHINE;
+    small.getSpec().machinePool = "stream";
+    small.getSpec().cpu = "1";
+    small.getSpec().memory = "2Gi";
+    client.resource(small).createOr(r -> r.update());
+    machineBuild("vm-stream-cold", "machine.stream-small", "echo cold output from the VM");
+    awaitPhase("vm-stream-warm", BuildPhase.Succeeded, Duration.ofMinutes(3));
+    awaitPhase("vm-stream-cold", BuildPhase.Succeeded, Duration.ofMinutes(3));
+    for (String[] c : new String[][] {{"vm-stream-warm", "warm output from the VM"},
+        {"vm-stream-cold", "cold output from the VM"}}) {
+      Awaitility.await(c[0] + "'s step reaches the gateway").atMost(Duration.ofMinutes(1))
+          .until(() -> gateway.step(TENANT, c[0], "step 1") >= 0);
+      int step = gateway.step(TENANT, c[0], "step 1");
+      Awaitility.await(c[0] + "'s output is stored").atMost(Duration.ofMinutes(1))
+          .until(() -> gateway.log(TENANT, c[0], step).contains(c[1]));
+      assertThat(gateway.steps.get(TENANT + "/" + c[0])).as("step events under the Build's own name")
+          .anyMatch(e -> e.getName().equals("step 1") && e.getKind() == dev.circlet.proto.runner.v1.StepEvent.Kind.FINISHED
+              && e.getExitCode() == 0);
+    }
+    assertThat(gateway.log(TENANT, "vm-stream-warm", gateway.step(TENANT, "vm-stream-warm", "step 1")))
+        .contains("to stderr");
+
+    // The warm VM's token, taken from the VM after its job: the VM is destroyed, and the token with it.
+    String vm = get("vm-stream-warm").getStatus().machineName;
+    Path tokenFile = work.resolve(vm).resolve("var/lib/circlet/build/token");
+    assertThat(tokenFile).exists();
+    String token = Files.readString(tokenFile).strip();
+    Awaitility.await("the used VM is gone").atMost(Duration.ofMinutes(1))
+        .until(() -> vmis("stream").stream().noneMatch(v -> v.getMetadata().getName().equals(vm)));
+    KubernetesRunnerAuthenticator fresh = new KubernetesRunnerAuthenticator(client,
+        BuildPodFactory.DEFAULT_TOKEN_AUDIENCE, MachineIdentity.DEFAULT_SERVICE_ACCOUNT, Duration.ZERO);
+    io.grpc.Metadata h = new io.grpc.Metadata();
+    h.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    assertThatThrownBy(() -> fresh.authenticate(h)).isInstanceOf(io.grpc.StatusException.class)
+        .satisfies(e -> assertThat(((io.grpc.StatusException) e).getStatus().getCode())
+            .isIn(io.grpc.Status.Code.UNAUTHENTICATED, io.grpc.Status.Code.PERMISSION_DENIED));
+  }
+
+  /**
+   * A real {@code .circleci/config.yml} with a {@code machine:} job (a command with a parameter,
+   * job environment, a multi-line step): compiled by the config module as the gateway compiles a
+   * push, turned into a Workflow as the gateway does, and run by the operator on a pool VM; its
+   * steps' output is stored by the output processor.
+   */
+  @Test
+  void machineJobOfARealConfigRunsEndToEnd() throws Exception {
+    MachinePool p = pool("config", 0, 2, 120, 1);
+    p.getSpec().images = Map.of("default", "registry.example/circlet/ubuntu-2204:current",
+        "ubuntu-2204:current", "registry.example/circlet/ubuntu-2204:current");
+    client.resource(p).update();
+    machineClass("machine.config", "config");
+    String yaml;
+    try (var in = MachineBuildsOnVmRuntimeTest.class.getResourceAsStream("/machine/config.yml")) {
+      yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    dev.circlet.config.CompileResult compiled = new dev.circlet.config.ConfigCompiler((ns, orb, version) -> java.util.Optional.empty()).compile(
+        dev.circlet.config.ConfigSource.of(".circleci/config.yml", yaml),
+        dev.circlet.config.PipelineContext.builder().branch("main").build());
+    assertThat(compiled.errors()).isEmpty();
+    assertThat(compiled.workflows()).hasSize(1);
+    List<dev.circlet.api.v1alpha1.JobSpec> jobs = new com.fasterxml.jackson.databind.ObjectMapper()
+        .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .convertValue(compiled.workflows().get(0).jobs(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
+    assertThat(jobs).singleElement().satisfies(j -> {
+      assertThat(j.executor.kind).isEqualTo(ExecutorKind.MACHINE);
+      assertThat(j.resourceClass).isEqualTo("machine.config");
+    });
+    client.resource(ClusterFixture.workflow(TENANT, "vm-config", 1, ORG, jobs)).create();
+    Awaitility.await("the Workflow's machine Build").atMost(Duration.ofMinutes(1)).until(() -> client
+        .resources(Build.class).inNamespace(TENANT).list().getItems().stream()
+        .anyMatch(b -> "on-a-vm".equals(b.getSpec().job.name)));
+    String name = client.resources(Build.class).inNamespace(TENANT).list().getItems().stream()
+        .filter(b -> "on-a-vm".equals(b.getSpec().job.name)).findFirst().orElseThrow().getMetadata().getName();
+    awaitPhase(name, BuildPhase.Succeeded, Duration.ofMinutes(3));
+    assertThat(get(name).getStatus().machineName).startsWith("config-");
+    Awaitility.await("the check step reaches the gateway").atMost(Duration.ofMinutes(1))
+        .until(() -> gateway.step(TENANT, name, "check") >= 0);
+    int check = gateway.step(TENANT, name, "check");
+    Awaitility.await("its output is stored").atMost(Duration.ofMinutes(1))
+        .until(() -> gateway.log(TENANT, name, check).contains("the config's machine job ran on the VM"));
+    assertThat(gateway.step(TENANT, name, "greet")).as("the command's step, under its own name").isNotNegative();
   }
 
   @Test

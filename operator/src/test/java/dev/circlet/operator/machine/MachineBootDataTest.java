@@ -43,6 +43,30 @@ class MachineBootDataTest {
   }
 
   @Test
+  void gatewayAddressIsInEveryVmsSettingsAndTheTokenOnlyInABuildsUserData() {
+    String warm = MachineBootData.warm(pool("small"), "gateway.circlet:9090", true);
+    assertThat(decoded(warm, 0)).startsWith("CIRCLET_MACHINE_POOL=small\nCIRCLET_GATEWAY=gateway.circlet:9090\n"
+        + "CIRCLET_GATEWAY_PLAINTEXT=true\nCIRCLET_MACHINE_KEY=");
+    assertThat(MachineBootData.key(warm)).isPresent();
+    String cold = MachineBootData.withToken(MachineBootData.forBuild(pool("small"), "{}", "gw:443", false), "h.p.s");
+    assertThat(decoded(cold, 0)).isEqualTo("CIRCLET_MACHINE_POOL=small\nCIRCLET_GATEWAY=gw:443\n"
+        + "CIRCLET_JOB_FILE=/etc/circlet/build/job.json\n");
+    assertThat(decoded(cold, 2)).isEqualTo("h.p.s");
+    assertThat(cold).contains("path: /etc/circlet/build/token");
+    assertThat(MachineBootData.withToken("x", null)).isEqualTo("x");
+    assertThatThrownBy(() -> MachineBootData.warm(pool("small"), "gw:1\nCIRCLET_MACHINE_KEY=evil", false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not host:port");
+  }
+
+  @Test
+  void tokenLifetimeCoversTheBuildsTimeoutAndTheBoot() {
+    assertThat(MachineIdentity.lifetimeSeconds(null, null)).isEqualTo(3600 + 600 + 600);
+    assertThat(MachineIdentity.lifetimeSeconds(7200L, 120L)).isEqualTo(7200 + 120 + 600);
+    assertThat(MachineIdentity.lifetimeSeconds(1L, 1L)).isEqualTo(602);
+    assertThat(MachineIdentity.secretName("pool-abcde", "uid-1")).isEqualTo("pool-abcde-id-uid-1");
+  }
+
+  @Test
   void poolNameThatIsNoObjectNameIsRefused() {
     assertThatThrownBy(() -> MachineBootData.warm(pool("Bad\nName"))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a Kubernetes object name");

@@ -76,6 +76,14 @@ public final class OperatorHarness implements AutoCloseable {
     this.settings = settings;
   }
 
+  private dev.circlet.operator.pod.BuildPodFactory.PodSettings podSettings;
+
+  /** Runs the operator with these build pod (and machine) settings: a gateway, say. */
+  public OperatorHarness withPodSettings(dev.circlet.operator.pod.BuildPodFactory.PodSettings pods) {
+    this.podSettings = pods;
+    return this;
+  }
+
   /** Lets Pipeline validation fetch orbs from a registry under a policy. */
   public OperatorHarness withOrbRegistry(OrbRegistrySettings orbs) {
     this.orbRegistry = orbs;
@@ -227,7 +235,8 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Starts a fresh operator (a new process, as far as the API server can tell). */
   public OperatorHarness start() {
-    operator = new CircletOperator(client, settings, orbRegistry, registry, Clock.systemUTC());
+    operator = podSettings == null ? new CircletOperator(client, settings, orbRegistry, registry, Clock.systemUTC())
+        : new CircletOperator(client, settings, podSettings, orbRegistry, registry, Clock.systemUTC());
     operator.start();
     return this;
   }

@@ -49,6 +49,13 @@ public interface LogsConfig {
   @WithDefault("circlet.dev/runner")
   String runnerAudience();
 
+  /**
+   * ServiceAccount (in the machine pools' namespace) of the tokens the operator issues to
+   * machine-executor VMs, bound to each VM's identity Secret; empty accepts pod tokens only.
+   */
+  @WithDefault("circlet-machine")
+  String machineServiceAccount();
+
   /** How often live tail looks for new output. */
   @WithDefault("50ms")
   Duration tailPoll();

@@ -14,6 +14,25 @@ public final class JwtClaims {
 
   private JwtClaims() {}
 
+  /**
+   * The name and uid of the Secret a ServiceAccount token is bound to ({@code kubernetes.io.secret}),
+   * or empty. Read only after a TokenReview accepted the token, so the claims are the API server's.
+   */
+  public static Optional<String[]> boundSecret(String token) {
+    String[] parts = token.split("\\.");
+    if (parts.length != 3) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode secret = JSON.readTree(Base64.getUrlDecoder().decode(parts[1])).path("kubernetes.io").path("secret");
+      String name = secret.path("name").asText("");
+      String uid = secret.path("uid").asText("");
+      return name.isEmpty() || uid.isEmpty() ? Optional.empty() : Optional.of(new String[] {name, uid});
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The {@code exp} claim in milliseconds, or empty when the token is no JWT or has none. */
   public static Optional<Long> expiryMillis(String token) {
     String[] parts = token.split("\\.");

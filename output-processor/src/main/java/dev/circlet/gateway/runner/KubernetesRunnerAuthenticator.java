@@ -33,6 +33,8 @@ public class KubernetesRunnerAuthenticator implements RunnerAuthenticator {
   /** How long an accepted token is trusted without asking the API server again. */
   public static final Duration DEFAULT_CACHE = Duration.ofSeconds(30);
   private static final int CACHE_LIMIT = 10_000;
+  /** The ServiceAccount of machine-executor VMs' tokens (the operator's {@code circlet.machine.service-account}). */
+  public static final String DEFAULT_MACHINE_ACCOUNT = "circlet-machine";
 
   /** The three reads an authentication needs; the Kubernetes client in production. */
   interface Lookups {
@@ -41,31 +43,53 @@ public class KubernetesRunnerAuthenticator implements RunnerAuthenticator {
     Pod pod(String namespace, String name);
 
     GenericKubernetesResource build(String namespace, String name);
+
+    /** A machine-executor VM (KubeVirt VirtualMachineInstance); null when it or its API is absent. */
+    default GenericKubernetesResource vmi(String namespace, String name) {
+      return null;
+    }
   }
 
   private record Cached(RunnerIdentity identity, long until) {}
 
   private final Lookups lookups;
   private final String audience;
+  private final String machineAccount;
   private final long cacheMillis;
   private final LongSupplier clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   @Inject
   public KubernetesRunnerAuthenticator(KubernetesClient client, LogsConfig config) {
-    this(client, config.runnerAudience(), DEFAULT_CACHE);
+    this(clientLookups(client), config.runnerAudience(), config.machineServiceAccount(), DEFAULT_CACHE,
+        System::currentTimeMillis);
   }
 
   public KubernetesRunnerAuthenticator(KubernetesClient client, String audience, Duration cache) {
-    this(clientLookups(client), audience, cache, System::currentTimeMillis);
+    this(clientLookups(client), audience, DEFAULT_MACHINE_ACCOUNT, cache, System::currentTimeMillis);
+  }
+
+  public KubernetesRunnerAuthenticator(KubernetesClient client, String audience, String machineAccount,
+      Duration cache) {
+    this(clientLookups(client), audience, machineAccount, cache, System::currentTimeMillis);
   }
 
   KubernetesRunnerAuthenticator(Lookups lookups, String audience, Duration cache, LongSupplier clock) {
+    this(lookups, audience, DEFAULT_MACHINE_ACCOUNT, cache, clock);
+  }
+
+  /**
+   * @param machineAccount the ServiceAccount whose Secret-bound tokens the operator issues to
+   *     machine-executor VMs; null accepts pod-bound tokens only
+   */
+  KubernetesRunnerAuthenticator(Lookups lookups, String audience, String machineAccount, Duration cache,
+      LongSupplier clock) {
     if (audience == null || audience.isBlank()) {
       throw new IllegalArgumentException("the runner token audience must not be empty");
     }
     this.lookups = lookups;
     this.audience = audience;
+    this.machineAccount = machineAccount == null || machineAccount.isBlank() ? null : machineAccount;
     this.cacheMillis = cache.toMillis();
     this.clock = clock;
   }
@@ -81,10 +105,16 @@ public class KubernetesRunnerAuthenticator implements RunnerAuthenticator {
     }
     RunnerIdentity id;
     try {
-      RunnerIdentityRules.BoundPod bound = RunnerIdentityRules.boundPod(lookups.review(token, audience), audience);
-      Pod pod = lookups.pod(bound.namespace(), bound.name());
-      OwnerReference owner = RunnerIdentityRules.owner(bound, pod);
-      id = RunnerIdentityRules.identity(bound, pod, owner, lookups.build(bound.namespace(), owner.getName()));
+      Object reviewed = RunnerIdentityRules.bound(lookups.review(token, audience), audience, machineAccount, token);
+      if (reviewed instanceof RunnerIdentityRules.BoundMachine machine) {
+        id = RunnerIdentityRules.machineIdentity(machine, lookups.vmi(machine.namespace(), machine.vmi()),
+            lookups::build);
+      } else {
+        RunnerIdentityRules.BoundPod bound = (RunnerIdentityRules.BoundPod) reviewed;
+        Pod pod = lookups.pod(bound.namespace(), bound.name());
+        OwnerReference owner = RunnerIdentityRules.owner(bound, pod);
+        id = RunnerIdentityRules.identity(bound, pod, owner, lookups.build(bound.namespace(), owner.getName()));
+      }
     } catch (KubernetesClientException e) {
       throw Status.UNAVAILABLE.withDescription("the Kubernetes API is unavailable").withCause(e).asException();
     }
@@ -117,6 +147,21 @@ public class KubernetesRunnerAuthenticator implements RunnerAuthenticator {
       public GenericKubernetesResource build(String namespace, String name) {
         return client.genericKubernetesResources(RunnerIdentityRules.BUILD_API, "Build").inNamespace(namespace)
             .withName(name).get();
+      }
+
+      @Override
+      public GenericKubernetesResource vmi(String namespace, String name) {
+        try {
+          return client.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext
+              .Builder().withGroup("kubevirt.io").withVersion("v1").withKind("VirtualMachineInstance")
+              .withPlural("virtualmachineinstances").withNamespaced(true).build())
+              .inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() == 404) {
+            return null; // no KubeVirt: no VM
+          }
+          throw e;
+        }
       }
     };
   }

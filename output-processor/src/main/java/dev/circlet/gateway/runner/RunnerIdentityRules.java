@@ -29,6 +29,21 @@ public final class RunnerIdentityRules {
   /** The pod a reviewed token is bound to. */
   public record BoundPod(String namespace, String name, String uid) {}
 
+  /**
+   * A machine-executor VM's token: issued by the operator for the ServiceAccount of VMs, bound to
+   * the per-job Secret {@code <vmi>-id-<build uid>} in the VMs' namespace (the Secret dies with
+   * the VM, and the token with it).
+   */
+  public record BoundMachine(String namespace, String vmi, String buildUid, String secretUid) {}
+
+  /** Suffix of a VM's identity Secret before the Build's uid: {@code <vmi>-id-<build uid>}. */
+  public static final String MACHINE_SECRET_INFIX = "-id-";
+  /** The VMI label naming the Build that holds the VM (the operator's claim). */
+  static final String CLAIMED_BY = "ci.circlet.dev/claimed-by";
+  /** The VMI annotation naming that Build as {@code namespace/name}. */
+  static final String CLAIMED_BUILD = "ci.circlet.dev/claimed-build";
+  static final String VMI_API = "kubevirt.io/v1";
+
   private RunnerIdentityRules() {}
 
   /**
@@ -37,6 +52,18 @@ public final class RunnerIdentityRules {
    * PERMISSION_DENIED when it is valid but no pod-bound ServiceAccount token.
    */
   public static BoundPod boundPod(TokenReviewStatus s, String audience) throws StatusException {
+    Object b = bound(s, audience, null, null);
+    return (BoundPod) b;
+  }
+
+  /**
+   * What a reviewed token is bound to: a {@link BoundPod}, or, for a token of the machine
+   * ServiceAccount {@code machineAccount} bound to a VM's identity Secret, a {@link BoundMachine}.
+   * The Secret's name and uid are read from the token's claims, which the API server has just
+   * verified (signature, expiry, audience, and that the bound Secret still exists with that uid).
+   */
+  public static Object bound(TokenReviewStatus s, String audience, String machineAccount, String token)
+      throws StatusException {
     if (s == null || !Boolean.TRUE.equals(s.getAuthenticated())
         || s.getAudiences() == null || !s.getAudiences().contains(audience)) {
       throw Status.UNAUTHENTICATED.withDescription("the token is not valid for audience " + audience).asException();
@@ -49,10 +76,61 @@ public final class RunnerIdentityRules {
     Map<String, List<String>> extra = s.getUser().getExtra() == null ? Map.of() : s.getUser().getExtra();
     String podName = first(extra.get(POD_NAME));
     String podUid = first(extra.get(POD_UID));
+    if ((podName == null || podUid == null) && machineAccount != null && machineAccount.equals(parts[3])
+        && token != null) {
+      return boundMachine(parts[2], JwtClaims.boundSecret(token).orElse(null));
+    }
     if (podName == null || podUid == null) {
       throw Status.PERMISSION_DENIED.withDescription("the token is not bound to a pod").asException();
     }
     return new BoundPod(parts[2], podName, podUid);
+  }
+
+  static BoundMachine boundMachine(String namespace, String[] secret) throws StatusException {
+    if (secret == null) {
+      throw Status.PERMISSION_DENIED.withDescription("the machine token is not bound to a VM's identity Secret")
+          .asException();
+    }
+    int at = secret[0].lastIndexOf(MACHINE_SECRET_INFIX);
+    if (at <= 0 || at + MACHINE_SECRET_INFIX.length() >= secret[0].length()) {
+      throw Status.PERMISSION_DENIED.withDescription("the machine token is bound to a Secret that names no VM")
+          .asException();
+    }
+    return new BoundMachine(namespace, secret[0].substring(0, at), secret[0].substring(at + MACHINE_SECRET_INFIX.length()),
+        secret[1]);
+  }
+
+  /**
+   * The identity of a VM's token: the VMI still exists (not being deleted) and is claimed by the
+   * Build whose uid the identity Secret names; that Build exists with the uid and its status names
+   * this VM (when it names one yet). The storage scope comes from the Build, as for pods.
+   */
+  @SuppressWarnings("unchecked")
+  public static RunnerIdentity machineIdentity(BoundMachine bound, GenericKubernetesResource vmi,
+      java.util.function.BiFunction<String, String, GenericKubernetesResource> builds) throws StatusException {
+    if (vmi == null || vmi.getMetadata() == null || vmi.getMetadata().getDeletionTimestamp() != null
+        || !bound.namespace().equals(vmi.getMetadata().getNamespace())) {
+      throw Status.PERMISSION_DENIED.withDescription("the token's VM is gone").asException();
+    }
+    Map<String, String> labels = vmi.getMetadata().getLabels() == null ? Map.of() : vmi.getMetadata().getLabels();
+    Map<String, String> notes = vmi.getMetadata().getAnnotations() == null ? Map.of()
+        : vmi.getMetadata().getAnnotations();
+    String claimed = notes.get(CLAIMED_BUILD);
+    if (!bound.buildUid().equals(labels.get(CLAIMED_BY)) || claimed == null || claimed.indexOf('/') <= 0) {
+      throw Status.PERMISSION_DENIED.withDescription("the token's VM is not held by its Build").asException();
+    }
+    String ns = claimed.substring(0, claimed.indexOf('/'));
+    String name = claimed.substring(claimed.indexOf('/') + 1);
+    GenericKubernetesResource build = builds.apply(ns, name);
+    if (build == null || build.getMetadata() == null || !bound.buildUid().equals(build.getMetadata().getUid())) {
+      throw Status.PERMISSION_DENIED.withDescription("the VM's Build is gone").asException();
+    }
+    Object status = build.getAdditionalProperties().get("status");
+    Object machine = status instanceof Map<?, ?> m ? m.get("machineName") : null;
+    if (machine != null && !machine.toString().equals(bound.vmi())) {
+      throw Status.PERMISSION_DENIED.withDescription("the token's VM is not the Build's current VM").asException();
+    }
+    return new RunnerIdentity(ns, name, storageScope(build), null);
   }
 
   /**

@@ -191,4 +191,89 @@ class RunnerIdentityRulesTest {
     assertThatThrownBy(() -> auth.authenticate(new Metadata())).isInstanceOf(StatusException.class)
         .satisfies(e -> assertThat(((StatusException) e).getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
   }
+
+  static String jwt(String claimsJson) {
+    Base64.Encoder b = Base64.getUrlEncoder().withoutPadding();
+    return b.encodeToString("{\"alg\":\"RS256\"}".getBytes()) + "." + b.encodeToString(claimsJson.getBytes()) + ".sig";
+  }
+
+  static GenericKubernetesResource vmi(String claimedBy, String claimedBuild, boolean deleting) {
+    GenericKubernetesResourceBuilder v = new GenericKubernetesResourceBuilder().withApiVersion("kubevirt.io/v1")
+        .withKind("VirtualMachineInstance").withNewMetadata().withName("pool-abcde").withNamespace("vms")
+        .withDeletionTimestamp(deleting ? "2026-01-01T00:00:00Z" : null).endMetadata();
+    if (claimedBy != null) {
+      v.editMetadata().addToLabels(RunnerIdentityRules.CLAIMED_BY, claimedBy).endMetadata();
+    }
+    if (claimedBuild != null) {
+      v.editMetadata().addToAnnotations(RunnerIdentityRules.CLAIMED_BUILD, claimedBuild).endMetadata();
+    }
+    return v.build();
+  }
+
+  static GenericKubernetesResource machineBuild(String uid, String machine) {
+    GenericKubernetesResourceBuilder b = new GenericKubernetesResourceBuilder().withApiVersion(CircletApi.API_VERSION)
+        .withKind("Build").withNewMetadata().withName("b1").withNamespace("ci").withUid(uid).endMetadata()
+        .addToAdditionalProperties("spec", Map.of("organization", "acme", "pipeline", "web"));
+    if (machine != null) {
+      b.addToAdditionalProperties("status", Map.of("machineName", machine));
+    }
+    return b.build();
+  }
+
+  static Status.Code decideMachine(String user, String token, GenericKubernetesResource vmi,
+      GenericKubernetesResource build) {
+    try {
+      Object bound = RunnerIdentityRules.bound(review(true, List.of(AUDIENCE), user, null, null), AUDIENCE,
+          "circlet-machine", token);
+      RunnerIdentity id = RunnerIdentityRules.machineIdentity((RunnerIdentityRules.BoundMachine) bound, vmi,
+          (ns, name) -> "ci".equals(ns) && "b1".equals(name) ? build : null);
+      assertThat(id.build()).isEqualTo("b1");
+      assertThat(id.namespace()).isEqualTo("ci");
+      assertThat(id.storageScope()).isEqualTo("orgs/acme/projects/ci/web");
+      return Status.Code.OK;
+    } catch (StatusException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  static List<Arguments> machineCases() {
+    String sa = "system:serviceaccount:vms:circlet-machine";
+    String token = jwt("{\"kubernetes.io\":{\"secret\":{\"name\":\"pool-abcde-id-" + BUILD_UID
+        + "\",\"uid\":\"s-1\"}}}");
+    Status.Code ok = Status.Code.OK;
+    Status.Code denied = Status.Code.PERMISSION_DENIED;
+    GenericKubernetesResource held = vmi(BUILD_UID, "ci/b1", false);
+    return List.of(
+        Arguments.of("the VM's token", sa, token, held, machineBuild(BUILD_UID, "pool-abcde"), ok),
+        Arguments.of("the Build names no VM yet", sa, token, held, machineBuild(BUILD_UID, null), ok),
+        Arguments.of("another ServiceAccount", "system:serviceaccount:vms:other", token, held,
+            machineBuild(BUILD_UID, "pool-abcde"), denied),
+        Arguments.of("not bound to a Secret", sa, jwt("{}"), held, machineBuild(BUILD_UID, "pool-abcde"), denied),
+        Arguments.of("a Secret naming no VM", sa, jwt("{\"kubernetes.io\":{\"secret\":{\"name\":\"x\",\"uid\":\"s\"}}}"),
+            held, machineBuild(BUILD_UID, "pool-abcde"), denied),
+        Arguments.of("the VM is gone", sa, token, null, machineBuild(BUILD_UID, "pool-abcde"), denied),
+        Arguments.of("the VM is being deleted", sa, token, vmi(BUILD_UID, "ci/b1", true),
+            machineBuild(BUILD_UID, "pool-abcde"), denied),
+        Arguments.of("the VM is free", sa, token, vmi(null, null, false), machineBuild(BUILD_UID, "pool-abcde"), denied),
+        Arguments.of("the VM is another Build's", sa, token, vmi("other-uid", "ci/b1", false),
+            machineBuild(BUILD_UID, "pool-abcde"), denied),
+        Arguments.of("the Build is gone", sa, token, held, null, denied),
+        Arguments.of("the Build was recreated", sa, token, held, machineBuild("new-uid", "pool-abcde"), denied),
+        Arguments.of("the Build is on another VM now", sa, token, held, machineBuild(BUILD_UID, "pool-fghij"), denied));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("machineCases")
+  void machineTokens(String name, String user, String token, GenericKubernetesResource vmi,
+      GenericKubernetesResource build, Status.Code expected) {
+    assertThat(decideMachine(user, token, vmi, build)).isEqualTo(expected);
+  }
+
+  @Test
+  void aMachineTokenIsNoIdentityWhereMachinesAreOff() {
+    String token = jwt("{\"kubernetes.io\":{\"secret\":{\"name\":\"pool-abcde-id-u\",\"uid\":\"s\"}}}");
+    assertThatThrownBy(() -> RunnerIdentityRules.bound(review(true, List.of(AUDIENCE),
+        "system:serviceaccount:vms:circlet-machine", null, null), AUDIENCE, null, token))
+        .isInstanceOf(StatusException.class).hasMessageContaining("not bound to a pod");
+  }
 }
