@@ -163,6 +163,9 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
     }
     try {
       records.step(id.namespace(), id.build(), request);
+      if (request.getKind() == StepEvent.Kind.FINISHED && !request.getStatus().isEmpty()) {
+        hot.finished(new StepKey(id.namespace(), id.build(), request.getStep()), request.getStatus());
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "step event of " + id.namespace() + "/" + id.build() + " not recorded", e);
       out.onError(Status.UNAVAILABLE.withDescription("build records are unavailable; report again").asRuntimeException());
