@@ -262,4 +262,23 @@ class LogPipelineTest {
       assertThat(compacted(gw, "cancel", 1)).isEqualTo(text);
     }
   }
+
+  @Test
+  void aStepEndedWithAllItsOutputHotIsStoredAsOneObjectAndStraySegmentsGo() throws Exception {
+    try (GatewayHarness gw = new GatewayHarness(redis, s3, 64L << 20, 16L << 20);
+         GatewayConnection c = connect(gw.port(), "direct")) {
+      StepKey k = new StepKey("ci", "direct", 0);
+      // a segment a dead replica wrote without trimming the hot buffer after it
+      gw.store.put(k.segmentKey(0), "stale".getBytes(StandardCharsets.UTF_8));
+      LogStreamer s = streamer(c, "direct");
+      String text = lines("direct", 200);
+      write(s, 0, text);
+      s.end(0);
+      assertThat(s.awaitDurable(DEADLINE)).isTrue();
+      s.close();
+      assertThat(compacted(gw, "direct", 0)).isEqualTo(text);
+      await("no segments left", () -> gw.store.list(k.segmentPrefix()).isEmpty());
+      assertThat(new String(gw.processor.reader().read(k, 0, 1 << 20).data(), StandardCharsets.UTF_8)).isEqualTo(text);
+    }
+  }
 }
