@@ -195,19 +195,24 @@ public final class AgentMain {
           Files.createTempDirectory("circlet-spool"), LogStreamer.Settings.DEFAULT);
       JobLog jobLog = streamer == null ? log : new StreamingJobLog(log, streamer, gateway.blocking());
       JobRunner runner = new JobRunner(ctx, jobLog, shim);
-      Thread hook = new Thread(runner::cancel);
-      Runtime.getRuntime().addShutdownHook(hook);
-      JobResult r = runner.run();
-      log.text("job " + r.outcome() + " in " + r.millis() + " ms");
-      if (streamer != null) {
-        if (!streamer.awaitDurable(Duration.ofMinutes(5))) {
-          log.text("part of the job's output did not reach the gateway within 5 minutes");
+      // on SIGTERM the job is cancelled and the hook waits until its output and events are sent
+      CancelOnShutdown hook = new CancelOnShutdown(runner::cancel, CancelOnShutdown.DEFAULT_WAIT);
+      Runtime.getRuntime().addShutdownHook(new Thread(hook, "circlet-cancel"));
+      try {
+        JobResult r = runner.run();
+        log.text("job " + r.outcome() + " in " + r.millis() + " ms");
+        if (streamer != null) {
+          if (!streamer.awaitDurable(Duration.ofMinutes(5))) {
+            log.text("part of the job's output did not reach the gateway within 5 minutes");
+          }
+          streamer.close();
+          gateway.close();
         }
-        streamer.close();
-        gateway.close();
+        shim.finish(Summary.toJson(r.outcome(), r.steps()), r.exitCode());
+        return r.exitCode();
+      } finally {
+        hook.finished();
       }
-      shim.finish(Summary.toJson(r.outcome(), r.steps()), r.exitCode());
-      return r.exitCode();
     }
   }
 }

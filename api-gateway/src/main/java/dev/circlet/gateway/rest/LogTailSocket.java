@@ -18,8 +18,9 @@ import java.util.logging.Logger;
 /**
  * Live tail of a step's log over a WebSocket. The upgrade is authorized first
  * ({@link LogTailUpgradeCheck}); then text frames {@code {"offset":N,"next":M,"data":"..."}} carry
- * the bytes {@code [N, M)} (whole UTF-8 characters), and a final {@code {"ended":true,"length":L}}
- * closes a finished step. A client that lost the connection reconnects with {@code ?offset=M} of the
+ * the bytes {@code [N, M)} (whole UTF-8 characters), and a final
+ * {@code {"ended":true,"length":L,"status":"success"}} closes a finished step (the status the runner
+ * reported: success, failed, canceled or timedout; absent when it reported none). A client that lost the connection reconnects with {@code ?offset=M} of the
  * last frame it received: no gap, no repeat.
  */
 @WebSocket(path = "/api/v1/builds/{namespace}/{build}/steps/{step}/log/tail", endpointId = LogTailSocket.ID)
@@ -61,7 +62,12 @@ public class LogTailSocket {
           c.sendTextAndAwait(json(frame));
           at = n.next();
         } else if (n.ended()) {
-          c.sendTextAndAwait(json(Map.of("ended", true, "length", at)));
+          Map<String, Object> end = new LinkedHashMap<>();
+          end.put("ended", true);
+          end.put("length", at);
+          // the step's status as the runner reported it (canceled for a cancelled build's step)
+          processor.hot().status(k).ifPresent(s -> end.put("status", s));
+          c.sendTextAndAwait(json(end));
           c.closeAndAwait();
           return;
         } else {

@@ -345,10 +345,11 @@ class BuildLogsTest {
     runner.write(0, java.util.Arrays.copyOfRange(euro, 0, 1));
     runner.write(0, java.util.Arrays.copyOfRange(euro, 1, euro.length));
     runner.write(0, lines(30, 40));
-    runner.end(0);
+    // as the agent does: the finished event first, then the end of the output
     blockingRunner().reportStep(StepEvent.newBuilder().setStep(0).setName("Run tests")
         .setKind(StepEvent.Kind.FINISHED).setExitCode(0).setStatus("success").setDurationMillis(1234)
         .setAtMillis(System.currentTimeMillis()).build());
+    runner.end(0);
     await().atMost(DEADLINE).until(second::ended);
 
     String all = lines(0, 30) + "€\n" + lines(30, 40);
@@ -360,6 +361,8 @@ class BuildLogsTest {
     assertThat(second.frames.get(0).get("offset").asLong()).isEqualTo(resumeAt);
     JsonNode last = second.frames.get(second.frames.size() - 1);
     assertThat(last.get("length").asLong()).isEqualTo(length);
+    // the end carries the status the runner reported
+    assertThat(last.path("status").asText()).isEqualTo("success");
     await().atMost(DEADLINE).until(() -> second.closed);
 
     // the raw log, a byte range, and SSE resumed with Last-Event-ID agree with the tail

@@ -20,12 +20,12 @@ public class LogsProducers {
   UnifiedJedis redis(LogsConfig c) {
     URI uri = URI.create(c.redisUrl());
     if (c.redisPassword().isEmpty() || c.redisPassword().get().isEmpty()) {
-      return new JedisPooled(uri);
+      return new JedisPooled(HotBuffer.poolConfig(), uri);
     }
     // The password comes from a Secret, apart from the URL, so no character of it needs escaping.
     return new JedisPooled(JedisURIHelper.getHostAndPort(uri), DefaultJedisClientConfig.builder()
         .user(JedisURIHelper.getUser(uri)).password(c.redisPassword().get()).database(JedisURIHelper.getDBIndex(uri))
-        .ssl(JedisURIHelper.isRedisSSLScheme(uri)).build());
+        .ssl(JedisURIHelper.isRedisSSLScheme(uri)).build(), HotBuffer.poolConfig());
   }
 
   void closeRedis(@Disposes UnifiedJedis redis) {

@@ -67,12 +67,21 @@ public final class SegmentUploader {
     return moved;
   }
 
+  /** The most a step may hold in the hot buffer to be written as its one object directly. */
+  static final int DIRECT_MAX = 16 << 20;
+
   private long step(StepKey k, long now) {
     long moved = 0;
     while (true) {
       StepState s = hot.state(k);
       if (s.compacted()) {
         return moved;
+      }
+      if (s.ended() && s.base() == 0 && s.stored() > 0 && s.stored() <= DIRECT_MAX) {
+        long direct = direct(k, s);
+        if (direct > 0) {
+          return moved + direct;
+        }
       }
       long pending = s.hotBytes();
       if (pending == 0) {
@@ -96,6 +105,26 @@ public final class SegmentUploader {
       lastUpload.put(k, now);
       moved += r.data().length;
     }
+  }
+
+  /**
+   * A step that ended with all its output still hot (most steps: their output is small, or the
+   * uploader was behind) is written as its one object at once: one PUT instead of segments, reading
+   * them back, a second PUT and deletes. Returns the bytes written, 0 when the step moved meanwhile.
+   */
+  private long direct(StepKey k, StepState s) {
+    HotBuffer.HotRead r = hot.read(k, 0, (int) s.stored());
+    if (r.state().base() != 0 || r.data().length != s.stored()) {
+      return 0;
+    }
+    store.put(k.compactedKey(), r.data());
+    // a segment written before a replica died, its trim never made, is superseded by the object
+    List<S3Object> stray = store.list(k.segmentPrefix());
+    hot.compacted(k);
+    for (S3Object p : stray) {
+      store.delete(p.key());
+    }
+    return r.data().length;
   }
 
   private void compact(StepKey k) {

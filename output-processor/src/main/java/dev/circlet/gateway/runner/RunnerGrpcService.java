@@ -38,6 +38,9 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
   /** Limits of the runner API. */
   public record Settings(long stepCapBytes, int maxChunkBytes, Duration fullWait, Duration transferTtl) {}
 
+  /** Bytes of a log stream received and not yet appended, before the receiving thread waits. */
+  static final long MAX_QUEUED_BYTES = 4L << 20;
+
   private final HotBuffer hot;
   private final ObjectStore store;
   private final BuildRecords records;
@@ -83,8 +86,68 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
   @Override
   public StreamObserver<LogFrame> streamLogs(StreamObserver<LogAck> out) {
     RunnerIdentity id = identity();
-    return new StreamObserver<>() {
+    // frames are handled on the pipeline's drain thread, in order; chunks that queued up while an
+    // append waited for Redis are merged into one append and one acknowledgement
+    LogStreamPipeline.Handler handler = new LogStreamPipeline.Handler() {
       private LogStreamSession session;
+
+      @Override
+      public void frame(LogFrame f) throws InterruptedException {
+        if (f.hasOpen()) {
+          session = new LogStreamSession(hot, id.namespace(), id.build(),
+              MaskPatterns.of(f.getOpen().getMaskValuesList()), settings.stepCapBytes(), settings.fullWait());
+          return;
+        }
+        if (session == null) {
+          throw new LogProtocolException("the first frame of a log stream is StreamOpen");
+        }
+        switch (f.getKindCase()) {
+          case RESUME -> out.onNext(session.resume(f.getResume().getStep()));
+          case CHUNK -> {
+            // merged chunks stay within the limit, so only a runner's own chunk can pass it
+            if (f.getChunk().getData().size() > settings.maxChunkBytes()) {
+              throw new LogProtocolException("a chunk is at most " + settings.maxChunkBytes() + " bytes");
+            }
+            out.onNext(session.chunk(f.getChunk().getStep(), f.getChunk().getOffset(),
+                f.getChunk().getData().toByteArray()));
+          }
+          case END -> {
+            LogAck ack = session.end(f.getEnd().getStep(), f.getEnd().getLength());
+            if (ack.getEnded()) {
+              int step = f.getEnd().getStep();
+              records.logLength(id.namespace(), id.build(), step,
+                  hot.state(new StepKey(id.namespace(), id.build(), step)).stored());
+            }
+            out.onNext(ack);
+          }
+          default -> throw new LogProtocolException("an empty log frame");
+        }
+      }
+
+      @Override
+      public void completed() {
+        out.onCompleted();
+      }
+    };
+    LogStreamPipeline pipeline = new LogStreamPipeline(handler, e -> {
+      Status s;
+      if (e instanceof LogProtocolException || e instanceof IllegalArgumentException) {
+        s = Status.FAILED_PRECONDITION.withDescription(e.getMessage());
+      } else if (e instanceof LogStreamSession.BufferFullException) {
+        s = Status.UNAVAILABLE.withDescription(e.getMessage());
+      } else if (e instanceof InterruptedException) {
+        s = Status.UNAVAILABLE.withDescription("the gateway is stopping");
+      } else {
+        LOG.log(Level.WARNING, "log stream of " + id.namespace() + "/" + id.build() + " failed", e);
+        s = Status.UNAVAILABLE.withDescription("the hot buffer is unavailable");
+      }
+      try {
+        out.onError(s.asRuntimeException());
+      } catch (RuntimeException closed) {
+        // the call ended meanwhile
+      }
+    }, MAX_QUEUED_BYTES, settings.maxChunkBytes());
+    return new StreamObserver<>() {
       private boolean failed;
 
       @Override
@@ -93,61 +156,30 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
           return;
         }
         try {
-          if (f.hasOpen()) {
-            session = new LogStreamSession(hot, id.namespace(), id.build(),
-                MaskPatterns.of(f.getOpen().getMaskValuesList()), settings.stepCapBytes(), settings.fullWait());
-            return;
-          }
-          if (session == null) {
-            throw new LogProtocolException("the first frame of a log stream is StreamOpen");
-          }
-          switch (f.getKindCase()) {
-            case RESUME -> out.onNext(session.resume(f.getResume().getStep()));
-            case CHUNK -> {
-              if (f.getChunk().getData().size() > settings.maxChunkBytes()) {
-                throw new LogProtocolException("a chunk is at most " + settings.maxChunkBytes() + " bytes");
-              }
-              out.onNext(session.chunk(f.getChunk().getStep(), f.getChunk().getOffset(),
-                  f.getChunk().getData().toByteArray()));
-            }
-            case END -> {
-              LogAck ack = session.end(f.getEnd().getStep(), f.getEnd().getLength());
-              if (ack.getEnded()) {
-                int step = f.getEnd().getStep();
-                records.logLength(id.namespace(), id.build(), step,
-                    hot.state(new StepKey(id.namespace(), id.build(), step)).stored());
-              }
-              out.onNext(ack);
-            }
-            default -> throw new LogProtocolException("an empty log frame");
-          }
-        } catch (LogProtocolException | IllegalArgumentException e) {
-          fail(Status.FAILED_PRECONDITION.withDescription(e.getMessage()));
-        } catch (LogStreamSession.BufferFullException e) {
-          fail(Status.UNAVAILABLE.withDescription(e.getMessage()));
+          pipeline.offer(f);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          fail(Status.UNAVAILABLE.withDescription("the gateway is stopping"));
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "log stream of " + id.namespace() + "/" + id.build() + " failed", e);
-          fail(Status.UNAVAILABLE.withDescription("the hot buffer is unavailable"));
+          failed = true;
+          pipeline.cancel();
         }
-      }
-
-      private void fail(Status s) {
-        failed = true;
-        out.onError(s.asRuntimeException());
       }
 
       @Override
       public void onError(Throwable t) {
         failed = true;
+        pipeline.cancel();
       }
 
       @Override
       public void onCompleted() {
-        if (!failed) {
-          out.onCompleted();
+        if (failed) {
+          return;
+        }
+        try {
+          pipeline.complete();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          pipeline.cancel();
         }
       }
     };
@@ -163,6 +195,9 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
     }
     try {
       records.step(id.namespace(), id.build(), request);
+      if (request.getKind() == StepEvent.Kind.FINISHED && !request.getStatus().isEmpty()) {
+        hot.finished(new StepKey(id.namespace(), id.build(), request.getStep()), request.getStatus());
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "step event of " + id.namespace() + "/" + id.build() + " not recorded", e);
       out.onError(Status.UNAVAILABLE.withDescription("build records are unavailable; report again").asRuntimeException());

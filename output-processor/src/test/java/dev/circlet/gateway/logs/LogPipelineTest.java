@@ -8,6 +8,7 @@ import dev.circlet.gateway.testing.RedisProcess;
 import dev.circlet.gateway.testing.S3ProxyServer;
 import dev.circlet.runner.stream.GatewayConnection;
 import dev.circlet.runner.stream.LogStreamer;
+import dev.circlet.runner.stream.StreamingJobLog;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,7 +93,9 @@ class LogPipelineTest {
   void secretsSplitAcrossWritesAreMaskedBeforeAnythingIsStored() throws Exception {
     try (GatewayHarness gw = new GatewayHarness(redis, s3, 64L << 20, 16L << 20);
          GatewayConnection c = connect(gw.port(), "mask")) {
-      LogStreamer s = streamer(c, "mask");
+      // 5-byte chunks: the secret and its base64 form reach the gateway split across several chunks
+      LogStreamer s = new LogStreamer(c.async(), List.of(SECRET), tmp.resolve("spool-mask"),
+          new LogStreamer.Settings(5, 1 << 20, Duration.ofMillis(50), Duration.ofMillis(500)));
       String b64 = Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8));
       String text = "password=" + SECRET + "\nencoded " + b64 + "\n";
       for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
@@ -227,6 +230,55 @@ class LogPipelineTest {
       s.end(0);
       assertThat(s.awaitDurable(DEADLINE)).isTrue();
       s.close();
+    }
+  }
+
+  @Test
+  void aCancelledStepEndsItsOutputWithItsStatus() throws Exception {
+    try (GatewayHarness gw = new GatewayHarness(redis, s3, 64L << 20, 16L << 20);
+         GatewayConnection c = connect(gw.port(), "cancel")) {
+      LogStreamer s = streamer(c, "cancel");
+      StreamingJobLog log = new StreamingJobLog(new dev.circlet.runner.local.ConsoleLog("job",
+          java.io.OutputStream.nullOutputStream(), null), s, c.blocking());
+      StepKey k = new StepKey("ci", "cancel", 1);
+      log.stepStarted(1, "long step");
+      String text = lines("before cancel", 50) + "Step canceled\n";
+      for (String line : text.split("\n")) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        log.lines(1, "long step").line(b, 0, b.length);
+      }
+      // a tail waiting on the running step
+      await("output while the step runs", () -> gw.processor.reader().read(k, 0, 1 << 20).data().length > 0);
+      assertThat(gw.processor.reader().read(k, 0, 1 << 20).complete()).isFalse();
+      log.stepFinished(new dev.circlet.runner.StepResult(1, "long step", "canceled", 1234, 143));
+      assertThat(s.awaitDurable(DEADLINE)).isTrue();
+      s.close();
+      // the tail now ends, with the status the runner reported
+      LogReader.Slice all = gw.processor.reader().read(k, 0, 1 << 20);
+      assertThat(new String(all.data(), StandardCharsets.UTF_8)).isEqualTo(text);
+      assertThat(all.complete()).isTrue();
+      assertThat(gw.processor.hot().status(k)).contains("canceled");
+      assertThat(gw.records.steps).extracting(e -> e.getStatus()).contains("canceled");
+      assertThat(compacted(gw, "cancel", 1)).isEqualTo(text);
+    }
+  }
+
+  @Test
+  void aStepEndedWithAllItsOutputHotIsStoredAsOneObjectAndStraySegmentsGo() throws Exception {
+    try (GatewayHarness gw = new GatewayHarness(redis, s3, 64L << 20, 16L << 20);
+         GatewayConnection c = connect(gw.port(), "direct")) {
+      StepKey k = new StepKey("ci", "direct", 0);
+      // a segment a dead replica wrote without trimming the hot buffer after it
+      gw.store.put(k.segmentKey(0), "stale".getBytes(StandardCharsets.UTF_8));
+      LogStreamer s = streamer(c, "direct");
+      String text = lines("direct", 200);
+      write(s, 0, text);
+      s.end(0);
+      assertThat(s.awaitDurable(DEADLINE)).isTrue();
+      s.close();
+      assertThat(compacted(gw, "direct", 0)).isEqualTo(text);
+      await("no segments left", () -> gw.store.list(k.segmentPrefix()).isEmpty());
+      assertThat(new String(gw.processor.reader().read(k, 0, 1 << 20).data(), StandardCharsets.UTF_8)).isEqualTo(text);
     }
   }
 }

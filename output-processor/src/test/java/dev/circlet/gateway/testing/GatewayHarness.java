@@ -32,7 +32,7 @@ public final class GatewayHarness implements AutoCloseable {
   }
 
   public GatewayHarness(int redisPort, java.net.URI s3, long capBytes, long hotMaxBytes) throws Exception {
-    redis = new JedisPooled("127.0.0.1", redisPort);
+    redis = new JedisPooled(dev.circlet.gateway.logs.HotBuffer.poolConfig(), "127.0.0.1", redisPort);
     store = new ObjectStore(new ObjectStore.Settings(s3, "us-east-1", BUCKET, S3ProxyServer.ACCESS,
         S3ProxyServer.SECRET, true, Duration.ofSeconds(5)));
     processor = new OutputProcessor(redis, store, new OutputProcessor.Settings(capBytes, hotMaxBytes, 1 << 20,

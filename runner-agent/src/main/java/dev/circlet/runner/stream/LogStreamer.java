@@ -1,6 +1,6 @@
 package dev.circlet.runner.stream;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.circlet.proto.runner.v1.LogAck;
 import dev.circlet.proto.runner.v1.LogChunk;
 import dev.circlet.proto.runner.v1.LogFrame;
@@ -28,10 +28,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * offset and sends again from there, so the gateway gets every byte once, in order.
  */
 public final class LogStreamer implements AutoCloseable {
-  /** Chunk size, bytes in flight before waiting for acknowledgements, reconnect backoff. */
-  public record Settings(int chunkBytes, long windowBytes, Duration retryMin, Duration retryMax) {
+  /**
+   * Chunk size, bytes in flight before waiting for acknowledgements, reconnect backoff, and the
+   * linger: how long output shorter than a chunk may wait for more before it is sent anyway. A
+   * step writes line by line; sending each line as it comes made one gRPC message, one Redis
+   * append and one acknowledgement per line. Waiting up to the linger gathers many lines in a
+   * chunk (up to {@code chunkBytes}, sent at once when full) and delays a line by at most that.
+   */
+  public record Settings(int chunkBytes, long windowBytes, Duration linger, Duration retryMin, Duration retryMax) {
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(25);
     public static final Settings DEFAULT =
-        new Settings(64 * 1024, 4L << 20, Duration.ofMillis(100), Duration.ofSeconds(5));
+        new Settings(64 * 1024, 4L << 20, DEFAULT_LINGER, Duration.ofMillis(100), Duration.ofSeconds(5));
+
+    public Settings {
+      if (chunkBytes <= 0 || windowBytes < chunkBytes || linger.isNegative()) {
+        throw new IllegalArgumentException("chunkBytes must be positive, windowBytes at least chunkBytes, linger not negative");
+      }
+    }
+
+    /** Settings with the default linger. */
+    public Settings(int chunkBytes, long windowBytes, Duration retryMin, Duration retryMax) {
+      this(chunkBytes, windowBytes, DEFAULT_LINGER, retryMin, retryMax);
+    }
   }
 
   private final RunnerGrpc.RunnerStub stub;
@@ -75,8 +93,8 @@ public final class LogStreamer implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    s.append(b, off, len);
-    if (senderWaiting) {
+    long written = s.append(b, off, len);
+    if (senderWaiting || written >= s.wakeAt) {
       signal();
     }
   }
@@ -239,10 +257,16 @@ public final class LogStreamer implements AutoCloseable {
     }
   }
 
-  /** The next frame to send, or null after waiting a while for data or acknowledgements. */
+  /**
+   * The next frame to send, or null after waiting a while for data, a fuller chunk or
+   * acknowledgements. Output shorter than a chunk is held for up to the linger (from when the
+   * sender first saw it) unless its step ended; a write wakes the sender early only once a full
+   * chunk is there ({@code wakeAt}) or when the sender had nothing at all to send.
+   */
   private LogFrame nextFrame() throws InterruptedException {
     lock.lock();
     try {
+      // before looking at the spools: a write that lands after the look sees the flag and signals
       senderWaiting = true;
       if (streamError != null) {
         throw new StreamBroken(streamError);
@@ -253,26 +277,58 @@ public final class LogStreamer implements AutoCloseable {
           inFlight += s.sendOffset - s.acked;
         }
       }
+      long now = System.nanoTime();
+      long lingerNanos = settings.linger().toNanos();
+      long waitNanos = TimeUnit.MILLISECONDS.toNanos(200);
+      boolean lingering = false;
       for (StepSpool s : steps.values()) {
         if (s.awaitingResume || s.ackedEnded) {
           continue;
         }
-        if (s.sendOffset < s.written() && inFlight < settings.windowBytes()) {
+        // ended first: once it is true, written is final (an end sent with a stale length would lose bytes)
+        boolean ended = s.ended();
+        long written = s.written();
+        long unsent = written - s.sendOffset;
+        if (unsent > 0) {
+          if (unsent < settings.chunkBytes() && !ended) {
+            if (s.lingerSince == 0) {
+              s.lingerSince = now;
+            }
+            long left = s.lingerSince + lingerNanos - now;
+            if (left > 0) {
+              // a short chunk: wait for more lines, or for the linger to run out
+              lingering = true;
+              s.wakeAt = s.sendOffset + settings.chunkBytes();
+              waitNanos = Math.min(waitNanos, left);
+              continue;
+            }
+          }
+          if (inFlight >= settings.windowBytes()) {
+            // the window is full: an acknowledgement wakes the sender
+            lingering = true;
+            continue;
+          }
           byte[] data = s.read(s.sendOffset, settings.chunkBytes());
           LogFrame f = LogFrame.newBuilder().setChunk(LogChunk.newBuilder().setStep(s.step)
-              .setOffset(s.sendOffset).setData(ByteString.copyFrom(data))).build();
+              .setOffset(s.sendOffset).setData(UnsafeByteOperations.unsafeWrap(data))).build();
           s.sendOffset += data.length;
+          s.lingerSince = 0;
+          s.wakeAt = Long.MAX_VALUE;
           senderWaiting = false;
           return f;
         }
-        if (s.ended() && !s.endSent && s.sendOffset == s.written()) {
+        if (ended && !s.endSent) {
           s.endSent = true;
           senderWaiting = false;
           return LogFrame.newBuilder().setEnd(StepOutputEnd.newBuilder().setStep(s.step)
-              .setLength(s.written())).build();
+              .setLength(written)).build();
         }
       }
-      changed.await(200, TimeUnit.MILLISECONDS);
+      if (lingering) {
+        // output is waiting: writes wake the sender only when a chunk is full (wakeAt), not per line
+        senderWaiting = false;
+      }
+      changed.awaitNanos(waitNanos);
       return null;
     } finally {
       lock.unlock();

@@ -33,6 +33,10 @@ final class StepSpool implements AutoCloseable {
   boolean endSent;
   boolean ackedEnded;
   boolean capped;
+  /** When the sender first saw output shorter than a chunk waiting (nanoTime), 0 when none waits. */
+  long lingerSince;
+  /** A write reaching this many bytes wakes the sender (a full chunk while it lingers). */
+  volatile long wakeAt = Long.MAX_VALUE;
 
   StepSpool(int step, Path path) {
     this.step = step;
@@ -44,7 +48,8 @@ final class StepSpool implements AutoCloseable {
     }
   }
 
-  synchronized void append(byte[] b, int off, int len) {
+  /** Appends and returns how many bytes the step has written now. */
+  synchronized long append(byte[] b, int off, int len) {
     if (ended) {
       throw new IllegalStateException("step " + step + " output has ended");
     }
@@ -60,6 +65,7 @@ final class StepSpool implements AutoCloseable {
         pendingLength += len;
       }
       written += len;
+      return written;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

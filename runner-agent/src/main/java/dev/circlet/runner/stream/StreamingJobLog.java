@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@link JobLog} that also sends every step's lines, the agent's notices and step events to the
  * gateway, besides the pod's own console. A gateway that cannot be reached never fails the job:
- * output waits in the spool and step events are reported on a best-effort basis.
+ * output waits in the spool, and step events and test reports are sent again a few times when the
+ * gateway is unavailable or misses a deadline.
  */
 public final class StreamingJobLog implements JobLog {
   private final JobLog console;
@@ -59,10 +60,12 @@ public final class StreamingJobLog implements JobLog {
   @Override
   public void stepFinished(StepResult r) {
     console.stepFinished(r);
-    streamer.end(r.n());
+    // the event first: the gateway then knows the step's status (success, canceled, ...) before
+    // its output ends, so a live tail's end carries it
     report(StepEvent.newBuilder().setStep(r.n()).setName(r.name()).setKind(StepEvent.Kind.FINISHED)
         .setExitCode(r.exitCode()).setDurationMillis(r.millis()).setStatus(r.status())
         .setAtMillis(System.currentTimeMillis()).build());
+    streamer.end(r.n());
   }
 
   /**
@@ -75,23 +78,39 @@ public final class StreamingJobLog implements JobLog {
     console.testReport(n, path, xml);
     TestResults upload = TestResults.newBuilder().setStep(n).setPath(path)
         .setContent(com.google.protobuf.ByteString.copyFrom(xml)).build();
+    io.grpc.Status failed = withRetries(() -> events.withDeadlineAfter(30, TimeUnit.SECONDS).uploadTestResults(upload));
+    if (failed != null) {
+      console.notice(stepName(n), "could not send the test report " + path + " to the gateway: " + failed);
+    }
+  }
+
+  /** How many times a call to the gateway is tried when it is unavailable or misses its deadline. */
+  static final int ATTEMPTS = 4;
+  /** Pause before the second attempt; the n-th waits n times this. */
+  static final long RETRY_PAUSE_MILLIS = 1_000;
+
+  /**
+   * Runs a unary call, again after {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} or {@code ABORTED}
+   * (a restarting or busy gateway), up to {@link #ATTEMPTS} times; the gateway's handlers are
+   * idempotent. Returns null when it succeeded, else the last status (a refusal is not retried).
+   */
+  private static io.grpc.Status withRetries(Runnable call) {
     for (int attempt = 1; ; attempt++) {
       try {
-        events.withDeadlineAfter(30, TimeUnit.SECONDS).uploadTestResults(upload);
-        return;
+        call.run();
+        return null;
       } catch (io.grpc.StatusRuntimeException ex) {
         io.grpc.Status.Code code = ex.getStatus().getCode();
         boolean transientFailure = code == io.grpc.Status.Code.UNAVAILABLE
             || code == io.grpc.Status.Code.DEADLINE_EXCEEDED || code == io.grpc.Status.Code.ABORTED;
-        if (!transientFailure || attempt >= 4) {
-          console.notice(stepName(n), "could not send the test report " + path + " to the gateway: " + ex.getStatus());
-          return;
+        if (!transientFailure || attempt >= ATTEMPTS) {
+          return ex.getStatus();
         }
         try {
-          Thread.sleep(1_000L * attempt);
+          Thread.sleep(RETRY_PAUSE_MILLIS * attempt);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          return;
+          return ex.getStatus();
         }
       }
     }
@@ -102,11 +121,14 @@ public final class StreamingJobLog implements JobLog {
         .findFirst().orElse("step " + n);
   }
 
+  /**
+   * Reports a step event, tried again like a test report when the gateway is unavailable or slow
+   * (the gateway's upsert makes a repeated event harmless); a job never fails for it.
+   */
   private void report(StepEvent e) {
-    try {
-      events.withDeadlineAfter(10, TimeUnit.SECONDS).reportStep(e);
-    } catch (io.grpc.StatusRuntimeException ex) {
-      console.notice(e.getName(), "could not report the step to the gateway: " + ex.getStatus());
+    io.grpc.Status failed = withRetries(() -> events.withDeadlineAfter(10, TimeUnit.SECONDS).reportStep(e));
+    if (failed != null) {
+      console.notice(e.getName(), "could not report the step to the gateway: " + failed);
     }
   }
 }
