@@ -54,7 +54,11 @@ public final class ConfirmedPublisher implements AutoCloseable {
     this.retryInterval = retryInterval;
   }
 
-  /** Publishes {@code body}; the future completes once the broker confirmed it, or fails. */
+  /**
+   * Publishes {@code body}; the future completes once the broker confirmed it, or fails. It may
+   * complete on the connection's own thread: a continuation must not block or publish there, but
+   * hand off (the webhook route goes back to its event loop; other callers wait with {@code get}).
+   */
   public CompletableFuture<Void> publish(Map<String, Object> headers, byte[] body) {
     return attempt(headers, body, 1).orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
