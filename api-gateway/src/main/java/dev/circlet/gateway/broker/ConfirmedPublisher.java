@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes persistent messages to the delivery queue with publisher confirms. The future of a
@@ -42,6 +43,8 @@ public final class ConfirmedPublisher implements AutoCloseable {
   private long nextAttemptNanos;
   private Exception lastFailure;
   private volatile boolean closed;
+  private final String idPrefix = UUID.randomUUID() + "-";
+  private final AtomicLong messageIds = new AtomicLong();
 
   public ConfirmedPublisher(ConnectionFactory factory, BrokerTopology topology, Duration confirmTimeout,
       Duration retryInterval) {
@@ -51,31 +54,47 @@ public final class ConfirmedPublisher implements AutoCloseable {
     this.retryInterval = retryInterval;
   }
 
-  /** Publishes {@code body}; the future completes once the broker confirmed it, or fails. */
+  /**
+   * Publishes {@code body}; the future completes once the broker confirmed it, or fails. It may
+   * complete on the connection's own thread: a continuation must not block or publish there, but
+   * hand off (the webhook route goes back to its event loop; other callers wait with {@code get}).
+   */
   public CompletableFuture<Void> publish(Map<String, Object> headers, byte[] body) {
     return attempt(headers, body, 1).orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private CompletableFuture<Void> attempt(Map<String, Object> headers, byte[] body, int attempt) {
-    // Settled off the connection's thread: the confirm listener must not publish from it.
-    return send(headers, body).handleAsync((ok, err) -> {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    send(headers, body).whenComplete((ok, err) -> {
       if (err == null) {
-        return CompletableFuture.<Void>completedFuture(null);
+        // An ack completes the caller's future on the connection's thread: no hop to another pool,
+        // so confirms of many requests settle in one pass of the listener.
+        result.complete(null);
+        return;
       }
       Throwable cause = err instanceof java.util.concurrent.CompletionException c && c.getCause() != null
           ? c.getCause() : err;
       if (attempt < NACK_ATTEMPTS && cause instanceof BrokerUnavailableException b && b.nacked() && !closed) {
-        return CompletableFuture.runAsync(() -> { },
-                CompletableFuture.delayedExecutor(NACK_PAUSE_MILLIS * attempt, TimeUnit.MILLISECONDS))
-            .thenCompose(x -> attempt(headers, body, attempt + 1));
+        // Sent again off the connection's thread: the confirm listener must not publish from it.
+        CompletableFuture.delayedExecutor(NACK_PAUSE_MILLIS * attempt, TimeUnit.MILLISECONDS)
+            .execute(() -> attempt(headers, body, attempt + 1).whenComplete((ok2, err2) -> {
+              if (err2 == null) {
+                result.complete(null);
+              } else {
+                result.completeExceptionally(err2);
+              }
+            }));
+        return;
       }
-      return CompletableFuture.<Void>failedFuture(cause);
-    }).thenCompose(f -> f);
+      result.completeExceptionally(cause);
+    });
+    return result;
   }
 
   private CompletableFuture<Void> send(Map<String, Object> headers, byte[] body) {
     CompletableFuture<Void> confirmed = new CompletableFuture<>();
-    String messageId = UUID.randomUUID().toString();
+    // Unique per publisher without SecureRandom on the hot path; only returns look it up.
+    String messageId = idPrefix + Long.toHexString(messageIds.incrementAndGet());
     AMQP.BasicProperties props = MessageProperties.PERSISTENT_BASIC.builder()
         .contentType("application/json").messageId(messageId).headers(headers).build();
     synchronized (this) {

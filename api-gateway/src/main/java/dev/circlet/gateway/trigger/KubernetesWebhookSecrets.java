@@ -51,6 +51,11 @@ public final class KubernetesWebhookSecrets implements WebhookSecrets {
   }
 
   @Override
+  public boolean current() {
+    return !snapshot.at().plus(maxAge).isBefore(clock.instant());
+  }
+
+  @Override
   public boolean refresh() {
     if (snapshot.at().plus(minRefresh).isAfter(clock.instant())) {
       return false;

@@ -150,6 +150,66 @@ class WebhookEndpointTest {
   }
 
   /**
+   * Small bodies are verified on the event loop, but secrets that must be loaded (a stale snapshot,
+   * or a reload after no secret matched) are read on a worker thread only: a key added moments ago
+   * is accepted after one reload, and an old snapshot is reloaded before verifying.
+   */
+  @Test
+  void secrets_that_need_loading_are_read_off_the_event_loop() throws Exception {
+    byte[] rotated = "rotated".getBytes(StandardCharsets.UTF_8);
+    List<String> readOn = java.util.Collections.synchronizedList(new ArrayList<>());
+    boolean[] fresh = {true};
+    List<List<byte[]>> current = new ArrayList<>(List.of(List.of(SECRET)));
+    dev.circlet.gateway.webhook.WebhookSecrets secrets = new dev.circlet.gateway.webhook.WebhookSecrets() {
+      @Override
+      public synchronized List<byte[]> forProvider(Provider provider) {
+        if (!fresh[0]) {
+          readOn.add(Thread.currentThread().getName());
+          fresh[0] = true; // the stale snapshot is reloaded by this call
+        }
+        return current.get(0);
+      }
+
+      @Override
+      public synchronized boolean current() {
+        return fresh[0];
+      }
+
+      @Override
+      public synchronized boolean refresh() {
+        readOn.add(Thread.currentThread().getName());
+        current.set(0, List.of(SECRET, rotated));
+        return true;
+      }
+    };
+    Router router = Router.router(vertx);
+    new WebhookEndpoint(vertx, secrets, publisher, Map.of(Provider.GITHUB, 1L << 20, Provider.GITLAB, 1024L,
+        Provider.BITBUCKET, 1024L)).mount(router);
+    HttpServer own = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    try {
+      byte[] body = push("rotated");
+      HttpRequest signedWithNewKey = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + own.actualPort()
+              + "/webhooks/github")).timeout(Duration.ofSeconds(120))
+          .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "rotated-1")
+          .header("X-Hub-Signature-256", WebhookSignatures.sign(rotated, body))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+      assertThat(send(signedWithNewKey).statusCode()).isEqualTo(202);
+      synchronized (secrets) {
+        fresh[0] = false;
+      }
+      byte[] other = push("stale snapshot");
+      assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + own.actualPort() + "/webhooks/github"))
+          .timeout(Duration.ofSeconds(120)).header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "stale-1")
+          .header("X-Hub-Signature-256", WebhookSignatures.sign(SECRET, other))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(other)).build()).statusCode()).isEqualTo(202);
+      assertThat(readOn).hasSize(2).allSatisfy(t -> assertThat(t).doesNotContain("eventloop"));
+    } finally {
+      own.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
    * RabbitMQ is stopped in the middle of a burst: each request is answered 202 or 503, and every
    * delivery answered 202 is in the queue once the broker is back.
    */

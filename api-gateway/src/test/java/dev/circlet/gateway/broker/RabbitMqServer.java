@@ -76,6 +76,11 @@ public final class RabbitMqServer implements AutoCloseable {
     return f;
   }
 
+  /** The broker's process (the Erlang VM), e.g. for its CPU time; empty while stopped. */
+  public synchronized java.util.Optional<ProcessHandle> process() {
+    return running() ? java.util.Optional.of(process.toHandle()) : java.util.Optional.empty();
+  }
+
   public boolean running() {
     return process != null && process.isAlive();
   }
