@@ -18,6 +18,7 @@ import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.pod.ContextSecrets;
 import dev.circlet.operator.pod.PodStatusMapper;
 import dev.circlet.operator.pod.PodStatusMapper.PodObservation;
+import dev.circlet.operator.runtime.CacheSync;
 import dev.circlet.operator.runtime.CacheTrimming;
 import dev.circlet.operator.status.BuildStatusChanges;
 import dev.circlet.operator.status.EventPolicy;
@@ -83,6 +84,7 @@ public final class BuildReconciler implements Reconciler<Build> {
   private final KubernetesClient client;
   /** Machine-executor Builds; null when this operator runs docker jobs only. */
   private final MachineBuilds machines;
+  private final CacheSync cachesSynced = new CacheSync();
   private final SimpleInboundEventSource<Build> wakeUps = new SimpleInboundEventSource<>("admission");
   private InformerEventSource<Pod, Build> pods;
   private InformerEventSource<ResourceClass, Build> resourceClasses;
@@ -130,6 +132,8 @@ public final class BuildReconciler implements Reconciler<Build> {
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Build.class)
         .withName("pods")
         .withLabelSelector(CircletApi.LABEL_BUILD)
+        // Paged like the Builds: every build pod of the cluster is one list at start.
+        .withInformerListLimit(context.getControllerConfiguration().getInformerConfig().getInformerListLimit())
         // Metadata, node and status only: the pod spec and its job.json stay on the API server.
         .withItemStore(CacheTrimming.store(CacheTrimming::pod))
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Build.class))
@@ -189,6 +193,10 @@ public final class BuildReconciler implements Reconciler<Build> {
     if (context.isPrimaryResourceDeleted()) {
       admission.forget(key, build.getSpec() == null ? null : build.getSpec().organization);
       return UpdateControl.noUpdate();
+    }
+    if (!cachesSynced.synced(context, pods)) {
+      // Slots are rebuilt from these caches and pods found in them: never from part of a list.
+      return UpdateControl.<Build>noUpdate().rescheduleAfter(CacheSync.RECHECK);
     }
     admission.seedOnce(builds.list()::iterator, this::hasPod);
     BuildStatus before = build.getStatus();

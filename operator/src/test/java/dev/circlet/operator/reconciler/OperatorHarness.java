@@ -70,10 +70,17 @@ public final class OperatorHarness implements AutoCloseable {
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   private OrbRegistrySettings orbRegistry = OrbRegistrySettings.off();
+  private dev.circlet.operator.runtime.StartupSettings startup = dev.circlet.operator.runtime.StartupSettings.defaults();
 
   public OperatorHarness(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
     this.settings = settings;
+  }
+
+  /** How the operator's informers list at start (page size, list timeout, sync wait). */
+  public OperatorHarness withStartup(dev.circlet.operator.runtime.StartupSettings startup) {
+    this.startup = startup;
+    return this;
   }
 
   /** Lets Pipeline validation fetch orbs from a registry under a policy. */
@@ -227,7 +234,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Starts a fresh operator (a new process, as far as the API server can tell). */
   public OperatorHarness start() {
-    operator = new CircletOperator(client, settings, orbRegistry, registry, Clock.systemUTC());
+    operator = new CircletOperator(client, settings, orbRegistry, startup, registry, Clock.systemUTC());
     operator.start();
     return this;
   }
