@@ -78,9 +78,9 @@ public final class CircletOperator implements AutoCloseable {
     KubeVirtBackend machineBackend = new KubeVirtBackend(client, orbNamespace(settings), MachineBootData::warm, clock);
     KubernetesClient informerClient = informerClient(client, startup);
     this.operator = new Operator(o -> {
-      // Informers list and watch through a client whose requests may take longer than the
-      // reconcilers' writes: a page of a list on a starved API server must not time out where a
-      // retry would meet the same wait. Reconcilers write through the client they were given.
+      // Informers list and watch through a client whose requests may take longer than Fabric8's
+      // default 10 s: a page of a list on a starved API server must not time out where a retry
+      // would meet the same wait. Writes through the reconcile context use it too.
       o.withKubernetesClient(informerClient)
           .withConcurrentReconciliationThreads(settings.reconcileThreads())
           .withCloseClientOnStop(false)

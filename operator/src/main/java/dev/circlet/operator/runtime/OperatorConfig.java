@@ -43,7 +43,7 @@ public interface OperatorConfig {
     @WithDefault("500")
     long listPageSize();
 
-    /** Request timeout of each page of the informers' lists; the reconcilers' writes keep the client's timeout. */
+    /** Request timeout of JOSDK's client: each page of the informers' lists, and writes through the reconcile context. */
     @WithName("list-timeout")
     @WithDefault("60s")
     Duration listTimeout();

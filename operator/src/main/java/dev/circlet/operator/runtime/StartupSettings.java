@@ -10,8 +10,8 @@ import java.time.Duration;
  *
  * @param listPageSize items per page of an informer's list of Builds, Workflows, Pipelines and
  *     build pods; 0 lists everything in one response
- * @param listRequestTimeout the request timeout of the informers' client (each page of a list);
- *     the reconcilers' writes keep the client's own timeout
+ * @param listRequestTimeout the request timeout of JOSDK's client: each page of an informer's
+ *     list, and the writes made through the reconcile context (status, pod create)
  * @param cacheSyncTimeout how long start-up waits for one informer's first sync before it carries
  *     on; informers keep retrying after that, readiness stays false, and reconcilers whose caches
  *     have not synced wait instead of acting on a partial cache

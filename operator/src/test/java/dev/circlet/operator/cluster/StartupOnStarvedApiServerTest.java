@@ -60,10 +60,10 @@ class StartupOnStarvedApiServerTest {
     OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent", null,
         Set.of(bulk, probe), false, OperatorSettings.DEFAULT_LEASE_NAME, null, null, false, 16, Duration.ofMinutes(5),
         Duration.ofSeconds(10), null, Duration.ZERO, null);
-    // Pages of 50 Builds, each page allowed 1.5 s; the whole population in one response would be
+    // Pages of 50 Builds, each request allowed 3 s; the whole population in one response would be
     // 10 MB. Start-up waits only 2 s for a first sync, so a slow list also exercises the path where
     // the controllers start before their caches synced.
-    StartupSettings starved = new StartupSettings(50, Duration.ofMillis(1500), Duration.ofSeconds(2));
+    StartupSettings starved = new StartupSettings(50, Duration.ofSeconds(3), Duration.ofSeconds(2));
     try (OperatorHarness harness = new OperatorHarness(client, settings).withStartup(starved)) {
       harness.start();
       Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
