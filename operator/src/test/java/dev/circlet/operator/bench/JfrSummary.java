@@ -1,7 +1,6 @@
 package dev.circlet.operator.bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,8 +19,9 @@ import jdk.jfr.consumer.RecordingFile;
  * per thread group, and the top frames by self and by inclusive samples. Proportions only: on a
  * shared machine absolute rates mean little, shares of one recording do.
  *
- * <p>Usage: {@code JfrSummary RECORDING.jfr [--top 20] [--from-seconds S]} (samples before S
- * seconds into the recording, e.g. the population's creation, are left out).
+ * <p>Usage: {@code JfrSummary RECORDING.jfr [--top 20] [--from-seconds S] [--from-operator-start]}:
+ * samples before S seconds into the recording, or before the first sample of a reconcile thread
+ * (the benchmark's raw-pod phase and the control plane's start), are left out.
  */
 public final class JfrSummary {
   private JfrSummary() {}
@@ -34,6 +34,10 @@ public final class JfrSummary {
     AREAS.put("watch event decoding (pods, Builds)", List.of("io.fabric8.kubernetes.client.dsl.internal.AbstractWatchManager.onMessage"));
     AREAS.put("TLS decryption (SslHandler.unwrap)", List.of("io.netty.handler.ssl.SslHandler.unwrap"));
     AREAS.put("TLS encryption (SslHandler.wrap)", List.of("io.netty.handler.ssl.SslHandler.wrap"));
+    AREAS.put("TLS handshakes (handshake messages, key exchange)", List.of("sun.security.ssl.TransportContext.dispatch",
+        "sun.security.ssl.SSLEngineImpl$DelegatedTask", "sun.security.ssl.SSLEngineImpl.beginHandshake"));
+    AREAS.put("reflective calls (Method.invoke, Constructor.newInstance), mostly Jackson's property access", List.of(
+        "jdk.internal.reflect.DirectMethodHandleAccessor.invoke", "jdk.internal.reflect.DirectConstructorHandleAccessor.newInstance"));
     AREAS.put("informer event handling (Fabric8 processor, JOSDK event sources)", List.of(
         "io.fabric8.kubernetes.client.informers.impl.cache.ProcessorListener",
         "io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource.on",
@@ -72,10 +76,12 @@ public final class JfrSummary {
     }
     int top = 20;
     double fromSeconds = 0;
+    boolean fromOperator = false;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--top" -> top = Integer.parseInt(args[++i]);
         case "--from-seconds" -> fromSeconds = Double.parseDouble(args[++i]);
+        case "--from-operator-start" -> fromOperator = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -85,44 +91,60 @@ public final class JfrSummary {
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> inclusive = new HashMap<>();
     int samples = 0;
+    // Two passes, each event used while it is read: the parser resolves frames and threads
+    // lazily against constant pools that a later chunk replaces.
     java.time.Instant first = null;
-    List<RecordedEvent> events = new ArrayList<>();
+    java.time.Instant operatorStart = null;
     try (RecordingFile file = new RecordingFile(Path.of(args[0]))) {
       while (file.hasMoreEvents()) {
         RecordedEvent e = file.readEvent();
-        if (e.getEventType().getName().equals("jdk.ExecutionSample")) {
-          events.add(e);
-          if (first == null || e.getStartTime().isBefore(first)) {
-            first = e.getStartTime();
-          }
+        if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+          continue;
+        }
+        if (first == null || e.getStartTime().isBefore(first)) {
+          first = e.getStartTime();
+        }
+        RecordedThread t = e.getThread("sampledThread");
+        if (t != null && t.getJavaName() != null && t.getJavaName().startsWith("ReconcilerExecutor")
+            && (operatorStart == null || e.getStartTime().isBefore(operatorStart))) {
+          operatorStart = e.getStartTime();
         }
       }
     }
-    for (RecordedEvent e : events) {
-      if (fromSeconds > 0 && e.getStartTime().isBefore(first.plusMillis((long) (fromSeconds * 1000)))) {
-        continue;
-      }
-      RecordedStackTrace stack = e.getStackTrace();
-      if (stack == null || stack.getFrames().isEmpty()) {
-        continue;
-      }
-      samples++;
-      RecordedThread thread = e.getThread("sampledThread");
-      String tname = thread == null || thread.getJavaName() == null ? "?" : thread.getJavaName();
-      threads.merge(THREADS.entrySet().stream().filter(t -> tname.startsWith(t.getKey())).map(Map.Entry::getValue)
-          .findFirst().orElse("other threads"), 1, Integer::sum);
-      List<RecordedFrame> frames = stack.getFrames();
-      self.merge(name(frames.get(0)), 1, Integer::sum);
-      Set<String> seen = new HashSet<>();
-      for (RecordedFrame f : frames) {
-        String n = name(f);
-        if (seen.add(n)) {
-          inclusive.merge(n, 1, Integer::sum);
+    if (first == null) {
+      System.out.println(args[0] + ": no execution samples");
+      return;
+    }
+    java.time.Instant from = fromOperator && operatorStart != null ? operatorStart : first;
+    from = from.plusMillis((long) (fromSeconds * 1000));
+    try (RecordingFile file = new RecordingFile(Path.of(args[0]))) {
+      while (file.hasMoreEvents()) {
+        RecordedEvent e = file.readEvent();
+        if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStartTime().isBefore(from)) {
+          continue;
         }
-      }
-      for (var a : AREAS.entrySet()) {
-        if (seen.stream().anyMatch(n -> a.getValue().stream().anyMatch(n::startsWith))) {
-          area.merge(a.getKey(), 1, Integer::sum);
+        RecordedStackTrace stack = e.getStackTrace();
+        if (stack == null || stack.getFrames().isEmpty()) {
+          continue;
+        }
+        samples++;
+        RecordedThread thread = e.getThread("sampledThread");
+        String tname = thread == null || thread.getJavaName() == null ? "?" : thread.getJavaName();
+        threads.merge(THREADS.entrySet().stream().filter(t -> tname.startsWith(t.getKey())).map(Map.Entry::getValue)
+            .findFirst().orElse("other threads"), 1, Integer::sum);
+        List<RecordedFrame> frames = stack.getFrames();
+        self.merge(name(frames.get(0)), 1, Integer::sum);
+        Set<String> seen = new HashSet<>();
+        for (RecordedFrame f : frames) {
+          String n = name(f);
+          if (seen.add(n)) {
+            inclusive.merge(n, 1, Integer::sum);
+          }
+        }
+        for (var a : AREAS.entrySet()) {
+          if (seen.stream().anyMatch(n -> a.getValue().stream().anyMatch(n::startsWith))) {
+            area.merge(a.getKey(), 1, Integer::sum);
+          }
         }
       }
     }

@@ -110,7 +110,8 @@ public final class PeerBenchmark {
       if (opt.argo() != null) {
         cp.applyCrds(Path.of(opt.argoCrds()));
       }
-      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config())).build()) {
+      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config()))
+            .withKubernetesSerialization(dev.circlet.operator.runtime.FastJson.serialization()).build()) {
         rows.add(circlet(cp, client, opt));
         if (opt.argo() != null) {
           for (int workers : opt.argoWorkers()) {

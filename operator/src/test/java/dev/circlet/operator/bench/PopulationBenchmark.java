@@ -78,7 +78,8 @@ public final class PopulationBenchmark {
     }
     try (KubeControlPlane cp = KubeControlPlane.start()) {
       cp.applyCrds(Path.of("crds/generated"));
-      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config())).build()) {
+      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config()))
+            .withKubernetesSerialization(dev.circlet.operator.runtime.FastJson.serialization()).build()) {
         run(cp, client, finished, queued, running, orgs, churn, concurrency, free, probes, javaOpts);
       }
     }

@@ -179,7 +179,8 @@ public final class OperatorHarness implements AutoCloseable {
         .withMaxConcurrentRequests(KubernetesClientTuning.MAX_CONCURRENT_REQUESTS)
         .withMaxConcurrentRequestsPerHost(KubernetesClientTuning.MAX_CONCURRENT_REQUESTS)
         .withRequestTimeout(60_000)
-        .endConfig());
+        .endConfig()
+        .withKubernetesSerialization(dev.circlet.operator.runtime.FastJson.serialization()));
   }
 
   /** The CRDs generated into {@code crds/generated} (or {@code -Dcirclet.crds.dir}). */
