@@ -20,7 +20,7 @@ import jdk.jfr.consumer.RecordingFile;
  * shared machine absolute rates mean little, shares of one recording do.
  *
  * <p>Usage: {@code JfrSummary RECORDING.jfr [--top 20] [--from-seconds S] [--from-operator-start]}:
- * samples before S seconds into the recording, or before the first sample of a reconcile thread
+ * samples before S seconds into the recording, or before the first sample in a Build reconcile
  * (the benchmark's raw-pod phase and the control plane's start), are left out.
  */
 public final class JfrSummary {
@@ -60,6 +60,9 @@ public final class JfrSummary {
     AREAS.put("benchmark's own client creating Builds", List.of("dev.circlet.operator.bench."));
   }
 
+  /** A frame of every Build reconcile: its first sample marks the operator's start. */
+  static final String RECONCILE = "dev.circlet.operator.reconciler.BuildReconciler.reconcile";
+
   /** Thread groups by a name prefix. */
   static final Map<String, String> THREADS = new LinkedHashMap<>();
 
@@ -67,7 +70,7 @@ public final class JfrSummary {
     THREADS.put("vert.x-eventloop", "Vert.x event loops (HTTP client I/O)");
     THREADS.put("ReconcilerExecutor", "JOSDK reconcile threads");
     THREADS.put("informer", "informer threads");
-    THREADS.put("pool-", "benchmark client pool");
+    THREADS.put("pool-", "unnamed pools: JOSDK's reconcile threads and the benchmark's client");
   }
 
   public static void main(String[] args) throws Exception {
@@ -104,9 +107,9 @@ public final class JfrSummary {
         if (first == null || e.getStartTime().isBefore(first)) {
           first = e.getStartTime();
         }
-        RecordedThread t = e.getThread("sampledThread");
-        if (t != null && t.getJavaName() != null && t.getJavaName().startsWith("ReconcilerExecutor")
-            && (operatorStart == null || e.getStartTime().isBefore(operatorStart))) {
+        RecordedStackTrace st = e.getStackTrace();
+        if (st != null && (operatorStart == null || e.getStartTime().isBefore(operatorStart))
+            && st.getFrames().stream().anyMatch(f -> name(f).startsWith(RECONCILE))) {
           operatorStart = e.getStartTime();
         }
       }
