@@ -74,7 +74,8 @@ public final class WorkflowReconciler implements Reconciler<Workflow> {
         .withLabelSelector(CircletApi.LABEL_WORKFLOW)
         .withInformerListLimit(context.getControllerConfiguration().getInformerConfig().getInformerListLimit())
         // Ownership, labels, cancel and phase: a second whole copy of every Build would double the heap.
-        .withItemStore(CacheTrimming.store(CacheTrimming::workflowBuild))
+        .withItemStore(CacheTrimming.storeFor(context.getControllerConfiguration().getEffectiveNamespaces(),
+            CacheTrimming::workflowBuild))
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workflow.class))
         .build(), context);
     InformerEventSource<Namespace, Workflow> namespaces = NamespaceOrganizations.informer(Workflow.class, context);

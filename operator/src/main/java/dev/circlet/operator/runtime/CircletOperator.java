@@ -169,7 +169,7 @@ public final class CircletOperator implements AutoCloseable {
       controller(String name, OperatorSettings settings, boolean clusterScoped, java.util.function.UnaryOperator<R> trim) {
     return o -> {
       o.withName(name).withTriggerReconcilerOnAllEvents(true);
-      if (trim != null) {
+      if (trim != null && (clusterScoped || CacheTrimming.ownStore(settings.namespaces()))) {
         o.withItemStore(CacheTrimming.store(trim));
       }
       if (!clusterScoped && !settings.namespaces().isEmpty()) {
