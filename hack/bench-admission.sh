@@ -4,7 +4,7 @@
 #   hack/bench-admission.sh                                   # mock server
 #   hack/bench-admission.sh --kubeconfig ~/.kube/config --install-crds
 #   hack/bench-admission.sh --local-apiserver --builds 1000 --orgs 20 --no-ceiling
-#   hack/bench-admission.sh --population [--finished 8000 --queued 1500 --running 500 --orgs 20]
+#   hack/bench-admission.sh --population [--finished 8000 --queued 1500 --running 500 --orgs 20 --free 20 --probes 20]
 #                                   # 10,000 Builds on kube-test's control plane, the operator in its own JVM
 #   hack/bench-admission.sh --master https://127.0.0.1:6443 --builds 2000 --orgs 20 --concurrency 32
 set -euo pipefail

@@ -18,6 +18,7 @@ import dev.circlet.operator.pod.BuildPodFactory;
 import dev.circlet.operator.pod.ContextSecrets;
 import dev.circlet.operator.pod.PodStatusMapper;
 import dev.circlet.operator.pod.PodStatusMapper.PodObservation;
+import dev.circlet.operator.runtime.CacheSync;
 import dev.circlet.operator.runtime.CacheTrimming;
 import dev.circlet.operator.status.BuildStatusChanges;
 import dev.circlet.operator.status.EventPolicy;
@@ -83,12 +84,15 @@ public final class BuildReconciler implements Reconciler<Build> {
   private final KubernetesClient client;
   /** Machine-executor Builds; null when this operator runs docker jobs only. */
   private final MachineBuilds machines;
+  private final CacheSync cachesSynced = new CacheSync();
   private final SimpleInboundEventSource<Build> wakeUps = new SimpleInboundEventSource<>("admission");
   private InformerEventSource<Pod, Build> pods;
   private InformerEventSource<ResourceClass, Build> resourceClasses;
   private InformerEventSource<Organization, Build> organizations;
   private InformerEventSource<Pipeline, Build> pipelines;
-  private InformerEventSource<Secret, Build> contexts;
+  /** Context Secret informers by namespace, or one under {@link #ANY_NAMESPACE}. */
+  private java.util.Map<String, InformerEventSource<Secret, Build>> contexts;
+  private static final String ANY_NAMESPACE = "";
   private InformerEventSource<Node, Build> nodes;
   private InformerEventSource<Lease, Build> nodeLeases;
   private IndexerResourceCache<Build> builds;
@@ -130,8 +134,11 @@ public final class BuildReconciler implements Reconciler<Build> {
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Build.class)
         .withName("pods")
         .withLabelSelector(CircletApi.LABEL_BUILD)
+        // Paged like the Builds: every build pod of the cluster is one list at start.
+        .withInformerListLimit(context.getControllerConfiguration().getInformerConfig().getInformerListLimit())
         // Metadata, node and status only: the pod spec and its job.json stay on the API server.
-        .withItemStore(CacheTrimming.store(CacheTrimming::pod))
+        .withItemStore(CacheTrimming.storeFor(context.getControllerConfiguration().getEffectiveNamespaces(),
+            CacheTrimming::pod))
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Build.class))
         .build(), context);
     resourceClasses = new InformerEventSource<>(
@@ -152,14 +159,17 @@ public final class BuildReconciler implements Reconciler<Build> {
             .withSecondaryToPrimaryMapper(p -> Set.of())
             .build(), context);
     // Context Secrets: the cache keeps names and labels only, never the values (the pod mounts them).
-    contexts = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Build.class)
-        .withName("contexts")
-        .withLabelSelector(CircletApi.LABEL_CONTEXT)
-        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Secret.class,
-            context.getClient().getKubernetesSerialization(), "metadata.labels"))
-        .withSecondaryToPrimaryMapper(s -> queuedBuilds(b -> b.getMetadata().getNamespace().equals(s.getMetadata().getNamespace())
-            && b.getSpec().job != null && b.getSpec().job.contexts.contains(s.getMetadata().getLabels().get(CircletApi.LABEL_CONTEXT))))
-        .build(), context);
+    // One informer per watched namespace when there are several, so each has its own reduced store
+    // (see CacheTrimming.ownStore); one over all namespaces, or the one namespace, otherwise.
+    Set<String> watched = context.getControllerConfiguration().getEffectiveNamespaces();
+    contexts = new java.util.LinkedHashMap<>();
+    if (CacheTrimming.ownStore(watched)) {
+      contexts.put(ANY_NAMESPACE, contextSecrets(context, "contexts", null));
+    } else {
+      for (String ns : new java.util.TreeSet<>(watched)) {
+        contexts.put(ns, contextSecrets(context, "contexts-" + ns, ns));
+      }
+    }
     InformerEventSource<Namespace, Build> namespaces = NamespaceOrganizations.informer(Build.class, context);
     bindings = NamespaceOrganizations.over(client, namespaces);
     // Nodes: the cache keeps names and conditions only. A change of Ready wakes the Builds on the
@@ -180,7 +190,24 @@ public final class BuildReconciler implements Reconciler<Build> {
             context.getClient().getKubernetesSerialization(), "spec.renewTime"))
         .withSecondaryToPrimaryMapper(l -> Set.of())
         .build(), context);
-    return List.of(pods, resourceClasses, organizations, pipelines, contexts, namespaces, nodes, nodeLeases, wakeUps);
+    List<EventSource<?, Build>> sources = new java.util.ArrayList<>(
+        List.of(pods, resourceClasses, organizations, pipelines, namespaces, nodes, nodeLeases, wakeUps));
+    sources.addAll(contexts.values());
+    return sources;
+  }
+
+  private InformerEventSource<Secret, Build> contextSecrets(EventSourceContext<Build> context, String name, String namespace) {
+    var config = InformerEventSourceConfiguration.from(Secret.class, Build.class)
+        .withName(name)
+        .withLabelSelector(CircletApi.LABEL_CONTEXT)
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Secret.class,
+            context.getClient().getKubernetesSerialization(), "metadata.labels"))
+        .withSecondaryToPrimaryMapper(s -> queuedBuilds(b -> b.getMetadata().getNamespace().equals(s.getMetadata().getNamespace())
+            && b.getSpec().job != null && b.getSpec().job.contexts.contains(s.getMetadata().getLabels().get(CircletApi.LABEL_CONTEXT))));
+    if (namespace != null) {
+      config.withNamespaces(Set.of(namespace));
+    }
+    return new InformerEventSource<>(config.build(), context);
   }
 
   @Override
@@ -189,6 +216,10 @@ public final class BuildReconciler implements Reconciler<Build> {
     if (context.isPrimaryResourceDeleted()) {
       admission.forget(key, build.getSpec() == null ? null : build.getSpec().organization);
       return UpdateControl.noUpdate();
+    }
+    if (!cachesSynced.synced(context, pods)) {
+      // Slots are rebuilt from these caches and pods found in them: never from part of a list.
+      return UpdateControl.<Build>noUpdate().rescheduleAfter(CacheSync.RECHECK);
     }
     admission.seedOnce(builds.list()::iterator, this::hasPod);
     BuildStatus before = build.getStatus();
@@ -561,7 +592,8 @@ public final class BuildReconciler implements Reconciler<Build> {
       return new ContextSecrets.Resolution(List.of(), null, null);
     }
     return ContextSecrets.resolve(names, build.getMetadata().getNamespace(),
-        contexts.list(build.getMetadata().getNamespace()).toList());
+        contexts.getOrDefault(build.getMetadata().getNamespace(), contexts.get(ANY_NAMESPACE))
+            .list(build.getMetadata().getNamespace()).toList());
   }
 
   private Pod ownPod(Build b) {

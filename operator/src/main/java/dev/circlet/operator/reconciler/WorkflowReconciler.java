@@ -7,6 +7,7 @@ import dev.circlet.api.v1alpha1.Conditions;
 import dev.circlet.api.v1alpha1.Workflow;
 import dev.circlet.api.v1alpha1.WorkflowPhase;
 import dev.circlet.api.v1alpha1.WorkflowStatus;
+import dev.circlet.operator.runtime.CacheSync;
 import dev.circlet.operator.status.EventPolicy;
 import dev.circlet.operator.status.EventRecorder;
 import dev.circlet.operator.status.Retention;
@@ -53,6 +54,7 @@ public final class WorkflowReconciler implements Reconciler<Workflow> {
   private final Clock clock;
   private final Duration finishedTtl;
   private InformerEventSource<Build, Workflow> builds;
+  private final CacheSync cachesSynced = new CacheSync();
   private NamespaceOrganizations bindings;
 
   /** @param finishedTtl how long a finished Workflow is kept; null or zero keeps it */
@@ -70,8 +72,10 @@ public final class WorkflowReconciler implements Reconciler<Workflow> {
     builds = new InformerEventSource<>(InformerEventSourceConfiguration.from(Build.class, Workflow.class)
         .withName("workflow-builds")
         .withLabelSelector(CircletApi.LABEL_WORKFLOW)
+        .withInformerListLimit(context.getControllerConfiguration().getInformerConfig().getInformerListLimit())
         // Ownership, labels, cancel and phase: a second whole copy of every Build would double the heap.
-        .withItemStore(CacheTrimming.store(CacheTrimming::workflowBuild))
+        .withItemStore(CacheTrimming.storeFor(context.getControllerConfiguration().getEffectiveNamespaces(),
+            CacheTrimming::workflowBuild))
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Workflow.class))
         .build(), context);
     InformerEventSource<Namespace, Workflow> namespaces = NamespaceOrganizations.informer(Workflow.class, context);
@@ -83,6 +87,10 @@ public final class WorkflowReconciler implements Reconciler<Workflow> {
   public UpdateControl<Workflow> reconcile(Workflow workflow, Context<Workflow> context) {
     if (context.isPrimaryResourceDeleted()) {
       return UpdateControl.noUpdate();
+    }
+    if (!cachesSynced.synced(context, builds)) {
+      // A Build missing from a partial cache would look never created.
+      return UpdateControl.<Workflow>noUpdate().rescheduleAfter(CacheSync.RECHECK);
     }
     Map<String, BuildPhase> phases = new HashMap<>();
     Map<String, Build> byName = new HashMap<>();

@@ -28,6 +28,24 @@ public final class CacheTrimming {
   private CacheTrimming() {}
 
   /** An item store applying {@code trim} to every object the informer stores. */
+  /**
+   * Whether an informer over {@code namespaces} may have an item store of its own. JOSDK gives the
+   * one store of a configuration to the informer of every namespace it watches, and each
+   * informer's list then drops the other namespaces' objects from it (a relist keeps only the keys
+   * it listed): with {@code circlet.namespaces} naming several namespaces, Builds of all but one
+   * namespace were never reconciled and running Builds lost their pods from the cache
+   * ({@code PodLost}). Watching all namespaces, or one, is a single informer.
+   */
+  public static boolean ownStore(java.util.Set<String> namespaces) {
+    return namespaces == null || namespaces.size() <= 1;
+  }
+
+  /** {@link #store} when {@link #ownStore} allows one for these namespaces, else null (the informer's default store). */
+  public static <R extends HasMetadata> TransformingItemStore<R> storeFor(java.util.Set<String> namespaces,
+      UnaryOperator<R> trim) {
+    return ownStore(namespaces) ? store(trim) : null;
+  }
+
   public static <R extends HasMetadata> TransformingItemStore<R> store(UnaryOperator<R> trim) {
     return new TransformingItemStore<>(trim);
   }

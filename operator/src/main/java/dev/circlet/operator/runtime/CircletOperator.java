@@ -39,6 +39,7 @@ public final class CircletOperator implements AutoCloseable {
   private final EventRecorder events;
   private final CircletMetrics metrics;
   private volatile boolean started;
+  private volatile boolean starting;
 
   /** The operator with the default build pod identity settings and no gateway (tests, benchmarks). */
   public CircletOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry, Clock clock) {
@@ -48,12 +49,25 @@ public final class CircletOperator implements AutoCloseable {
   /** @param orbRegistry when and where Pipeline validation fetches orbs missing from the orb ConfigMaps */
   public CircletOperator(KubernetesClient client, OperatorSettings settings, OrbRegistrySettings orbRegistry,
       MeterRegistry registry, Clock clock) {
+    this(client, settings, orbRegistry, StartupSettings.defaults(), registry, clock);
+  }
+
+  /** @param startup how the informers list at start (pages, request timeout, sync wait) */
+  public CircletOperator(KubernetesClient client, OperatorSettings settings, OrbRegistrySettings orbRegistry,
+      StartupSettings startup, MeterRegistry registry, Clock clock) {
     this(client, settings, new PodSettings(settings.runnerImage(), settings.runnerImagePullPolicy()), orbRegistry,
-        registry, clock);
+        startup, registry, clock);
   }
 
   public CircletOperator(KubernetesClient client, OperatorSettings settings, PodSettings podSettings,
       OrbRegistrySettings orbRegistry,
+      MeterRegistry registry, Clock clock) {
+    this(client, settings, podSettings, orbRegistry, StartupSettings.defaults(), registry, clock);
+  }
+
+  /** @param startup how the informers list at start (pages, request timeout, sync wait) */
+  public CircletOperator(KubernetesClient client, OperatorSettings settings, PodSettings podSettings,
+      OrbRegistrySettings orbRegistry, StartupSettings startup,
       MeterRegistry registry, Clock clock) {
     this.metrics = new CircletMetrics(registry);
     this.admission = new BuildAdmission(new AdmissionQueue(), settings.clusterMaxBuilds());
@@ -62,6 +76,7 @@ public final class CircletOperator implements AutoCloseable {
     StatusWriter statusWriter = new StatusWriter(client.getKubernetesSerialization());
     BuildPodFactory pods = new BuildPodFactory(podSettings);
     // Machine pools' VMs live in the operator's namespace unless a pool names its own.
+<<<<<<< HEAD
     // With a gateway, VMs stream to it: warm VMs learn its address at boot, and each Build's VM gets
     // a token of its own (docs/machine.md, "Build identity").
     KubeVirtBackend machineBackend = new KubeVirtBackend(client, orbNamespace(settings),
@@ -70,8 +85,15 @@ public final class CircletOperator implements AutoCloseable {
       machineBackend.withIdentity(new MachineIdentity(client, MachineIdentity.DEFAULT_SERVICE_ACCOUNT,
           podSettings.tokenAudience(), podSettings.gateway(), podSettings.gatewayPlaintext()));
     }
+=======
+    KubeVirtBackend machineBackend = new KubeVirtBackend(client, orbNamespace(settings), MachineBootData::warm, clock);
+    KubernetesClient informerClient = informerClient(client, startup);
+>>>>>>> h-op17
     this.operator = new Operator(o -> {
-      o.withKubernetesClient(client)
+      // Informers list and watch through a client whose requests may take longer than Fabric8's
+      // default 10 s: a page of a list on a starved API server must not time out where a retry
+      // would meet the same wait. Writes through the reconcile context use it too.
+      o.withKubernetesClient(informerClient)
           .withConcurrentReconciliationThreads(settings.reconcileThreads())
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
@@ -79,9 +101,12 @@ public final class CircletOperator implements AutoCloseable {
           // so JOSDK's deep copy of the primary before every reconcile, a JSON round trip that
           // cost 5 % of the operator's CPU under load, is skipped.
           .withResourceCloner(CircletOperator::sameResource)
-          // Listing 10,000 Builds from a busy API server can take longer than JOSDK's default of
-          // two minutes; the operator would exit and start the same long list again.
-          .withCacheSyncTimeout(java.time.Duration.ofMinutes(10))
+          // A list that fails at start (a timeout on a starved API server) is retried by the
+          // informer with back-off instead of stopping the operator, which would only start the
+          // same long list again. Start-up waits this long for each first sync and then carries on;
+          // readiness stays false and the reconcilers wait (CacheSync) until every cache synced.
+          .withStopOnInformerErrorDuringStartup(false)
+          .withCacheSyncTimeout(startup.cacheSyncTimeout())
           .checkingCRDAndValidateLocalModel(false);
       if (settings.leaderElection()) {
         var leader = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
@@ -95,13 +120,41 @@ public final class CircletOperator implements AutoCloseable {
         settings.organizationStatusInterval()), controller("organization", settings, true));
     operator.register(new BuildReconciler(client, admission, pods, statusWriter, events, metrics, clock,
         settings.stuckGrace(), settings.finishedTtl(), settings.nodeLostGrace(), machineBackend,
-        MachineBootData.ASSIGN_PORT), controller("build", settings, false, CacheTrimming::build));
+        MachineBootData.ASSIGN_PORT), paged(controller("build", settings, false, CacheTrimming::build), startup));
     operator.register(new WorkflowReconciler(client, statusWriter, events, clock, settings.finishedTtl()),
-        controller("workflow", settings, false, CacheTrimming::withoutManagedFields));
+        paged(controller("workflow", settings, false, CacheTrimming::withoutManagedFields), startup));
     operator.register(new PipelineReconciler(client, orbNamespace(settings), orbRegistry, statusWriter, clock),
-        controller("pipeline", settings, false, CacheTrimming::withoutManagedFields));
+        paged(controller("pipeline", settings, false, CacheTrimming::withoutManagedFields), startup));
     operator.register(new MachinePoolReconciler(client, machineBackend, statusWriter, clock),
         controller("machinepool", settings, true));
+  }
+
+  /**
+   * The client the informers use: the given one with {@link StartupSettings#listRequestTimeout()}
+   * as its request timeout, sharing its HTTP client and connections.
+   */
+  static KubernetesClient informerClient(KubernetesClient client, StartupSettings startup) {
+    io.fabric8.kubernetes.client.Config config = client.getConfiguration();
+    int wanted = (int) Math.min(Integer.MAX_VALUE, startup.listRequestTimeout().toMillis());
+    if (Integer.valueOf(wanted).equals(config.getRequestTimeout())) {
+      return client;
+    }
+    io.fabric8.kubernetes.client.RequestConfig lists = new io.fabric8.kubernetes.client.RequestConfigBuilder(
+        config.getRequestConfig()).withRequestTimeout(wanted).build();
+    return client.newClient(lists).adapt(KubernetesClient.class);
+  }
+
+  /**
+   * Pages the controller's list of its primaries (and, through {@code getInformerListLimit}, the
+   * lists of the large secondary informers its reconciler creates): 10,000 Builds in one response
+   * is one request that a busy API server may not answer within any timeout.
+   */
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<R>>
+      paged(Consumer<ControllerConfigurationOverrider<R>> base, StartupSettings startup) {
+    return o -> {
+      base.accept(o);
+      o.withInformerListLimit(startup.listLimit());
+    };
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> R sameResource(R resource) {
@@ -128,7 +181,7 @@ public final class CircletOperator implements AutoCloseable {
       controller(String name, OperatorSettings settings, boolean clusterScoped, java.util.function.UnaryOperator<R> trim) {
     return o -> {
       o.withName(name).withTriggerReconcilerOnAllEvents(true);
-      if (trim != null) {
+      if (trim != null && (clusterScoped || CacheTrimming.ownStore(settings.namespaces()))) {
         o.withItemStore(CacheTrimming.store(trim));
       }
       if (!clusterScoped && !settings.namespaces().isEmpty()) {
@@ -153,8 +206,14 @@ public final class CircletOperator implements AutoCloseable {
 
   /** Starts the controllers (or, with leader election, the candidacy). */
   public void start() {
+    starting = true;
     operator.start();
     started = true;
+  }
+
+  /** Whether start() was called: the process works on it (listing, waiting for the Lease) or is done. */
+  public boolean live() {
+    return starting;
   }
 
   /** Whether start() returned and every informer of every controller is healthy and synced. */
@@ -179,9 +238,10 @@ public final class CircletOperator implements AutoCloseable {
   }
 
   public void stop() {
-    if (!started) {
+    if (!starting) {
       return;
     }
+    starting = false;
     started = false;
     operator.stop();
     admission.close();

@@ -34,6 +34,30 @@ public interface OperatorConfig {
 
   History history();
 
+  Kubernetes kubernetes();
+
+  /** How the informers fill their caches at start ({@link StartupSettings}). */
+  interface Kubernetes {
+    /** Items per page of the informers' lists of Builds, Workflows, Pipelines and build pods; 0 for one response. */
+    @WithName("list-page-size")
+    @WithDefault("500")
+    long listPageSize();
+
+    /** Request timeout of JOSDK's client: each page of the informers' lists, and writes through the reconcile context. */
+    @WithName("list-timeout")
+    @WithDefault("60s")
+    Duration listTimeout();
+
+    /** How long start-up waits for one informer's first sync before carrying on (unready, still retrying). */
+    @WithName("cache-sync-timeout")
+    @WithDefault("10m")
+    Duration cacheSyncTimeout();
+  }
+
+  default StartupSettings startupSettings() {
+    return new StartupSettings(kubernetes().listPageSize(), kubernetes().listTimeout(), kubernetes().cacheSyncTimeout());
+  }
+
   /** The runner image that goes into every build pod. */
   interface Runner {
     @WithDefault(OperatorSettings.DEFAULT_RUNNER_IMAGE)

@@ -10,7 +10,10 @@ import org.eclipse.microprofile.health.Readiness;
 public class OperatorHealthChecks {
   private OperatorHealthChecks() {}
 
-  /** Live once the operator was started: a replica waiting for leadership is live. */
+  /**
+   * Live once the operator's start began: a replica waiting for leadership, or still listing a
+   * large cluster from a busy API server, is live (and not ready).
+   */
   @Liveness
   @ApplicationScoped
   public static class Live implements HealthCheck {
@@ -23,7 +26,7 @@ public class OperatorHealthChecks {
     @Override
     public HealthCheckResponse call() {
       CircletOperator op = runtime.operator();
-      return HealthCheckResponse.named("circlet-operator").status(op != null && op.started()).build();
+      return HealthCheckResponse.named("circlet-operator").status(op != null && op.live()).build();
     }
   }
 

@@ -30,10 +30,21 @@ public class OperatorRuntime {
     LOG.infof("starting Circlet operator against %s (namespaces %s, leader election %s, %d reconcile threads)",
         client.getMasterUrl(), settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
         settings.leaderElection() ? "on, lease " + settings.leaseName() : "off", settings.reconcileThreads());
-    CircletOperator op = new CircletOperator(client, settings, config.podSettings(), config.orbRegistry(), registry,
-        Clock.systemUTC());
-    op.start();
+    CircletOperator op = new CircletOperator(client, settings, config.podSettings(), config.orbRegistry(),
+        config.startupSettings(), registry, Clock.systemUTC());
     operator = op;
+    // Without leader election, start() returns only once the informers have listed everything,
+    // which on a busy API server with 10,000 Builds may take minutes: started on its own thread,
+    // the application serves /q/health meanwhile (live, not ready) instead of failing its probes.
+    Thread.ofPlatform().name("circlet-operator-start").daemon().start(() -> {
+      try {
+        op.start();
+        LOG.info("Circlet operator started");
+      } catch (RuntimeException e) {
+        LOG.error("the Circlet operator failed to start; exiting", e);
+        io.quarkus.runtime.Quarkus.asyncExit(1);
+      }
+    });
   }
 
   void onStop(@Observes ShutdownEvent event) {
@@ -43,7 +54,7 @@ public class OperatorRuntime {
     }
   }
 
-  /** The running operator, or null before startup finished. */
+  /** The operator (started, or still starting), or null before the application started it. */
   public CircletOperator operator() {
     return operator;
   }

@@ -102,7 +102,8 @@ public final class AdmissionBenchmark {
       try (KubeControlPlane cp = KubeControlPlane.start()) {
         cp.applyCrds(Path.of("crds/generated"));
         cp.createNamespace(RAW_NAMESPACE);
-        try (KubernetesClient c = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config())).build()) {
+        try (KubernetesClient c = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config()))
+            .withKubernetesSerialization(dev.circlet.operator.runtime.FastJson.serialization()).build()) {
           run(c, opt, false, true);
         }
       }
@@ -119,7 +120,8 @@ public final class AdmissionBenchmark {
         config.setMasterUrl(opt.master());
       }
       KubernetesClientTuning.tune(config);
-      client = new KubernetesClientBuilder().withConfig(config).build();
+      client = new KubernetesClientBuilder().withConfig(config)
+        .withKubernetesSerialization(dev.circlet.operator.runtime.FastJson.serialization()).build();
     }
     try {
       run(client, opt, server != null, false);

@@ -50,7 +50,8 @@ public final class BenchOperator {
     Set<String> namespaces = new TreeSet<>(Set.of(args[1].split(",")));
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     Integer clusterMax = args.length > 3 ? Integer.valueOf(args[3]) : null;
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
+        .withKubernetesSerialization(dev.circlet.operator.runtime.FastJson.serialization()).build();
     CircletOperator operator = new CircletOperator(client, settings(namespaces, threads, clusterMax), new SimpleMeterRegistry(),
         Clock.systemUTC());
     try {

@@ -88,6 +88,20 @@ public final class PeerBenchmark {
     }
   }
 
+  /**
+   * Circlet against the peer's best row (by units → pods/s) of the same run: the aims are at least
+   * 2× the rate, at most 3 writes per unit, and less controller CPU per unit than the peer's.
+   */
+  static String comparison(Row circlet, List<Row> peers) {
+    Row best = peers.stream().max(java.util.Comparator.comparingDouble(r -> r.units() / r.seconds())).orElseThrow();
+    double rate = (circlet.units() / circlet.seconds()) / (best.units() / best.seconds());
+    double peerCpu = best.cpuMsPerUnit().getOrDefault("controller", 0.0);
+    double cpu = peerCpu == 0 ? Double.NaN : circlet.cpuMsPerUnit().getOrDefault("controller", 0.0) / peerCpu;
+    return String.format("Circlet against %s (the peer's best rate): units → pods/s %.2f× (aim ≥ 2×); API writes per unit "
+        + "%.2f against %.2f (aim ≤ 3); controller CPU per unit %.2f× (aim < 1×)", best.name(), rate,
+        circlet.writesPerUnit(), best.writesPerUnit(), cpu);
+  }
+
   public static void main(String[] args) throws Exception {
     Options opt = Options.parse(args);
     List<Row> rows = new ArrayList<>();
@@ -96,7 +110,8 @@ public final class PeerBenchmark {
       if (opt.argo() != null) {
         cp.applyCrds(Path.of(opt.argoCrds()));
       }
-      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config())).build()) {
+      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config()))
+            .withKubernetesSerialization(dev.circlet.operator.runtime.FastJson.serialization()).build()) {
         rows.add(circlet(cp, client, opt));
         if (opt.argo() != null) {
           for (int workers : opt.argoWorkers()) {
@@ -110,6 +125,9 @@ public final class PeerBenchmark {
     System.out.println("| | units → pods/s | create → pod p50 / p99 | API writes per unit | CPU ms per unit: API server / etcd / controller |");
     System.out.println("|---|---|---|---|---|");
     rows.forEach(r -> System.out.println(r.line()));
+    if (rows.size() > 1) {
+      System.out.println(comparison(rows.get(0), rows.subList(1, rows.size())));
+    }
     System.exit(0);
   }
 

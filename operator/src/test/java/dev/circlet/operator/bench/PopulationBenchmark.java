@@ -35,16 +35,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The operator facing a large population on kube-test's real API server: {@code --finished}
- * Builds Succeeded, {@code --running} Running with their pods, {@code --queued} waiting, across
- * {@code --orgs} Organizations of weights 1–4 and a cluster cap of {@code --running} slots. The
- * operator starts in its own JVM and the benchmark reports its RSS and heap after the full resync,
- * the time to its first admission and until every queued Build carries its waiting reason, then
- * frees {@code --churn} slots (pods of running Builds succeed, a few at a time) and reports the
- * admission latency (slot freed → next pod created) and each Organization's share of those
- * admissions against its weight's share.
+ * Builds Succeeded, {@code --running} Running with their pods (slots shared by weight), {@code
+ * --queued} waiting, across {@code --orgs} Organizations of weights 1–4 and a cluster cap of
+ * {@code --running} + {@code --free} slots. The operator starts in its own JVM and the benchmark
+ * reports the time to its first admission (a free slot taken by a queued Build) and until every
+ * queued Build carries its waiting reason (steady state), its RSS and heap after the full resync,
+ * then the admission latency of {@code --probes} new Builds created while the backlog waits (an
+ * Organization below its share, so each takes the next freed slot: slot freed → pod), then frees
+ * {@code --churn} slots (pods of running Builds succeed, a few at a time) and reports slot freed →
+ * next pod and each Organization's share of those admissions and of the slots held against its
+ * weight's share.
  *
  * <p>Usage: {@code PopulationBenchmark [--finished 8000] [--queued 1500] [--running 500] [--orgs 20]
- * [--churn 400] [--concurrency 32] [--operator-java-opts "…"]}.
+ * [--free 20] [--probes 20] [--churn 400] [--concurrency 32] [--operator-java-opts "…"]}.
  */
 public final class PopulationBenchmark {
   private PopulationBenchmark() {}
@@ -56,6 +59,8 @@ public final class PopulationBenchmark {
     int orgs = 20;
     int churn = 400;
     int concurrency = 32;
+    int free = 20;
+    int probes = 20;
     String javaOpts = BenchOperator.SHIPPED_JAVA_OPTS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -65,14 +70,17 @@ public final class PopulationBenchmark {
         case "--orgs" -> orgs = Integer.parseInt(args[++i]);
         case "--churn" -> churn = Integer.parseInt(args[++i]);
         case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+        case "--free" -> free = Integer.parseInt(args[++i]);
+        case "--probes" -> probes = Integer.parseInt(args[++i]);
         case "--operator-java-opts" -> javaOpts = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the class Javadoc");
       }
     }
     try (KubeControlPlane cp = KubeControlPlane.start()) {
       cp.applyCrds(Path.of("crds/generated"));
-      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config())).build()) {
-        run(cp, client, finished, queued, running, orgs, churn, concurrency, javaOpts);
+      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientTuning.tune(cp.config()))
+            .withKubernetesSerialization(dev.circlet.operator.runtime.FastJson.serialization()).build()) {
+        run(cp, client, finished, queued, running, orgs, churn, concurrency, free, probes, javaOpts);
       }
     }
     System.exit(0);
@@ -82,14 +90,41 @@ public final class PopulationBenchmark {
     return 1 + org % 4;
   }
 
+  /**
+   * The Organization of the k-th running Build: round robin where Organization o appears weight(o)
+   * times, so the slots start shared by weight (the state fair sharing converges to) and every
+   * freed slot is answered by an admission of the same weight's share.
+   */
+  static int runningOrg(int k, int orgs) {
+    int cycle = 0;
+    for (int o = 0; o < orgs; o++) {
+      cycle += weight(o);
+    }
+    int at = k % cycle;
+    for (int o = 0; o < orgs; o++) {
+      at -= weight(o);
+      if (at < 0) {
+        return o;
+      }
+    }
+    return orgs - 1;
+  }
+
+  /** The Organization of new Builds created while the backlog waits: weight 4, no Build before. */
+  static final String PROBE_ORG = "bench-probe";
+  static final String PROBE_NAMESPACE = "bench-probe";
+
   static void run(KubeControlPlane cp, KubernetesClient client, int finished, int queued, int running, int orgs, int churn,
-      int concurrency, String javaOpts) throws Exception {
+      int concurrency, int free, int probes, String javaOpts) throws Exception {
     TreeSet<String> namespaces = new TreeSet<>();
     for (int o = 0; o < orgs; o++) {
       namespaces.add(AdmissionBenchmark.namespaceOf(o));
       OperatorHarness.bind(client, AdmissionBenchmark.namespaceOf(o), "bench-org-" + o);
     }
-    OperatorHarness harness = new OperatorHarness(client, BenchOperator.settings(namespaces, 64, running));
+    namespaces.add(PROBE_NAMESPACE);
+    OperatorHarness.bind(client, PROBE_NAMESPACE, PROBE_ORG);
+    int clusterCap = running + free;
+    OperatorHarness harness = new OperatorHarness(client, BenchOperator.settings(namespaces, 64, clusterCap));
     ResourceClass rc = harness.resourceClass(AdmissionBenchmark.BENCH_POOL, ExecutorKind.DOCKER);
     rc.getSpec().schedulerName = AdmissionBenchmark.BENCH_SCHEDULER;
     rc = client.resource(rc).update();
@@ -99,6 +134,9 @@ public final class PopulationBenchmark {
       org.getSpec().maxQueuedBuilds = null;
       client.resource(org).update();
     }
+    Organization probeOrg = harness.organization(PROBE_ORG, Math.max(1, probes));
+    probeOrg.getSpec().weight = 4;
+    client.resource(probeOrg).update();
     BuildPodFactory factory = new BuildPodFactory(new PodSettings(OperatorSettings.DEFAULT_RUNNER_IMAGE, "IfNotPresent"));
     ResourceClass benchClass = rc;
     long t0 = System.nanoTime();
@@ -106,7 +144,7 @@ public final class PopulationBenchmark {
     // Finished and running Builds carry their status; the running ones get their pods, running.
     List<String> runningPods = java.util.Collections.synchronizedList(new ArrayList<>());
     AdmissionBenchmark.timed(finished + running, concurrency, i -> {
-      int org = i % orgs;
+      int org = i < finished ? i % orgs : runningOrg(i - finished, orgs);
       Build b = client.resource(OperatorHarness.build(AdmissionBenchmark.namespaceOf(org),
           (i < finished ? "done-" : "run-") + i, "bench-org-" + org, AdmissionBenchmark.BENCH_POOL)).create();
       BuildStatus s = new BuildStatus();
@@ -133,17 +171,23 @@ public final class PopulationBenchmark {
     });
     AdmissionBenchmark.timed(queued, concurrency, i -> client.resource(OperatorHarness.build(
         AdmissionBenchmark.namespaceOf(i % orgs), "queued-" + i, "bench-org-" + (i % orgs), AdmissionBenchmark.BENCH_POOL)).create());
-    System.out.printf("population: %d finished, %d running (with pods), %d queued across %d organizations (weights 1-4), "
-        + "cluster cap %d, created in %.0f s%n", finished, running, queued, orgs, running, (System.nanoTime() - t0) / 1e9);
+    System.out.printf("population: %d finished, %d running (with pods, slots shared by weight), %d queued across %d "
+        + "organizations (weights 1-4), cluster cap %d (%d free at start), created in %.0f s%n", finished, running, queued,
+        orgs, clusterCap, free, (System.nanoTime() - t0) / 1e9);
 
     // Watch what the operator does: first status of each queued Build, pods of admitted ones.
     Map<String, Long> firstStatus = new ConcurrentHashMap<>();
     Map<String, Long> podCreated = new ConcurrentHashMap<>();
+    Map<String, Long> probeStatus = new ConcurrentHashMap<>();
+    Map<String, Long> probePods = new ConcurrentHashMap<>();
     Watch builds = client.resources(Build.class).inAnyNamespace().watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, Build b) {
         if (b.getMetadata().getName().startsWith("queued-") && b.getStatus() != null && b.getStatus().phase != null) {
           firstStatus.putIfAbsent(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(), System.nanoTime());
+        }
+        if (b.getMetadata().getName().startsWith("probe-") && b.getStatus() != null && b.getStatus().phase != null) {
+          probeStatus.putIfAbsent(b.getMetadata().getName(), System.nanoTime());
         }
       }
 
@@ -156,6 +200,9 @@ public final class PopulationBenchmark {
         if (action == Action.ADDED && p.getMetadata().getName().startsWith("queued-")) {
           podCreated.putIfAbsent(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), System.nanoTime());
         }
+        if (action == Action.ADDED && p.getMetadata().getName().startsWith("probe-")) {
+          probePods.putIfAbsent(p.getMetadata().getName(), System.nanoTime());
+        }
       }
 
       @Override
@@ -165,7 +212,7 @@ public final class PopulationBenchmark {
     command.addAll(List.of(javaOpts.trim().split("\\s+")));
     command.addAll(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
         System.getProperty("java.class.path"), BenchOperator.class.getName(), cp.kubeconfigPath().toString(),
-        String.join(",", namespaces), "64", String.valueOf(running)));
+        String.join(",", namespaces), "64", String.valueOf(clusterCap)));
     long start = System.nanoTime();
     ProcessBuilder operatorProcess = new ProcessBuilder(command);
     operatorProcess.environment().putAll(BenchOperator.SHIPPED_ENV);
@@ -178,14 +225,63 @@ public final class PopulationBenchmark {
       }
       long steady = firstStatus.values().stream().mapToLong(Long::longValue).max().orElse(start);
       long first = firstStatus.values().stream().mapToLong(Long::longValue).min().orElse(start);
-      System.out.printf("operator (%s): first queued Build reconciled %.1f s after start; all %d of %d queued carry their "
-          + "waiting reason %.1f s after start%n", javaOpts, (first - start) / 1e9, firstStatus.size(), queued,
-          (steady - start) / 1e9);
+      long firstAdmission = podCreated.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+      System.out.printf("operator (%s):%n  first queued Build reconciled %.1f s after start; first admission (pod of a queued "
+          + "Build, %d free slots) %s; steady state (all %d of %d queued carry their waiting reason or a slot) %.1f s after "
+          + "start%n", javaOpts, (first - start) / 1e9, free,
+          firstAdmission < 0 ? "none" : String.format("%.1f s after start", (firstAdmission - start) / 1e9),
+          firstStatus.size(), queued, (steady - start) / 1e9);
       Thread.sleep(3000);
       System.out.println("after the full resync: " + memory(operator.pid()));
 
+      // New Builds while the backlog waits: each probe Build (an Organization of weight 4 holding
+      // fewer slots than its share, so fair sharing puts it first) waits until it carries its
+      // reason, then one slot is freed; latency is slot freed -> its pod, and create -> pod.
+      List<String> freeable = new ArrayList<>(runningPods);
+      long[] probeFreed = new long[probes];
+      long[] probeCreated = new long[probes];
+      int probed = 0;
+      for (int i = 0; i < probes && !freeable.isEmpty(); i++) {
+        String name = "probe-" + i;
+        probeCreated[i] = System.nanoTime();
+        client.resource(OperatorHarness.build(PROBE_NAMESPACE, name, PROBE_ORG, AdmissionBenchmark.BENCH_POOL)).create();
+        long waitDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!probeStatus.containsKey(name) && !probePods.containsKey(name) && System.nanoTime() < waitDeadline) {
+          Thread.sleep(20);
+        }
+        String[] key = freeable.remove(0).split("/");
+        harness.finishPod(key[0], key[1], 0);
+        probeFreed[i] = System.nanoTime();
+        long podDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!probePods.containsKey(name) && System.nanoTime() < podDeadline) {
+          Thread.sleep(5);
+        }
+        probed++;
+      }
+      long[] probeLatency = new long[probed];
+      long[] probeTotal = new long[probed];
+      int admittedProbes = 0;
+      for (int i = 0; i < probed; i++) {
+        Long pod = probePods.get("probe-" + i);
+        if (pod != null) {
+          probeLatency[admittedProbes] = Math.max(0, pod - probeFreed[i]);
+          probeTotal[admittedProbes] = Math.max(0, pod - probeCreated[i]);
+          admittedProbes++;
+        }
+      }
+      probeLatency = java.util.Arrays.copyOf(probeLatency, admittedProbes);
+      probeTotal = java.util.Arrays.copyOf(probeTotal, admittedProbes);
+      java.util.Arrays.sort(probeLatency);
+      java.util.Arrays.sort(probeTotal);
+      System.out.printf("new Builds while %d wait: %d of %d admitted; slot freed -> pod p50 %.0f ms, p99 %.0f ms; "
+          + "create -> pod (including the wait for its reason and the freed slot) p50 %.0f ms, p99 %.0f ms%n",
+          queued - podCreated.size(), admittedProbes, probed, AdmissionBenchmark.pct(probeLatency, 0.5),
+          AdmissionBenchmark.pct(probeLatency, 0.99), AdmissionBenchmark.pct(probeTotal, 0.5),
+          AdmissionBenchmark.pct(probeTotal, 0.99));
+      int admittedBeforeChurn = podCreated.size();
+
       // Churn: running Builds' pods succeed a few at a time; each freed slot admits a queued Build.
-      List<String> toFinish = new ArrayList<>(runningPods.subList(0, Math.min(churn, runningPods.size())));
+      List<String> toFinish = new ArrayList<>(freeable.subList(0, Math.min(churn, freeable.size())));
       long churnStart = System.nanoTime();
       long[] freed = new long[toFinish.size()];
       for (int i = 0; i < toFinish.size(); i++) {
@@ -197,11 +293,12 @@ public final class PopulationBenchmark {
         }
       }
       long churnDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-      while (podCreated.size() < toFinish.size() && System.nanoTime() < churnDeadline) {
+      while (podCreated.size() < admittedBeforeChurn + toFinish.size() && System.nanoTime() < churnDeadline) {
         Thread.sleep(200);
       }
       // The k-th admission answers the k-th freed slot: latency from that slot's release to the pod.
-      long[] admitted = podCreated.values().stream().mapToLong(Long::longValue).sorted().toArray();
+      long[] admitted = podCreated.values().stream().mapToLong(Long::longValue).filter(t -> t >= churnStart).sorted()
+          .toArray();
       long[] latencies = new long[Math.min(admitted.length, freed.length)];
       for (int i = 0; i < latencies.length; i++) {
         latencies[i] = Math.max(0, admitted[i] - freed[i]);
@@ -212,10 +309,13 @@ public final class PopulationBenchmark {
           AdmissionBenchmark.pct(latencies, 0.5), AdmissionBenchmark.pct(latencies, 0.99));
       Map<Integer, Integer> holding = new TreeMap<>();
       runningPods.forEach(k -> holding.merge(orgOf(k), 1, Integer::sum));
-      toFinish.forEach(k -> holding.merge(orgOf(k), -1, Integer::sum));
+      runningPods.stream().filter(k -> !freeable.contains(k) || toFinish.contains(k))
+          .forEach(k -> holding.merge(orgOf(k), -1, Integer::sum));
       podCreated.keySet().forEach(k -> holding.merge(orgOf(k), 1, Integer::sum));
       System.out.println("share of the admissions during the churn (an Organization's share against its weight's share):");
-      fairShare(counts(podCreated.keySet()), orgs);
+      Map<String, Long> churnAdmissions = new java.util.HashMap<>(podCreated);
+      churnAdmissions.values().removeIf(t -> t < churnStart);
+      fairShare(counts(churnAdmissions.keySet()), orgs);
       System.out.println("share of the slots held at the end (weighted fair sharing converges these to the weights):");
       fairShare(holding, orgs);
       System.out.println("at the end: " + memory(operator.pid()));
@@ -251,7 +351,8 @@ public final class PopulationBenchmark {
       double share = total == 0 ? 0 : counts.getOrDefault(o, 0) / (double) total;
       double fair = weight(o) / (double) weights;
       worst = Math.max(worst, Math.abs(share - fair) / fair);
-      line.append(String.format("%d(w%d) %.1f/%.1f%%  ", o, weight(o), 100 * share, 100 * fair));
+      line.append(String.format("%d(w%d) %.1f/%.1f%% (%+.0f%%)  ", o, weight(o), 100 * share, 100 * fair,
+          100 * (share - fair) / fair));
     }
     System.out.println(line);
     System.out.printf("  largest deviation from a weight's share: %.0f %% of that share%n", 100 * worst);

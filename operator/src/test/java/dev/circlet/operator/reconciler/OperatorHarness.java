@@ -70,6 +70,7 @@ public final class OperatorHarness implements AutoCloseable {
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   private OrbRegistrySettings orbRegistry = OrbRegistrySettings.off();
+  private dev.circlet.operator.runtime.StartupSettings startup = dev.circlet.operator.runtime.StartupSettings.defaults();
 
   public OperatorHarness(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
@@ -81,6 +82,12 @@ public final class OperatorHarness implements AutoCloseable {
   /** Runs the operator with these build pod (and machine) settings: a gateway, say. */
   public OperatorHarness withPodSettings(dev.circlet.operator.pod.BuildPodFactory.PodSettings pods) {
     this.podSettings = pods;
+    return this;
+  }
+
+  /** How the operator's informers list at start (page size, list timeout, sync wait). */
+  public OperatorHarness withStartup(dev.circlet.operator.runtime.StartupSettings startup) {
+    this.startup = startup;
     return this;
   }
 
@@ -180,7 +187,8 @@ public final class OperatorHarness implements AutoCloseable {
         .withMaxConcurrentRequests(KubernetesClientTuning.MAX_CONCURRENT_REQUESTS)
         .withMaxConcurrentRequestsPerHost(KubernetesClientTuning.MAX_CONCURRENT_REQUESTS)
         .withRequestTimeout(60_000)
-        .endConfig());
+        .endConfig()
+        .withKubernetesSerialization(dev.circlet.operator.runtime.FastJson.serialization()));
   }
 
   /** The CRDs generated into {@code crds/generated} (or {@code -Dcirclet.crds.dir}). */
@@ -235,8 +243,9 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Starts a fresh operator (a new process, as far as the API server can tell). */
   public OperatorHarness start() {
-    operator = podSettings == null ? new CircletOperator(client, settings, orbRegistry, registry, Clock.systemUTC())
-        : new CircletOperator(client, settings, podSettings, orbRegistry, registry, Clock.systemUTC());
+    operator = podSettings == null
+        ? new CircletOperator(client, settings, orbRegistry, startup, registry, Clock.systemUTC())
+        : new CircletOperator(client, settings, podSettings, orbRegistry, startup, registry, Clock.systemUTC());
     operator.start();
     return this;
   }
