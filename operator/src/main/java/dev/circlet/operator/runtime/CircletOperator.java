@@ -76,7 +76,6 @@ public final class CircletOperator implements AutoCloseable {
     StatusWriter statusWriter = new StatusWriter(client.getKubernetesSerialization());
     BuildPodFactory pods = new BuildPodFactory(podSettings);
     // Machine pools' VMs live in the operator's namespace unless a pool names its own.
-<<<<<<< HEAD
     // With a gateway, VMs stream to it: warm VMs learn its address at boot, and each Build's VM gets
     // a token of its own (docs/machine.md, "Build identity").
     KubeVirtBackend machineBackend = new KubeVirtBackend(client, orbNamespace(settings),
@@ -85,10 +84,7 @@ public final class CircletOperator implements AutoCloseable {
       machineBackend.withIdentity(new MachineIdentity(client, MachineIdentity.DEFAULT_SERVICE_ACCOUNT,
           podSettings.tokenAudience(), podSettings.gateway(), podSettings.gatewayPlaintext()));
     }
-=======
-    KubeVirtBackend machineBackend = new KubeVirtBackend(client, orbNamespace(settings), MachineBootData::warm, clock);
     KubernetesClient informerClient = informerClient(client, startup);
->>>>>>> h-op17
     this.operator = new Operator(o -> {
       // Informers list and watch through a client whose requests may take longer than Fabric8's
       // default 10 s: a page of a list on a starved API server must not time out where a retry
