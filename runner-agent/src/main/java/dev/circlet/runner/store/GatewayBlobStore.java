@@ -60,6 +60,41 @@ public final class GatewayBlobStore implements BlobStore {
     send(key, TransferRequest.Method.PUT, () -> HttpRequest.BodyPublishers.ofFile(file), Set.of(200, 201, 204));
   }
 
+  /**
+   * Checks, then uploads with {@code If-None-Match: *} so that of two jobs saving the same cache
+   * key at once only one writes (412/409: the other won); a store without conditional writes
+   * (501) gets a plain upload, as {@link S3BlobStore} does.
+   */
+  @Override
+  public boolean putIfAbsent(String key, Path file) throws IOException {
+    if (exists(key)) {
+      return false;
+    }
+    for (int attempt = 1; ; attempt++) {
+      TransferGrant g = grant(key, TransferRequest.Method.PUT);
+      HttpResponse<String> r;
+      try {
+        r = exchange(g, HttpRequest.BodyPublishers.ofFile(file), HttpResponse.BodyHandlers.ofString(),
+            java.util.Map.of("If-None-Match", "*"));
+      } catch (TransientIo e) {
+        retryOrThrow(attempt, e);
+        continue;
+      }
+      int status = r.statusCode();
+      if (status == 200 || status == 201 || status == 204) {
+        return true;
+      }
+      if (status == 412 || status == 409) {
+        return false;
+      }
+      if (status == 501) {
+        put(key, file);
+        return true;
+      }
+      failOrRetry(attempt, "PUT", key, status, r.body());
+    }
+  }
+
   @Override
   public void putBytes(String key, byte[] data) throws IOException {
     send(key, TransferRequest.Method.PUT, () -> HttpRequest.BodyPublishers.ofByteArray(data), Set.of(200, 201, 204));
@@ -71,7 +106,13 @@ public final class GatewayBlobStore implements BlobStore {
     Files.createDirectories(parent);
     for (int attempt = 1; ; attempt++) {
       TransferGrant g = grant(key, TransferRequest.Method.GET);
-      HttpResponse<InputStream> r = exchange(g, HttpRequest.BodyPublishers.noBody(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r;
+      try {
+        r = exchange(g, HttpRequest.BodyPublishers.noBody(), HttpResponse.BodyHandlers.ofInputStream(), java.util.Map.of());
+      } catch (TransientIo e) {
+        retryOrThrow(attempt, e);
+        continue;
+      }
       try (InputStream in = r.body()) {
         if (r.statusCode() == 404) {
           return false;
@@ -97,7 +138,13 @@ public final class GatewayBlobStore implements BlobStore {
   public Optional<byte[]> getBytes(String key) throws IOException {
     for (int attempt = 1; ; attempt++) {
       TransferGrant g = grant(key, TransferRequest.Method.GET);
-      HttpResponse<byte[]> r = exchange(g, HttpRequest.BodyPublishers.noBody(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r;
+      try {
+        r = exchange(g, HttpRequest.BodyPublishers.noBody(), HttpResponse.BodyHandlers.ofByteArray(), java.util.Map.of());
+      } catch (TransientIo e) {
+        retryOrThrow(attempt, e);
+        continue;
+      }
       if (r.statusCode() == 404) {
         return Optional.empty();
       }
@@ -117,7 +164,13 @@ public final class GatewayBlobStore implements BlobStore {
   public boolean exists(String key) throws IOException {
     for (int attempt = 1; ; attempt++) {
       TransferGrant g = grant(key, TransferRequest.Method.HEAD);
-      HttpResponse<Void> r = exchange(g, HttpRequest.BodyPublishers.noBody(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> r;
+      try {
+        r = exchange(g, HttpRequest.BodyPublishers.noBody(), HttpResponse.BodyHandlers.discarding(), java.util.Map.of());
+      } catch (TransientIo e) {
+        retryOrThrow(attempt, e);
+        continue;
+      }
       if (r.statusCode() == 200) {
         return true;
       }
@@ -155,7 +208,13 @@ public final class GatewayBlobStore implements BlobStore {
       Set<Integer> ok) throws IOException {
     for (int attempt = 1; ; attempt++) {
       TransferGrant g = grant(key, method);
-      HttpResponse<String> r = exchange(g, body.get(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r;
+      try {
+        r = exchange(g, body.get(), HttpResponse.BodyHandlers.ofString(), java.util.Map.of());
+      } catch (TransientIo e) {
+        retryOrThrow(attempt, e);
+        continue;
+      }
       if (ok.contains(r.statusCode())) {
         return;
       }
@@ -187,8 +246,22 @@ public final class GatewayBlobStore implements BlobStore {
     }
   }
 
-  private <T> HttpResponse<T> exchange(TransferGrant g, HttpRequest.BodyPublisher body, HttpResponse.BodyHandler<T> handler)
-      throws IOException {
+  /** A failed connection or exchange with object storage: worth another grant and attempt. */
+  private static final class TransientIo extends IOException {
+    TransientIo(String message, IOException cause) {
+      super(message, cause);
+    }
+  }
+
+  private static void retryOrThrow(int attempt, TransientIo e) throws IOException {
+    if (attempt >= ATTEMPTS) {
+      throw new IOException(e.getMessage(), e.getCause());
+    }
+    pause(attempt);
+  }
+
+  private <T> HttpResponse<T> exchange(TransferGrant g, HttpRequest.BodyPublisher body, HttpResponse.BodyHandler<T> handler,
+      java.util.Map<String, String> extraHeaders) throws IOException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(g.getUrl())).method(g.getMethod(), body)
         .timeout(Duration.ofMinutes(30));
     g.getHeadersMap().forEach((k, v) -> {
@@ -196,8 +269,16 @@ public final class GatewayBlobStore implements BlobStore {
         b.header(k, v);
       }
     });
+    extraHeaders.forEach(b::header);
     try {
       return http.send(b.build(), handler);
+    } catch (java.io.InterruptedIOException e) {
+      throw e;
+    } catch (IOException e) {
+      // the URL is the storage endpoint's, without its signature in the message
+      URI u = URI.create(g.getUrl());
+      throw new TransientIo(g.getMethod() + " of a stored object at " + u.getScheme() + "://" + u.getAuthority()
+          + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted during " + g.getMethod() + " of a stored object");
