@@ -121,8 +121,14 @@ class PushToStoredLogsE2ETest {
     return out.toString();
   }
 
+  /**
+   * Objects the build pods stored through the gateway's presigned URLs (they hold no storage
+   * credentials): the gateway's bucket, under the Builds' storage scopes (beside its logs/).
+   */
   private static List<Path> storeFiles(String under) {
-    return files(dev.bucket("circlet-store")).stream().filter(p -> p.toString().contains(under)).toList();
+    Path bucket = dev.bucket("circlet-logs");
+    return files(bucket).stream().filter(p -> !p.startsWith(bucket.resolve("logs")) && p.toString().contains(under))
+        .toList();
   }
 
   private static List<Path> files(Path dir) {

@@ -409,11 +409,15 @@ class WorkflowCasesE2ETest {
     return out;
   }
 
-  /** The split job's stored timings by file name, as the runner keeps them in object storage (one object per node). */
+  /**
+   * The split job's stored timings by file name, as the runner keeps them in object storage (one
+   * object per node, through the gateway's presigned URLs into its bucket).
+   */
   private static Map<String, Double> storedTimings() throws IOException {
     List<Path> files;
-    try (Stream<Path> s = Files.walk(dev.bucket("circlet-store"))) {
-      files = s.filter(p -> p.toString().contains("timings/split/") && p.toString().endsWith(".json")
+    Path bucket = dev.bucket("circlet-logs");
+    try (Stream<Path> s = Files.walk(bucket)) {
+      files = s.filter(p -> !p.startsWith(bucket.resolve("logs")) && p.toString().contains("timings/split/") && p.toString().endsWith(".json")
           && Files.isRegularFile(p)).toList();
     }
     if (files.isEmpty()) {

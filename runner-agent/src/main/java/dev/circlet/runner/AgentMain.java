@@ -6,6 +6,7 @@ import dev.circlet.runner.model.JobFile;
 import dev.circlet.runner.shim.ShimDriver;
 import dev.circlet.runner.steps.GitCheckout;
 import dev.circlet.runner.store.BlobStore;
+import dev.circlet.runner.store.GatewayBlobStore;
 import dev.circlet.runner.store.LocalBlobStore;
 import dev.circlet.runner.store.S3BlobStore;
 import dev.circlet.runner.store.ScopedBlobStore;
@@ -52,12 +53,20 @@ public final class AgentMain {
       Map<String, String> opt = options(args);
       // the operator sets HOME to where it mounts the project volume (the working directory's parent)
       String home = opt.getOrDefault("home", env.getOrDefault("HOME", "/home/circleci"));
-      return pod(Path.of(opt.getOrDefault("shared", "/circlet")),
-          Path.of(opt.getOrDefault("job", "/etc/circlet/build/job.json")), Path.of(home),
-          Path.of(opt.getOrDefault("volume", home)),
-          Path.of(opt.getOrDefault("clone", "/etc/circlet/clone")),
-          Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), podStore(opt, env), isShared(opt, env),
-          env);
+      Path jobFile = Path.of(opt.getOrDefault("job", "/etc/circlet/build/job.json"));
+      GatewayConnection storeConnection = configuredStore(opt, env) ? null
+          : GatewayConnection.fromEnv(env, jobFile.getParent());
+      try {
+        return pod(Path.of(opt.getOrDefault("shared", "/circlet")), jobFile, Path.of(home),
+            Path.of(opt.getOrDefault("volume", home)),
+            Path.of(opt.getOrDefault("clone", "/etc/circlet/clone")),
+            Path.of(opt.getOrDefault("contexts", "/etc/circlet/contexts")), podStore(opt, env, storeConnection),
+            isShared(opt, env), env);
+      } finally {
+        if (storeConnection != null) {
+          storeConnection.close();
+        }
+      }
     }
     if (args.length >= 1 && args[0].equals("machine")) {
       return MachineAgent.run(MachineAgent.options(java.util.List.of(args).subList(1, args.length)));
@@ -79,6 +88,10 @@ public final class AgentMain {
    * private fallback directory is scoped {@code pod}.
    */
   static BlobStore scoped(BlobStore store, JobFile jf, boolean shared) {
+    if (store instanceof GatewayBlobStore) {
+      // the gateway scopes every key itself, from the runner's identity
+      return store;
+    }
     String scope = jf.storageScope();
     if (scope == null || scope.isBlank()) {
       if (shared) {
@@ -127,13 +140,36 @@ public final class AgentMain {
    * default; caches, workspaces and artifacts then live and die with the pod, and the log says so.
    */
   static BlobStore podStore(Map<String, String> opt, Map<String, String> env) throws IOException {
-    boolean configured = (env.get("CIRCLET_S3_ENDPOINT") != null && !env.get("CIRCLET_S3_ENDPOINT").isBlank())
+    return podStore(opt, env, null);
+  }
+
+  /** Whether storage is named explicitly: CIRCLET_S3_ENDPOINT or --store-dir. */
+  static boolean configuredStore(Map<String, String> opt, Map<String, String> env) {
+    return (env.get("CIRCLET_S3_ENDPOINT") != null && !env.get("CIRCLET_S3_ENDPOINT").isBlank())
         || opt.get("store-dir") != null;
-    if (configured) {
-      return store(opt, env);
+  }
+
+  /**
+   * The store of a build pod: the configured one (CIRCLET_S3_*, --store-dir); else, with a
+   * gateway identity, the gateway's presigned transfers (the pod holds no storage credentials);
+   * else a directory inside the pod. The choice is printed.
+   */
+  static BlobStore podStore(Map<String, String> opt, Map<String, String> env, GatewayConnection gateway)
+      throws IOException {
+    if (configuredStore(opt, env)) {
+      BlobStore s = store(opt, env);
+      System.err.println("circlet-agent: store: " + (s instanceof S3BlobStore
+          ? "S3-compatible storage at " + env.get("CIRCLET_S3_ENDPOINT") + " (CIRCLET_S3_*)"
+          : "directory " + opt.get("store-dir")));
+      return s;
     }
-    System.err.println("circlet-agent: no storage configured (CIRCLET_S3_ENDPOINT, --store-dir): caches,"
-        + " workspaces and artifacts stay inside this pod");
+    if (gateway != null) {
+      System.err.println("circlet-agent: store: the gateway's presigned transfers (" + env.get("CIRCLET_GATEWAY")
+          + "); this pod holds no storage credentials");
+      return new GatewayBlobStore(gateway::blocking);
+    }
+    System.err.println("circlet-agent: no storage configured (CIRCLET_S3_ENDPOINT, --store-dir, CIRCLET_GATEWAY):"
+        + " caches, workspaces and artifacts stay inside this pod");
     return new LocalBlobStore(Files.createTempDirectory("circlet-store"));
   }
 

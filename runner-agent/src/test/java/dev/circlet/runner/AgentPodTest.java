@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.circlet.runner.model.JobFile;
 import dev.circlet.runner.store.BlobStore;
+import dev.circlet.runner.store.GatewayBlobStore;
 import dev.circlet.runner.store.LocalBlobStore;
 import dev.circlet.runner.store.ScopedBlobStore;
+import dev.circlet.runner.stream.GatewayConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,6 +161,22 @@ class AgentPodTest {
     assertThat(store.getBytes("caches/v1-x.tar.gz")).isPresent();
     assertThat(AgentMain.podStore(Map.of("store-dir", tmp.resolve("s").toString()), Map.of()))
         .isInstanceOf(LocalBlobStore.class);
+  }
+
+  /** In a cluster the gateway is the store: the pod holds no storage credentials; explicit storage still wins. */
+  @Test
+  void aPodWithAGatewayIdentityStoresThroughTheGateway() throws Exception {
+    Path token = Files.writeString(tmp.resolve("token"), "t");
+    try (GatewayConnection gw = new GatewayConnection("127.0.0.1:1", true, GatewayConnection.credentials(token))) {
+      BlobStore store = AgentMain.podStore(Map.of(), Map.of("CIRCLET_GATEWAY", "127.0.0.1:1"), gw);
+      assertThat(store).isInstanceOf(GatewayBlobStore.class);
+      JobFile scoped = JobFile.parse("{\"job\": {\"name\": \"b\"}, \"storageScope\": \"orgs/acme/projects/shop/site\"}");
+      assertThat(AgentMain.scoped(store, scoped, false)).as("the gateway scopes keys itself").isSameAs(store);
+      assertThat(AgentMain.podStore(Map.of("store-dir", tmp.resolve("s").toString()), Map.of(), gw))
+          .isInstanceOf(LocalBlobStore.class);
+    }
+    assertThat(AgentMain.configuredStore(Map.of(), Map.of("CIRCLET_GATEWAY", "g:1"))).isFalse();
+    assertThat(AgentMain.configuredStore(Map.of(), Map.of("CIRCLET_S3_ENDPOINT", "http://s3"))).isTrue();
   }
 
   @Test

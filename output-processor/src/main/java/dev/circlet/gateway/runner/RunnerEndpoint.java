@@ -2,6 +2,8 @@ package dev.circlet.gateway.runner;
 
 import dev.circlet.gateway.logs.OutputProcessor;
 import dev.circlet.gateway.records.BuildRecords;
+import dev.circlet.proto.runner.v1.ListObjectsRequest;
+import dev.circlet.proto.runner.v1.ListObjectsResponse;
 import dev.circlet.proto.runner.v1.LogAck;
 import dev.circlet.proto.runner.v1.LogFrame;
 import dev.circlet.proto.runner.v1.OpenSessionRequest;
@@ -55,5 +57,11 @@ public class RunnerEndpoint extends RunnerGrpcService {
   @Blocking
   public void requestTransfer(TransferRequest request, StreamObserver<TransferGrant> out) {
     super.requestTransfer(request, out);
+  }
+
+  @Override
+  @Blocking
+  public void listObjects(ListObjectsRequest request, StreamObserver<ListObjectsResponse> out) {
+    super.listObjects(request, out);
   }
 }

@@ -10,6 +10,8 @@ import dev.circlet.gateway.records.BuildRecords;
 import dev.circlet.gateway.records.JunitReports;
 import dev.circlet.gateway.records.TestCase;
 import dev.circlet.gateway.storage.ObjectStore;
+import dev.circlet.proto.runner.v1.ListObjectsRequest;
+import dev.circlet.proto.runner.v1.ListObjectsResponse;
 import dev.circlet.proto.runner.v1.LogAck;
 import dev.circlet.proto.runner.v1.LogFrame;
 import dev.circlet.proto.runner.v1.OpenSessionRequest;
@@ -17,6 +19,7 @@ import dev.circlet.proto.runner.v1.OpenSessionResponse;
 import dev.circlet.proto.runner.v1.RunnerGrpc;
 import dev.circlet.proto.runner.v1.StepEvent;
 import dev.circlet.proto.runner.v1.StepEventAck;
+import dev.circlet.proto.runner.v1.StoredObject;
 import dev.circlet.proto.runner.v1.TestResults;
 import dev.circlet.proto.runner.v1.TestResultsAck;
 import dev.circlet.proto.runner.v1.TransferGrant;
@@ -240,10 +243,11 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
       case GET -> "GET";
       case PUT -> "PUT";
       case HEAD -> "HEAD";
+      case DELETE -> "DELETE";
       default -> null;
     };
     if (method == null) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription("method must be GET, PUT or HEAD").asRuntimeException());
+      out.onError(Status.INVALID_ARGUMENT.withDescription("method must be GET, PUT, HEAD or DELETE").asRuntimeException());
       return;
     }
     String key;
@@ -253,12 +257,19 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
+    if (request.getMethod() == TransferRequest.Method.DELETE && request.getKind() != TransferRequest.Kind.SCOPED) {
+      // caches are immutable and artifacts are the Build's record: only the agent's own layout
+      // (superseded timings, replaced layers) is deleted
+      out.onError(Status.INVALID_ARGUMENT.withDescription("DELETE is granted for SCOPED keys only").asRuntimeException());
+      return;
+    }
     ObjectStore.Presigned p = store.presign(key, method, settings.transferTtl());
-    if (request.getKind() == TransferRequest.Kind.ARTIFACT && request.getMethod() == TransferRequest.Method.PUT) {
+    String artifactPath = artifactPath(request);
+    if (artifactPath != null) {
       // recorded when the upload URL is issued: the runner reports no completion, so readers check
       // the object exists (and take its size) before they list it
       try {
-        records.artifact(id.namespace(), id.build(), request.getKey(), key);
+        records.artifact(id.namespace(), id.build(), artifactPath, key);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "artifact of " + id.namespace() + "/" + id.build() + " not recorded", e);
         out.onError(Status.UNAVAILABLE.withDescription("build records are unavailable; ask again").asRuntimeException());
@@ -267,6 +278,71 @@ public class RunnerGrpcService extends RunnerGrpc.RunnerImplBase {
     }
     out.onNext(TransferGrant.newBuilder().setUrl(p.url()).setMethod(p.method()).putAllHeaders(p.headers())
         .setExpiresAtMillis(p.expiresAtMillis()).build());
+    out.onCompleted();
+  }
+
+  /** The artifact path a PUT grant records, or null: ARTIFACT keys, and SCOPED keys under {@code artifacts/}. */
+  static String artifactPath(TransferRequest request) {
+    if (request.getMethod() != TransferRequest.Method.PUT) {
+      return null;
+    }
+    if (request.getKind() == TransferRequest.Kind.ARTIFACT) {
+      return request.getKey();
+    }
+    if (request.getKind() == TransferRequest.Kind.SCOPED && request.getKey().startsWith("artifacts/")) {
+      return request.getKey().substring("artifacts/".length());
+    }
+    return null;
+  }
+
+  /** The largest page of {@link #listObjects}. */
+  static final int MAX_PAGE = 1000;
+
+  @Override
+  public void listObjects(ListObjectsRequest request, StreamObserver<ListObjectsResponse> out) {
+    RunnerIdentity id = identity();
+    String prefix;
+    String scope = TransferKeys.scope(id) + "/";
+    String startAfter = null;
+    try {
+      prefix = TransferKeys.listPrefix(id, request.getPrefix());
+      if (!request.getPageToken().isEmpty()) {
+        // the token is the last key of the previous page, relative to the scope: it must lie under the prefix
+        startAfter = scope + request.getPageToken();
+        if (!startAfter.startsWith(prefix)) {
+          throw new IllegalArgumentException("the page token does not belong to prefix " + request.getPrefix());
+        }
+      }
+      if (request.getPageSize() < 0) {
+        throw new IllegalArgumentException("a page size is not negative");
+      }
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    int size = request.getPageSize() == 0 ? MAX_PAGE : Math.min(request.getPageSize(), MAX_PAGE);
+    ObjectStore.Page page;
+    try {
+      page = store.listPage(prefix, startAfter, size);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "listing of " + id.namespace() + "/" + id.build() + " failed", e);
+      out.onError(Status.UNAVAILABLE.withDescription("object storage is unavailable; list again").asRuntimeException());
+      return;
+    }
+    ListObjectsResponse.Builder r = ListObjectsResponse.newBuilder();
+    String last = null;
+    for (var o : page.objects()) {
+      if (!o.key().startsWith(scope)) {
+        continue;
+      }
+      last = o.key().substring(scope.length());
+      r.addObjects(StoredObject.newBuilder().setKey(last).setSize(o.size() == null ? 0 : o.size())
+          .setLastModifiedMillis(o.lastModified() == null ? 0 : o.lastModified().toEpochMilli()));
+    }
+    if (page.truncated() && last != null) {
+      r.setNextPageToken(last);
+    }
+    out.onNext(r.build());
     out.onCompleted();
   }
 

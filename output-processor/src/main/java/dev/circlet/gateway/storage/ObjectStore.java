@@ -130,6 +130,15 @@ public final class ObjectStore implements AutoCloseable {
     return all;
   }
 
+  /** One page of a listing: at most {@code max} objects under {@code prefix} after {@code startAfter} (null: from the start). */
+  public record Page(List<S3Object> objects, boolean truncated) {}
+
+  public Page listPage(String prefix, String startAfter, int max) {
+    ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(max)
+        .startAfter(startAfter));
+    return new Page(r.contents(), r.isTruncated());
+  }
+
   /**
    * The whole object as a stream the caller must close, read from storage as the caller reads it
    * (nothing is buffered whole); null when there is no such object.
@@ -208,7 +217,8 @@ public final class ObjectStore implements AutoCloseable {
       case "GET" -> presigner.presignGetObject(r -> r.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(key)));
       case "PUT" -> presigner.presignPutObject(r -> r.signatureDuration(ttl).putObjectRequest(g -> g.bucket(bucket).key(key)));
       case "HEAD" -> presigner.presignHeadObject(r -> r.signatureDuration(ttl).headObjectRequest(g -> g.bucket(bucket).key(key)));
-      default -> throw new IllegalArgumentException("method must be GET, PUT or HEAD, not " + method);
+      case "DELETE" -> presigner.presignDeleteObject(r -> r.signatureDuration(ttl).deleteObjectRequest(g -> g.bucket(bucket).key(key)));
+      default -> throw new IllegalArgumentException("method must be GET, PUT, HEAD or DELETE, not " + method);
     };
     Map<String, String> headers = new java.util.TreeMap<>();
     p.signedHeaders().forEach((k, v) -> {

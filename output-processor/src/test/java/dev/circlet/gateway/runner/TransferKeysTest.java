@@ -27,6 +27,28 @@ class TransferKeysTest {
   }
 
   @Test
+  void scopedKeysFollowTheAgentsLayoutUnderTheScope() {
+    assertThat(TransferKeys.objectKey(ACME, Kind.SCOPED, "caches/blobs/v1-deps"))
+        .isEqualTo("orgs/acme/projects/acme-web/web/caches/blobs/v1-deps");
+    assertThat(TransferKeys.objectKey(ACME, Kind.SCOPED, "timings/test/wf/1234.json"))
+        .isEqualTo("orgs/acme/projects/acme-web/web/timings/test/wf/1234.json");
+    assertThat(TransferKeys.listPrefix(ACME, "workspaces/wf/"))
+        .isEqualTo("orgs/acme/projects/acme-web/web/workspaces/wf/");
+    assertThat(TransferKeys.listPrefix(ACME, "caches/index/v1-"))
+        .isEqualTo("orgs/acme/projects/acme-web/web/caches/index/v1-");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"caches", "logs/x", "orgs/acme/caches/x", "../caches/x", "caches/../x", "caches//x", "/caches/x",
+      "test-results"})
+  void scopedKeysOutsideTheLayoutAreRefused(String key) {
+    assertThatThrownBy(() -> TransferKeys.objectKey(HOBBY, Kind.SCOPED, key))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TransferKeys.listPrefix(HOBBY, key))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void anotherTenantAskingForTheSameKeyReachesItsOwnObject() {
     String victim = TransferKeys.objectKey(ACME, Kind.CACHE, "v1-deps-abc");
     String attacker = TransferKeys.objectKey(HOBBY, Kind.CACHE, "v1-deps-abc");

@@ -16,7 +16,8 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * The output processor and the runner API in the test JVM, on real Redis and S3Proxy, with an
- * authenticator that accepts {@code Bearer token-<build>} as Build {@code <build>} of namespace {@code ci}.
+ * authenticator that accepts {@code Bearer token-<build>} as Build {@code <build>} of namespace {@code ci}
+ * with storage scope {@code org/project}, and {@code Bearer token-<build>@<scope>} with another scope.
  */
 public final class GatewayHarness implements AutoCloseable {
   public static final String BUCKET = "circlet-logs";
@@ -49,7 +50,12 @@ public final class GatewayHarness implements AutoCloseable {
     if (!token.startsWith("token-") || token.length() == "token-".length()) {
       throw Status.UNAUTHENTICATED.withDescription("wrong token").asException();
     }
-    return new RunnerIdentity("ci", token.substring("token-".length()), "org/project", null);
+    String build = token.substring("token-".length());
+    int at = build.indexOf('@');
+    if (at > 0) {
+      return new RunnerIdentity("ci", build.substring(0, at), build.substring(at + 1), null);
+    }
+    return new RunnerIdentity("ci", build, "org/project", null);
   }
 
   public int port() {
