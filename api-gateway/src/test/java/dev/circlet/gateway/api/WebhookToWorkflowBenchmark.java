@@ -108,7 +108,8 @@ public final class WebhookToWorkflowBenchmark {
         }
       });
 
-      // The gateway, wired as GatewayWiring wires it (default consumer channels and prefetch).
+      // The gateway, wired as GatewayWiring wires it (default consumer channels and prefetch unless
+      // -Dbench.consumers / -Dbench.prefetch say otherwise).
       Vertx vertx = Vertx.vertx();
       BrokerTopology topology = new BrokerTopology("circlet.deliveries", 5);
       KubernetesPipelines pipelines = new KubernetesPipelines(client, List.of(NS));
@@ -120,8 +121,9 @@ public final class WebhookToWorkflowBenchmark {
               .jdbcUrl(pg.jdbcUrl()).principal(new NamePrincipal(PostgresServer.USER)))));
       DeliveryProcessor processor = new DeliveryProcessor(new DeliveryStore(pool), pipelines,
           new RepositoryConfigLoader(client, 60), new RunPlanner(new ConfigCompiler(OrbStore.empty())), pipelines);
-      DeliveryConsumer consumer = new DeliveryConsumer(rabbit.connectionFactory(), topology, 4, 10,
-          Duration.ofSeconds(2), new DeliveryHandler(processor)).start();
+      DeliveryConsumer consumer = new DeliveryConsumer(rabbit.connectionFactory(), topology,
+          Integer.getInteger("bench.consumers", 4), Integer.getInteger("bench.prefetch", 10), Duration.ofSeconds(2),
+          new DeliveryHandler(processor)).start();
       Router router = Router.router(vertx);
       new WebhookEndpoint(vertx, new KubernetesWebhookSecrets(client, pipelines, Duration.ofSeconds(30),
           Duration.ofSeconds(2), Clock.systemUTC()), publisher,

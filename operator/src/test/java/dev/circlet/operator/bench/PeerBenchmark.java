@@ -163,8 +163,7 @@ public final class PeerBenchmark {
       return measure(client, null, selector, unit, opt.warmup(), opt.units(), opt.concurrency(), create,
           operator.toHandle(), "Circlet (" + opt.operatorJavaOpts() + ")");
     } finally {
-      operator.destroy();
-      operator.waitFor(30, TimeUnit.SECONDS);
+      stop(operator);
     }
   }
 
@@ -190,8 +189,19 @@ public final class PeerBenchmark {
       return measure(client, ns, selector, unit, opt.warmup(), opt.units(), opt.concurrency(), create,
           controller.toHandle(), "Argo v4.0.5, QPS " + opt.argoQps() + ", " + workers + " workers");
     } finally {
-      controller.destroy();
-      controller.waitFor(30, TimeUnit.SECONDS);
+      stop(controller);
+    }
+  }
+
+  /**
+   * Stops a controller: SIGTERM, then SIGKILL after 30 s. A controller that outlives its row would
+   * hold its ports (Argo's metrics on :9090) and keep the API server busy during the next row.
+   */
+  static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
